@@ -1,0 +1,175 @@
+"""The checklist template: a pydantic model of the TOML format.
+
+The format is documented in ``docs/template-format.md``.  Every model forbids
+unknown fields so that a misspelt key is reported rather than ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+_ID_RE = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+
+Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=_ID_RE)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+DEFAULT_SIGNOFF_STATEMENT = (
+    "I confirm that this assessment is my independent judgement, formed from the "
+    "evidence recorded here, and that it is complete and accurate to the best of "
+    "my knowledge."
+)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(_Strict):
+    """A document the checklist rests on."""
+
+    id: Id
+    title: Text
+    publisher: str = ""
+    year: int | None = None
+    note: str = ""
+
+
+class ScalePoint(_Strict):
+    """One judgement on the scale."""
+
+    value: Id
+    label: Text
+    description: str = ""
+    answered: bool = True
+
+
+class Scale(_Strict):
+    """The judgement scale, in order from the first option shown to the last."""
+
+    points: list[ScalePoint] = Field(min_length=2)
+    allow_not_applicable: bool = True
+    not_applicable_label: Text = "Not applicable"
+
+    @model_validator(mode="after")
+    def _unique_values(self) -> "Scale":
+        seen: set[str] = set()
+        for point in self.points:
+            if point.value in seen:
+                raise ValueError(f"judgement value '{point.value}' is used twice")
+            if point.value == NOT_APPLICABLE:
+                raise ValueError(f"'{NOT_APPLICABLE}' is reserved for 'Not applicable'")
+            seen.add(point.value)
+        if not any(p.answered for p in self.points):
+            raise ValueError("at least one judgement must count as answered")
+        return self
+
+
+NOT_APPLICABLE = "not_applicable"
+
+
+class Question(_Strict):
+    id: Id
+    text: Text
+    guidance: str = ""
+    source: str = ""
+    required: bool = True
+
+
+class Section(_Strict):
+    id: Id
+    title: Text
+    intro: str = ""
+    questions: list[Question] = Field(min_length=1)
+
+
+class Template(_Strict):
+    """A checklist template, as loaded from TOML and snapshotted in documents."""
+
+    format: Literal[1] = 1
+    id: Id
+    version: Text
+    title: Text
+    description: Text
+    signoff_statement: Text = DEFAULT_SIGNOFF_STATEMENT
+    sources: list[Source] = Field(default_factory=list)
+    scale: Scale
+    sections: list[Section] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> "Template":
+        section_ids: dict[str, int] = {}
+        question_ids: dict[str, str] = {}
+        for s_index, section in enumerate(self.sections):
+            if section.id in section_ids:
+                raise ValueError(
+                    f"sections[{s_index}].id: section id '{section.id}' is already used by "
+                    f"sections[{section_ids[section.id]}]"
+                )
+            section_ids[section.id] = s_index
+            for q_index, question in enumerate(section.questions):
+                here = f"sections[{s_index}].questions[{q_index}].id"
+                if question.id in question_ids:
+                    raise ValueError(
+                        f"{here}: question id '{question.id}' is already used at "
+                        f"{question_ids[question.id]}"
+                    )
+                question_ids[question.id] = here
+        source_ids = [s.id for s in self.sources]
+        if len(set(source_ids)) != len(source_ids):
+            raise ValueError("sources: each source id must be unique")
+        return self
+
+    # -- convenience -------------------------------------------------------
+    def questions(self) -> list[tuple[Section, Question]]:
+        return [(s, q) for s in self.sections for q in s.questions]
+
+    def question_ids(self) -> list[str]:
+        return [q.id for _, q in self.questions()]
+
+    def question(self, question_id: str) -> Question:
+        for _, q in self.questions():
+            if q.id == question_id:
+                return q
+        raise KeyError(question_id)
+
+    def section_of(self, question_id: str) -> Section:
+        for s, q in self.questions():
+            if q.id == question_id:
+                return s
+        raise KeyError(question_id)
+
+    def judgement_options(self) -> list[tuple[str, str]]:
+        """(value, label) for every option a user can choose, in order."""
+        options = [(p.value, p.label) for p in self.scale.points]
+        if self.scale.allow_not_applicable:
+            options.append((NOT_APPLICABLE, self.scale.not_applicable_label))
+        return options
+
+    def judgement_label(self, value: str | None) -> str:
+        if value is None:
+            return ""
+        for v, label in self.judgement_options():
+            if v == value:
+                return label
+        return value
+
+    def counts_as_answered(self, value: str | None) -> bool:
+        if value is None:
+            return False
+        if value == NOT_APPLICABLE:
+            return self.scale.allow_not_applicable
+        return any(p.value == value and p.answered for p in self.scale.points)
+
+    def is_valid_judgement(self, value: str | None) -> bool:
+        return value is None or any(v == value for v, _ in self.judgement_options())
+
+    def source_statement(self) -> str:
+        names = "; ".join(s.title + (f" ({s.year})" if s.year else "") for s in self.sources)
+        return names
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()

@@ -1,0 +1,126 @@
+"""Judgements and findings, one question at a time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from scrutiny_desktop.services.common import (
+    answer_row,
+    audit_text,
+    record,
+    require_draft,
+    template_of,
+)
+from scrutiny_desktop.services.evidence import EvidenceView, evidence_view
+from scrutiny_desktop.services.recommendations import RecommendationView, recommendation_view
+from scrutiny_desktop.storage.document import Document
+from scrutiny_desktop.storage.errors import InvalidInput
+from scrutiny_desktop.storage.models import Answer, utcnow
+
+
+@dataclass(frozen=True)
+class AnswerView:
+    question_id: str
+    judgement: str | None
+    findings: str
+    updated_at: dt.datetime | None
+    evidence: tuple[EvidenceView, ...]
+    recommendations: tuple[RecommendationView, ...]
+
+
+def get_answer(doc: Document, question_id: str) -> AnswerView:
+    with doc.read() as session:
+        row = session.scalars(
+            select(Answer)
+            .where(Answer.question_id == question_id)
+            .options(selectinload(Answer.evidence), selectinload(Answer.recommendations))
+        ).one_or_none()
+        if row is None:
+            raise InvalidInput(f"There is no question '{question_id}' in this assessment.")
+        return AnswerView(
+            question_id=row.question_id, judgement=row.judgement, findings=row.findings,
+            updated_at=row.updated_at,
+            evidence=tuple(evidence_view(e) for e in row.evidence),
+            recommendations=tuple(recommendation_view(r, row.question_id) for r in row.recommendations),
+        )
+
+
+def set_judgement(doc: Document, question_id: str, value: str | None) -> bool:
+    """Record a judgement (None clears it).  Returns False if nothing changed."""
+    template = template_of(doc)
+    if not template.is_valid_judgement(value):
+        raise InvalidInput(f"'{value}' is not a judgement on this checklist's scale.")
+    with doc.write() as session:
+        require_draft(doc, session)
+        row = answer_row(session, question_id)
+        if row.judgement == value:
+            return False
+        old = row.judgement
+        row.judgement = value
+        row.updated_at = utcnow()
+        record(doc, session, "answer.judgement", question_id, old, value)
+    return True
+
+
+def set_findings(doc: Document, question_id: str, text: str) -> bool:
+    """Record the findings text exactly as typed.  Returns False if unchanged."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    with doc.write() as session:
+        require_draft(doc, session)
+        row = answer_row(session, question_id)
+        if row.findings == text:
+            return False
+        old = row.findings
+        row.findings = text
+        row.updated_at = utcnow()
+        record(doc, session, "answer.findings", question_id, audit_text(old), audit_text(text))
+    return True
+
+
+@dataclass(frozen=True)
+class QuestionState:
+    question_id: str
+    judgement: str | None
+    answered: bool
+    required: bool
+    has_findings: bool
+    evidence_count: int
+    recommendation_count: int
+
+    @property
+    def state(self) -> str:
+        """``answered``, ``missing`` (required, not answered) or ``not_started``."""
+        if self.answered:
+            return "answered"
+        return "missing" if self.required else "not_started"
+
+
+def question_states(doc: Document) -> list[QuestionState]:
+    """Every question's state, in template order (for the navigator and progress)."""
+    from sqlalchemy import func
+
+    from scrutiny_desktop.storage.models import EvidenceItem, Recommendation
+
+    template = template_of(doc)
+    with doc.read() as session:
+        rows = {r.question_id: r for r in session.scalars(select(Answer))}
+        ev = dict(session.execute(
+            select(EvidenceItem.answer_id, func.count()).group_by(EvidenceItem.answer_id)).all())
+        rc = dict(session.execute(
+            select(Recommendation.answer_id, func.count()).group_by(Recommendation.answer_id)).all())
+    states = []
+    for _section, q in template.questions():
+        row = rows.get(q.id)
+        judgement = row.judgement if row else None
+        states.append(QuestionState(
+            question_id=q.id, judgement=judgement,
+            answered=template.counts_as_answered(judgement), required=q.required,
+            has_findings=bool(row and row.findings.strip()),
+            evidence_count=ev.get(row.id, 0) if row else 0,
+            recommendation_count=rc.get(row.id, 0) if row else 0,
+        ))
+    return states

@@ -1,0 +1,176 @@
+"""Create, open and describe assessments."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+
+from scrutiny_desktop.checklist.model import Template
+from scrutiny_desktop.services.common import clean, record, required_text, template_of
+from scrutiny_desktop.storage import document as storage
+from scrutiny_desktop.storage.document import Document
+from scrutiny_desktop.storage.errors import InvalidInput
+from scrutiny_desktop.storage.models import STATUS_DRAFT, Answer, Assessment, utcnow
+
+STATUS_LABELS = {"draft": "Draft", "signed_off": "Signed off", "reviewed": "Reviewed"}
+
+
+@dataclass(frozen=True)
+class NewAssessment:
+    """What a person types into the New assessment dialog."""
+
+    partnership: str
+    period: str
+    scrutineer_name: str
+    area: str = ""
+    scrutineer_role: str = ""
+
+    def validated(self) -> "NewAssessment":
+        return NewAssessment(
+            partnership=required_text(self.partnership, "The partnership"),
+            period=required_text(self.period, "The period covered"),
+            scrutineer_name=required_text(self.scrutineer_name, "The scrutineer's name"),
+            area=clean(self.area),
+            scrutineer_role=clean(self.scrutineer_role),
+        )
+
+
+@dataclass(frozen=True)
+class AssessmentInfo:
+    path: Path
+    uid: str
+    partnership: str
+    area: str
+    period: str
+    scrutineer_name: str
+    scrutineer_role: str
+    status: str
+    created_at: dt.datetime
+    modified_at: dt.datetime
+    template_id: str
+    template_version: str
+    template_title: str
+    format_version: int
+    previous_period: str | None = None
+    readonly: bool = False
+    readonly_reason: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+
+def template_snapshot(template: Template) -> tuple[str, str]:
+    """Canonical JSON of a template and its SHA-256."""
+    data = template.model_dump(mode="json")
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return text, hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def suggested_file_name(partnership: str, period: str) -> str:
+    """A safe file name such as ``Northshire-Safeguarding-Partnership-2025-26.scrutiny``."""
+    raw = f"{partnership} {period}".strip()
+    name = re.sub(r"[^\w\s-]", " ", raw, flags=re.UNICODE)
+    name = re.sub(r"[\s_]+", "-", name).strip("-")[:80] or "assessment"
+    return f"{name}{storage.SUFFIX}"
+
+
+def create_assessment(path: Path | str, template: Template, details: NewAssessment,
+                      *, actor: str = "") -> Path:
+    """Create a new document at ``path`` (which must not exist)."""
+    details = details.validated()
+    path = Path(path).expanduser()
+    if path.suffix.lower() != storage.SUFFIX:
+        path = path.with_name(path.name + storage.SUFFIX)
+    storage.create_document(path)
+    snapshot, digest = template_snapshot(template)
+    now = utcnow()
+    with storage.open_document(path, actor=actor or details.scrutineer_name) as doc:
+        with doc.write() as session:
+            session.add(Assessment(
+                id=1, uid=str(uuid.uuid4()), partnership=details.partnership, area=details.area,
+                period=details.period, scrutineer_name=details.scrutineer_name,
+                scrutineer_role=details.scrutineer_role, status=STATUS_DRAFT,
+                created_at=now, modified_at=now, template_id=template.id,
+                template_version=template.version, template_title=template.title,
+                template_snapshot=snapshot, template_sha256=digest,
+                audit_head="", audit_count=0,
+            ))
+            for position, question_id in enumerate(template.question_ids()):
+                session.add(Answer(question_id=question_id, position=position, findings=""))
+            session.flush()
+            record(doc, session, "assessment.created", "assessment", None, {
+                "partnership": details.partnership, "area": details.area,
+                "period": details.period, "scrutineer": details.scrutineer_name,
+                "role": details.scrutineer_role,
+                "template": f"{template.id} {template.version}",
+            })
+    return path
+
+
+def open_assessment(path: Path | str, *, readonly: bool = False, actor: str = "",
+                    lock: bool = False) -> Document:
+    doc = storage.open_document(path, readonly=readonly, actor=actor, lock=lock)
+    try:
+        template_of(doc)
+    except Exception:
+        doc.close()
+        raise
+    return doc
+
+
+def info(doc: Document) -> AssessmentInfo:
+    with doc.read() as session:
+        a = session.get(Assessment, 1)
+        if a is None:
+            raise InvalidInput(f"{doc.path} holds no assessment.")
+        return AssessmentInfo(
+            path=doc.path, uid=a.uid, partnership=a.partnership, area=a.area, period=a.period,
+            scrutineer_name=a.scrutineer_name, scrutineer_role=a.scrutineer_role,
+            status=a.status, created_at=a.created_at, modified_at=a.modified_at,
+            template_id=a.template_id, template_version=a.template_version,
+            template_title=a.template_title, format_version=doc.format_version,
+            previous_period=a.previous_period, readonly=doc.readonly,
+            readonly_reason=doc.readonly_reason,
+        )
+
+
+EDITABLE_FIELDS = {
+    "partnership": "The partnership",
+    "area": None,
+    "period": "The period covered",
+    "scrutineer_name": "The scrutineer's name",
+    "scrutineer_role": None,
+}
+
+
+def update_details(doc: Document, **changes: str) -> AssessmentInfo:
+    """Change the assessment's metadata (while it is a draft)."""
+    from scrutiny_desktop.services.common import require_draft
+
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise InvalidInput(f"Unknown detail: {', '.join(sorted(unknown))}.")
+    with doc.write() as session:
+        a = require_draft(doc, session)
+        for name, value in changes.items():
+            label = EDITABLE_FIELDS[name]
+            value = required_text(value, label) if label else clean(value)
+            old = getattr(a, name)
+            if old != value:
+                setattr(a, name, value)
+                record(doc, session, "assessment.updated", name, old, value)
+    return info(doc)
+
+
+def question_ids(doc: Document) -> list[str]:
+    with doc.read() as session:
+        return list(session.scalars(select(Answer.question_id).order_by(Answer.position)))

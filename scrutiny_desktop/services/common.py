@@ -1,0 +1,86 @@
+"""Helpers shared by the service modules."""
+
+from __future__ import annotations
+
+import hashlib
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from scrutiny_desktop.checklist.model import Template
+from scrutiny_desktop.storage import audit
+from scrutiny_desktop.storage.document import Document
+from scrutiny_desktop.storage.errors import DocumentLocked, InvalidInput
+from scrutiny_desktop.storage.models import STATUS_DRAFT, Answer, Assessment, utcnow
+
+#: Longer values are summarised in the audit log rather than copied in full.
+AUDIT_TEXT_LIMIT = 2000
+
+
+def audit_text(value: str | None) -> str | None:
+    if value is None or len(value) <= AUDIT_TEXT_LIMIT:
+        return value
+    digest = hashlib.sha256(value.encode("utf-8")).hexdigest()
+    return f"{value[:200]}… ({len(value)} characters in all, SHA-256 {digest})"
+
+
+def actor_of(doc: Document, session: Session) -> str:
+    if doc.actor:
+        return doc.actor
+    assessment = session.get(Assessment, 1)
+    return assessment.scrutineer_name if assessment else "unknown"
+
+
+def record(doc: Document, session: Session, action: str, target: str = "", old=None, new=None) -> None:
+    """Write the audit row for a change and touch ``modified_at``."""
+    audit.append(session, actor_of(doc, session), action, target, old, new)
+    assessment = session.get(Assessment, 1)
+    if assessment is not None:
+        assessment.modified_at = utcnow()
+
+
+def template_of(doc: Document) -> Template:
+    """The template snapshot stored in the document (parsed once per open)."""
+    cached = doc.cache.get("template")
+    if cached is None:
+        with doc.read() as session:
+            snapshot = session.execute(select(Assessment.template_snapshot)).scalar_one()
+        cached = Template.model_validate_json(snapshot)
+        doc.cache["template"] = cached
+    return cached
+
+
+LOCKED_MESSAGE = (
+    "This assessment is signed off, so its answers, evidence and recommendations are "
+    "locked. Reopen it to make changes."
+)
+
+
+def require_draft(doc: Document, session: Session) -> Assessment:
+    assessment = session.get(Assessment, 1)
+    if assessment is None:
+        raise InvalidInput("This document has no assessment in it.")
+    if assessment.status != STATUS_DRAFT:
+        raise DocumentLocked(doc.path, LOCKED_MESSAGE)
+    return assessment
+
+
+def answer_row(session: Session, question_id: str) -> Answer:
+    row = session.scalars(select(Answer).where(Answer.question_id == question_id)).one_or_none()
+    if row is None:
+        raise InvalidInput(f"There is no question '{question_id}' in this assessment.")
+    return row
+
+
+def clean(text: str | None) -> str:
+    """Normalise text from a person: strip surrounding blanks, unify newlines."""
+    if text is None:
+        return ""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def required_text(value: str | None, what: str) -> str:
+    value = clean(value)
+    if not value:
+        raise InvalidInput(f"{what} cannot be blank.")
+    return value

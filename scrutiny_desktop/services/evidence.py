@@ -1,0 +1,212 @@
+"""Evidence records and the files attached to them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import mimetypes
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from scrutiny_desktop.services.common import answer_row, clean, record, require_draft, required_text
+from scrutiny_desktop.storage.document import Document
+from scrutiny_desktop.storage.errors import InvalidInput
+from scrutiny_desktop.storage.models import EVIDENCE_KINDS, Attachment, EvidenceItem, utcnow
+
+#: Attachments larger than this are refused: the document is emailed to chairs.
+MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class AttachmentView:
+    id: int
+    filename: str
+    media_type: str
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class EvidenceView:
+    id: int
+    question_id: str
+    title: str
+    kind: str
+    date: dt.date | None
+    source: str
+    note: str
+    attachment: AttachmentView | None
+
+    @property
+    def kind_label(self) -> str:
+        return EVIDENCE_KINDS.get(self.kind, self.kind)
+
+
+@dataclass(frozen=True)
+class EvidenceInput:
+    title: str
+    kind: str = "document"
+    date: dt.date | None = None
+    source: str = ""
+    note: str = ""
+
+    def validated(self) -> "EvidenceInput":
+        if self.kind not in EVIDENCE_KINDS:
+            raise InvalidInput(f"'{self.kind}' is not a kind of evidence; choose one of: "
+                               + ", ".join(EVIDENCE_KINDS.values()) + ".")
+        if self.date is not None and not isinstance(self.date, dt.date):
+            raise InvalidInput("The evidence date must be a calendar date.")
+        return EvidenceInput(required_text(self.title, "The evidence title"), self.kind,
+                             self.date, clean(self.source), clean(self.note))
+
+    def as_dict(self) -> dict:
+        return {"title": self.title, "kind": self.kind,
+                "date": self.date.isoformat() if self.date else None,
+                "source": self.source, "note": self.note}
+
+
+def attachment_view(a: Attachment | None) -> AttachmentView | None:
+    if a is None:
+        return None
+    return AttachmentView(a.id, a.filename, a.media_type, a.size, a.sha256)
+
+
+def evidence_view(e: EvidenceItem) -> EvidenceView:
+    return EvidenceView(e.id, e.answer.question_id, e.title, e.kind, e.date, e.source, e.note,
+                        attachment_view(e.attachment))
+
+
+def _read_attachment(path: Path | str) -> tuple[str, bytes]:
+    path = Path(path)
+    if not path.is_file():
+        raise InvalidInput(f"{path} is not a file that can be attached.")
+    size = path.stat().st_size
+    if size > MAX_ATTACHMENT_BYTES:
+        raise InvalidInput(
+            f"{path.name} is {size / 1048576:.0f} MB; attachments can be at most "
+            f"{MAX_ATTACHMENT_BYTES // 1048576} MB. Record it as evidence without attaching it."
+        )
+    try:
+        return path.name, path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"{path.name} cannot be read ({exc.strerror}).") from None
+
+
+def _store_attachment(session, filename: str, content: bytes) -> Attachment:
+    media_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    att = Attachment(filename=filename, media_type=media_type, size=len(content),
+                     sha256=hashlib.sha256(content).hexdigest(), content=content,
+                     added_at=utcnow())
+    session.add(att)
+    session.flush()
+    return att
+
+
+def add_evidence(doc: Document, question_id: str, item: EvidenceInput,
+                 attach: Path | str | None = None) -> EvidenceView:
+    item = item.validated()
+    file = _read_attachment(attach) if attach else None
+    with doc.write() as session:
+        require_draft(doc, session)
+        answer = answer_row(session, question_id)
+        position = (session.scalar(select(func.max(EvidenceItem.position))
+                                   .where(EvidenceItem.answer_id == answer.id)) or 0) + 1
+        row = EvidenceItem(answer_id=answer.id, position=position, title=item.title,
+                           kind=item.kind, date=item.date, source=item.source, note=item.note)
+        if file:
+            row.attachment = _store_attachment(session, *file)
+        session.add(row)
+        session.flush()
+        new = item.as_dict()
+        if row.attachment:
+            new["attachment"] = {"name": row.attachment.filename, "sha256": row.attachment.sha256}
+        record(doc, session, "evidence.added", f"{question_id}/evidence/{row.id}", None, new)
+        return evidence_view(row)
+
+
+def _evidence_row(session, evidence_id: int) -> EvidenceItem:
+    row = session.get(EvidenceItem, evidence_id)
+    if row is None:
+        raise InvalidInput("That evidence item no longer exists.")
+    return row
+
+
+def update_evidence(doc: Document, evidence_id: int, item: EvidenceInput, *,
+                    attach: Path | str | None = None, remove_attachment: bool = False) -> EvidenceView:
+    item = item.validated()
+    file = _read_attachment(attach) if attach else None
+    with doc.write() as session:
+        require_draft(doc, session)
+        row = _evidence_row(session, evidence_id)
+        old = EvidenceInput(row.title, row.kind, row.date, row.source, row.note).as_dict()
+        old_att = row.attachment
+        if old_att:
+            old["attachment"] = {"name": old_att.filename, "sha256": old_att.sha256}
+        row.title, row.kind, row.date, row.source, row.note = (
+            item.title, item.kind, item.date, item.source, item.note)
+        if file or remove_attachment:
+            row.attachment = _store_attachment(session, *file) if file else None
+            if old_att is not None:
+                session.delete(old_att)
+        session.flush()
+        new = item.as_dict()
+        if row.attachment:
+            new["attachment"] = {"name": row.attachment.filename, "sha256": row.attachment.sha256}
+        if new != old:
+            record(doc, session, "evidence.changed",
+                   f"{row.answer.question_id}/evidence/{row.id}", old, new)
+        return evidence_view(row)
+
+
+def remove_evidence(doc: Document, evidence_id: int) -> None:
+    with doc.write() as session:
+        require_draft(doc, session)
+        row = _evidence_row(session, evidence_id)
+        old = EvidenceInput(row.title, row.kind, row.date, row.source, row.note).as_dict()
+        target = f"{row.answer.question_id}/evidence/{row.id}"
+        att = row.attachment
+        if att:
+            old["attachment"] = {"name": att.filename, "sha256": att.sha256}
+        session.delete(row)
+        if att is not None:
+            session.delete(att)
+        record(doc, session, "evidence.removed", target, old, None)
+
+
+def attachment_content(doc: Document, attachment_id: int) -> tuple[AttachmentView, bytes]:
+    with doc.read() as session:
+        att = session.get(Attachment, attachment_id)
+        if att is None:
+            raise InvalidInput("That attachment no longer exists.")
+        content = att.content
+        if hashlib.sha256(content).hexdigest() != att.sha256:
+            raise InvalidInput(f"The attached file {att.filename} is damaged (its checksum does not match).")
+        return attachment_view(att), content
+
+
+def attachment_to_temp(doc: Document, attachment_id: int) -> Path:
+    """Write an attachment to a private temporary folder, for the system viewer."""
+    view, content = attachment_content(doc, attachment_id)
+    folder = Path(tempfile.mkdtemp(prefix="scrutiny-attachment-"))
+    safe = Path(view.filename).name or "attachment"
+    target = folder / safe
+    target.write_bytes(content)
+    target.chmod(0o400)
+    return target
+
+
+def list_all_evidence(doc: Document) -> list[EvidenceView]:
+    from sqlalchemy.orm import selectinload
+
+    from scrutiny_desktop.storage.models import Answer
+
+    with doc.read() as session:
+        rows = session.scalars(
+            select(EvidenceItem).join(Answer)
+            .options(selectinload(EvidenceItem.attachment), selectinload(EvidenceItem.answer))
+            .order_by(Answer.position, EvidenceItem.position)
+        ).all()
+        return [evidence_view(e) for e in rows]

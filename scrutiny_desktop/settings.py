@@ -1,0 +1,123 @@
+"""User settings and app state, kept as small JSON files in platformdirs folders.
+
+``settings.json`` holds what a person chooses in Preferences; ``state.json``
+holds what the app remembers by itself (recent documents, window layout, the
+last question per document).  Neither is ever stored inside a document, so a
+chair opening someone else's file changes nothing in it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from scrutiny_desktop import paths
+
+DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
+RECENT_LIMIT = 12
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="ignore", validate_assignment=True)
+
+    scrutineer_name: str = ""
+    scrutineer_role: str = ""
+    documents_dir: str = ""
+    protective_marking: str = DEFAULT_MARKING
+    organisation_name: str = ""
+    organisation_logo: str = ""
+    signoff_statement: str = ""
+    template_folders: list[str] = Field(default_factory=list)
+
+    @field_validator("protective_marking")
+    @classmethod
+    def _marking(cls, v: str) -> str:
+        return " ".join(v.split())[:80]
+
+    def documents_folder(self) -> Path:
+        return Path(self.documents_dir).expanduser() if self.documents_dir else paths.default_documents_dir()
+
+    def extra_template_folders(self) -> list[Path]:
+        return [Path(p).expanduser() for p in self.template_folders]
+
+
+class DocumentState(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    question_id: str = ""
+    splitter: list[int] = Field(default_factory=list)
+
+
+class AppState(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    recent: list[str] = Field(default_factory=list)
+    documents: dict[str, DocumentState] = Field(default_factory=dict)
+    window_geometry: str = ""
+    guidance_expanded: bool = True
+
+    def add_recent(self, path: Path) -> None:
+        key = str(Path(path).resolve())
+        self.recent = [key] + [p for p in self.recent if p != key]
+        del self.recent[RECENT_LIMIT:]
+
+    def remove_recent(self, path: Path | str) -> None:
+        key = str(path)
+        self.recent = [p for p in self.recent if p != key]
+
+    def document(self, path: Path) -> DocumentState:
+        return self.documents.get(str(Path(path).resolve()), DocumentState())
+
+    def set_document(self, path: Path, state: DocumentState) -> None:
+        self.documents[str(Path(path).resolve())] = state
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_json(path: Path, data: dict) -> None:
+    """Write atomically so a crash never leaves half a settings file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def load_settings() -> Settings:
+    data = _read_json(paths.settings_file())
+    try:
+        return Settings.model_validate(data)
+    except ValidationError:
+        # A hand-edited file with a bad value: keep the good values.
+        good = {}
+        for key, value in data.items():
+            with contextlib.suppress(ValidationError):
+                Settings.model_validate({key: value})
+                good[key] = value
+        return Settings.model_validate(good)
+
+
+def save_settings(settings: Settings) -> None:
+    _write_json(paths.settings_file(), settings.model_dump(mode="json"))
+
+
+def load_state() -> AppState:
+    try:
+        return AppState.model_validate(_read_json(paths.state_file()))
+    except ValidationError:
+        return AppState()
+
+
+def save_state(state: AppState) -> None:
+    _write_json(paths.state_file(), state.model_dump(mode="json"))

@@ -1,0 +1,74 @@
+"""Schema versions with Alembic, mirrored in ``PRAGMA user_version``.
+
+Revisions are named ``0001``, ``0002``...; the number is the document format
+version that ``user_version`` carries, so the format can be read from the file
+header without running SQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine
+from sqlalchemy.engine import Engine
+
+from scrutiny_desktop import paths
+
+
+def alembic_config(connection=None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(paths.migrations_dir()))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head() or "0000"
+
+
+def head_format() -> int:
+    return int(head_revision())
+
+
+def _mirror_user_version(connection) -> None:
+    rev = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one()
+    connection.exec_driver_sql(f"PRAGMA user_version = {int(rev)}")
+
+
+def stamp_head(engine: Engine) -> None:
+    with engine.begin() as connection:
+        command.stamp(alembic_config(connection), "head")
+        _mirror_user_version(connection)
+
+
+def backup_copy(path: Path, format_version: int) -> Path:
+    """Copy a document aside with the SQLite backup API before migrating it."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.stem}.format{format_version}-backup-{stamp}{path.suffix}")
+    src = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    dst = sqlite3.connect(str(target))
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    return target
+
+
+def upgrade(path: Path) -> None:
+    engine = create_engine(
+        "sqlite://", creator=lambda: sqlite3.connect(str(path), isolation_level=None)
+    )
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
+            command.upgrade(alembic_config(connection), "head")
+            _mirror_user_version(connection)
+    finally:
+        engine.dispose()
