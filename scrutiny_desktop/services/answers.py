@@ -92,11 +92,19 @@ class QuestionState:
     recommendation_count: int
 
     @property
+    def started(self) -> bool:
+        return bool(self.judgement is not None or self.has_findings or self.evidence_count
+                    or self.recommendation_count)
+
+    @property
     def state(self) -> str:
-        """``answered``, ``missing`` (required, not answered) or ``not_started``."""
+        """``answered``; ``missing`` (required, begun but without an answering
+        judgement); ``in_progress`` (optional, begun); or ``not_started``."""
         if self.answered:
             return "answered"
-        return "missing" if self.required else "not_started"
+        if self.started:
+            return "missing" if self.required else "in_progress"
+        return "not_started"
 
 
 def question_states(doc: Document) -> list[QuestionState]:

@@ -1,0 +1,50 @@
+"""Start the app: QApplication, settings, main window."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from scrutiny_desktop import APP_NAME, __version__, paths
+from scrutiny_desktop.settings import load_settings, load_state, save_settings, save_state
+
+
+def application() -> QApplication:
+    """The running QApplication, or a new one."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("Scrutiny Desktop")
+    app.setDesktopFileName("scrutiny-desktop")
+    icon = paths.resource("icons", "scrutiny-desktop.png")
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    return app
+
+
+def create_main_window(file: Path | None = None, *, autosave_delay_ms: int | None = None):
+    from scrutiny_desktop.ui.autosave import DEFAULT_DELAY_MS
+    from scrutiny_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(load_settings(), load_state(), save_settings=save_settings,
+                        save_state=save_state,
+                        autosave_delay_ms=autosave_delay_ms or DEFAULT_DELAY_MS)
+    if file is not None:
+        window.open_path(file)
+    return window
+
+
+def run_app(file: Path | None = None) -> int:
+    """Show the main window and run the event loop; returns the exit code."""
+    app = application()
+    window = create_main_window(file)
+    window.show()
+    app._scrutiny_main_window = window  # keep a reference; scripts can find it
+    code = app.exec()
+    return int(code)

@@ -1,0 +1,273 @@
+"""The assessment screen: navigator beside the question page, with autosave.
+
+This is the wiring between the question page's signals and the services.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from PySide6.QtCore import QKeyCombination, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
+
+from scrutiny_desktop.checklist.model import Template
+from scrutiny_desktop.services import answers, assessments, evidence, recommendations
+from scrutiny_desktop.services.assessments import AssessmentInfo
+from scrutiny_desktop.services.common import template_of
+from scrutiny_desktop.storage.document import Document
+from scrutiny_desktop.storage.errors import DocumentError, InvalidInput
+from scrutiny_desktop.ui.autosave import Autosaver
+from scrutiny_desktop.ui.item_dialogs import EvidenceDialog, RecommendationDialog
+from scrutiny_desktop.ui.navigator import Navigator
+from scrutiny_desktop.ui.question_page import QuestionPage
+from scrutiny_desktop.ui.widgets import Banner, local_time
+
+
+class AssessmentPage(QWidget):
+    #: Emitted after anything that changes progress (for the title and home list).
+    changed = Signal()
+    question_shown = Signal(str)
+
+    def __init__(self, window, autosaver: Autosaver, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.window_ = window  # for show_error / confirm
+        self.autosaver = autosaver
+        self.doc: Document | None = None
+        self.template: Template | None = None
+        self.info: AssessmentInfo | None = None
+        self.editable = False
+        self._order: list[str] = []
+
+        self.banner = Banner()
+        self.navigator = Navigator()
+        self.page = QuestionPage()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("assessment_splitter")
+        self.splitter.addWidget(self.navigator)
+        self.splitter.addWidget(self.page)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([340, 900])
+        self.splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.splitter, 1)
+
+        self.navigator.question_activated.connect(self.go_to)
+        p = self.page
+        p.judgement_chosen.connect(self._judgement_chosen)
+        p.findings_edited.connect(self._findings_edited)
+        p.previous_requested.connect(self.previous_question)
+        p.next_requested.connect(self.next_question)
+        p.add_evidence.connect(self._add_evidence)
+        p.edit_evidence.connect(self._edit_evidence)
+        p.remove_evidence.connect(self._remove_evidence)
+        p.open_attachment.connect(self._open_attachment)
+        p.add_recommendation.connect(self._add_recommendation)
+        p.edit_recommendation.connect(self._edit_recommendation)
+        p.remove_recommendation.connect(self._remove_recommendation)
+
+        # Alt+1 ... Alt+9 choose the judgement options in order.
+        self._option_shortcuts = []
+        for n in range(1, 10):
+            key = QKeySequence(QKeyCombination(Qt.KeyboardModifier.AltModifier,
+                                               Qt.Key(Qt.Key.Key_0.value + n)))
+            sc = QShortcut(key, self)
+            sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            sc.activated.connect(partial(self.page.choose_option, n - 1))
+            self._option_shortcuts.append(sc)
+
+    # -- opening ------------------------------------------------------------
+    def load(self, doc: Document, question_id: str = "", banner: str = "") -> None:
+        self.doc = doc
+        self.template = template_of(doc)
+        self.info = assessments.info(doc)
+        self._order = self.template.question_ids()
+        self.page.set_scale(self.template)
+        self.navigator.populate(self.template, answers.question_states(doc))
+        self.editable = not doc.readonly and self.info.status == "draft"
+        self.page.set_editable(self.editable)
+        self.banner.show_message(banner or self.lock_message())
+        first = question_id if question_id in self._order else self._first_open_question()
+        self.go_to(first)
+
+    def lock_message(self) -> str:
+        if self.doc is None or self.info is None:
+            return ""
+        if self.doc.readonly:
+            return (f"Read-only: {self.doc.readonly_reason}. Nothing you see here can be changed. "
+                    "Use File > Save a copy to edit a copy of it.")
+        if self.info.status != "draft":
+            return self.signed_off_message()
+        return ""
+
+    def signed_off_message(self) -> str:
+        from scrutiny_desktop.services import signoff
+
+        current = signoff.current_signoff(self.doc) if self.doc else None
+        who = f" by {current.name} on {local_time(current.signed_at)}" if current else ""
+        if self.info and self.info.status == "reviewed":
+            return (f"This assessment was signed off{who} and has been reviewed, so it is locked. "
+                    "Use File > Save a copy to keep a copy.")
+        return (f"This assessment was signed off{who}, so its answers are locked. "
+                "To change them, reopen it (Assessment > Reopen for changes…).")
+
+    def _first_open_question(self) -> str:
+        for state in answers.question_states(self.doc):
+            if not state.answered:
+                return state.question_id
+        return self._order[0]
+
+    def unload(self) -> None:
+        self.doc = None
+        self.template = None
+        self.info = None
+
+    # -- navigation -----------------------------------------------------------
+    @property
+    def current_question(self) -> str:
+        return self.page.question_id
+
+    def go_to(self, question_id: str) -> None:
+        if self.doc is None or self.template is None:
+            return
+        self.autosaver.flush()
+        index = self._order.index(question_id)
+        section = self.template.section_of(question_id)
+        question = self.template.question(question_id)
+        try:
+            answer = answers.get_answer(self.doc, question_id)
+        except (DocumentError, InvalidInput) as exc:
+            self.window_.show_error("Cannot show this question", str(exc))
+            return
+        self.page.show_question(section, question, index, len(self._order), answer)
+        self.navigator.select(question_id)
+        self.question_shown.emit(question_id)
+
+    def next_question(self) -> None:
+        self._step(+1)
+
+    def previous_question(self) -> None:
+        self._step(-1)
+
+    def _step(self, delta: int) -> None:
+        if not self._order:
+            return
+        index = self._order.index(self.current_question) + delta
+        if 0 <= index < len(self._order):
+            focus_was_next = self.page.next_button.hasFocus() or self.page.previous_button.hasFocus()
+            self.go_to(self._order[index])
+            if focus_was_next and not (self.page.next_button.isEnabled()
+                                       and self.page.previous_button.isEnabled()):
+                (self.page.previous_button if delta > 0 else self.page.next_button).setFocus()
+
+    # -- edits ----------------------------------------------------------------
+    def _refresh_states(self) -> None:
+        if self.doc is not None:
+            self.navigator.update_states(answers.question_states(self.doc))
+            self.changed.emit()
+
+    def _judgement_chosen(self, question_id: str, value) -> None:
+        doc = self.doc
+        if doc is None:
+            return
+        if self.autosaver.save_now(("judgement", question_id),
+                                   partial(answers.set_judgement, doc, question_id, value)):
+            self._refresh_states()
+
+    def _findings_edited(self, question_id: str, text: str) -> None:
+        if self.doc is None:
+            return
+        self.autosaver.schedule(("findings", question_id),
+                                partial(answers.set_findings, self.doc, question_id, text))
+
+    def _reload_lists(self) -> None:
+        if self.doc is None:
+            return
+        answer = answers.get_answer(self.doc, self.current_question)
+        self.page.show_evidence(answer)
+        self.page.show_recommendations(answer)
+        self._refresh_states()
+
+    def _run(self, title: str, action) -> bool:
+        """Flush pending typing, then run one service call, reporting errors."""
+        self.autosaver.flush()
+        try:
+            action()
+        except (DocumentError, InvalidInput, OSError) as exc:
+            self.window_.show_error(title, str(exc))
+            return False
+        self._reload_lists()
+        self.window_.note_saved()
+        return True
+
+    def _add_evidence(self) -> None:
+        result = EvidenceDialog.ask(self.window_)
+        if result is not None:
+            self._run("Could not add the evidence", lambda: evidence.add_evidence(
+                self.doc, self.current_question, result.item, attach=result.attach))
+
+    def _find_evidence(self, evidence_id: int):
+        answer = answers.get_answer(self.doc, self.current_question)
+        return next((e for e in answer.evidence if e.id == evidence_id), None)
+
+    def _edit_evidence(self, evidence_id: int) -> None:
+        existing = self._find_evidence(evidence_id)
+        if existing is None:
+            return
+        result = EvidenceDialog.ask(self.window_, existing)
+        if result is not None:
+            self._run("Could not change the evidence", lambda: evidence.update_evidence(
+                self.doc, evidence_id, result.item, attach=result.attach,
+                remove_attachment=result.remove_attachment))
+
+    def _remove_evidence(self, evidence_id: int) -> None:
+        existing = self._find_evidence(evidence_id)
+        if existing is None:
+            return
+        extra = " and its attached file" if existing.attachment else ""
+        if self.window_.confirm("Remove evidence",
+                                f"Remove “{existing.title}”{extra} from this question?"):
+            self._run("Could not remove the evidence",
+                      lambda: evidence.remove_evidence(self.doc, evidence_id))
+
+    def _open_attachment(self, attachment_id: int) -> None:
+        try:
+            path = evidence.attachment_to_temp(self.doc, attachment_id)
+        except (InvalidInput, DocumentError, OSError) as exc:
+            self.window_.show_error("Cannot open the attached file", str(exc))
+            return
+        self.window_.open_external(path)
+
+    def _add_recommendation(self) -> None:
+        item = RecommendationDialog.ask(self.window_)
+        if item is not None:
+            self._run("Could not add the recommendation", lambda: recommendations.add_recommendation(
+                self.doc, self.current_question, item))
+
+    def _find_rec(self, rec_id: int):
+        answer = answers.get_answer(self.doc, self.current_question)
+        return next((r for r in answer.recommendations if r.id == rec_id), None)
+
+    def _edit_recommendation(self, rec_id: int) -> None:
+        existing = self._find_rec(rec_id)
+        if existing is None:
+            return
+        item = RecommendationDialog.ask(self.window_, existing)
+        if item is not None:
+            self._run("Could not change the recommendation",
+                      lambda: recommendations.update_recommendation(self.doc, rec_id, item))
+
+    def _remove_recommendation(self, rec_id: int) -> None:
+        existing = self._find_rec(rec_id)
+        if existing is None:
+            return
+        if self.window_.confirm("Remove recommendation", "Remove this recommendation?"):
+            self._run("Could not remove the recommendation",
+                      lambda: recommendations.remove_recommendation(self.doc, rec_id))
+
+
+def open_with_system_viewer(path) -> bool:
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))

@@ -1,0 +1,438 @@
+"""The main window: home screen, assessment screen, menus and status bar.
+
+It receives its settings and state in the constructor, and every prompt goes
+through a handful of methods (``ask_open_path``, ``ask_save_path``,
+``confirm``, ``show_error``, ``show_info``) that a test can replace.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from scrutiny_desktop import APP_NAME, __version__
+from scrutiny_desktop.checklist import discover_templates
+from scrutiny_desktop.services import assessments, library
+from scrutiny_desktop.settings import AppState, DocumentState, Settings
+from scrutiny_desktop.storage import SUFFIX, save_copy
+from scrutiny_desktop.storage.document import Document
+from scrutiny_desktop.storage.errors import DocumentError, DocumentInUse, InvalidInput
+from scrutiny_desktop.ui.assessment_page import AssessmentPage, open_with_system_viewer
+from scrutiny_desktop.ui.autosave import DEFAULT_DELAY_MS, Autosaver
+from scrutiny_desktop.ui.home import HomePage
+from scrutiny_desktop.ui.new_assessment import NewAssessmentDialog
+from scrutiny_desktop.ui.preferences import PreferencesDialog
+
+FILE_FILTER = f"Scrutiny Desktop assessments (*{SUFFIX});;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    document_opened = Signal(Path)
+    document_closed = Signal()
+
+    def __init__(self, settings: Settings, state: AppState, *,
+                 save_settings: Callable[[Settings], None] | None = None,
+                 save_state: Callable[[AppState], None] | None = None,
+                 autosave_delay_ms: int = DEFAULT_DELAY_MS,
+                 managed: set[str] | None = None,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.settings = settings
+        self.state = state
+        self._save_settings = save_settings or (lambda s: None)
+        self._save_state = save_state or (lambda s: None)
+        self.managed = managed or set()
+        self.doc: Document | None = None
+        self.setWindowTitle(APP_NAME)
+        self.setAcceptDrops(True)
+        self.resize(1280, 760)
+
+        self.autosaver = Autosaver(self, delay_ms=autosave_delay_ms)
+        self.autosaver.pending.connect(lambda: self.save_status.setText("Saving…"))
+        self.autosaver.saved.connect(self._on_saved)
+        self.autosaver.failed.connect(self._on_save_failed)
+
+        self.home = HomePage()
+        self.assessment = AssessmentPage(self, self.autosaver)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.home)
+        self.stack.addWidget(self.assessment)
+        self.setCentralWidget(self.stack)
+
+        self.save_status = QLabel("")
+        self.save_status.setObjectName("save_status")
+        self.save_status.setAccessibleName("Save status")
+        self.statusBar().addPermanentWidget(self.save_status)
+
+        self.home.new_requested.connect(self.new_assessment)
+        self.home.open_requested.connect(self.open_dialog)
+        self.home.open_path.connect(self.open_path)
+        self.home.remove_requested.connect(self.remove_recent)
+        self.assessment.changed.connect(self._update_title)
+
+        self._build_menus()
+        self._restore_geometry()
+        self.refresh_home()
+        self._update_actions()
+        app = QApplication.instance()
+        if app is not None:
+            app.applicationStateChanged.connect(self._app_state_changed)
+
+    # -- menus ----------------------------------------------------------------
+    def _action(self, menu, text: str, slot, shortcut=None, name: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        if name:
+            action.setObjectName(name)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        m = bar.addMenu("&File")
+        self.new_action = self._action(m, "&New assessment…", self.new_assessment,
+                                       QKeySequence.StandardKey.New, "new_assessment")
+        self.open_action = self._action(m, "&Open…", self.open_dialog,
+                                        QKeySequence.StandardKey.Open, "open")
+        self.recent_menu = m.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        m.addSeparator()
+        self.save_copy_action = self._action(m, "Save a &copy…", self.save_a_copy,
+                                             "Ctrl+Shift+S", "save_copy")
+        self.close_action = self._action(m, "&Close assessment", self.close_document,
+                                         QKeySequence.StandardKey.Close, "close_assessment")
+        m.addSeparator()
+        self.file_menu = m
+        self.export_anchor = m.addSeparator()
+        self.preferences_action = self._action(m, "&Preferences…", self.preferences,
+                                               "Ctrl+,", "preferences")
+        m.addSeparator()
+        self.quit_action = self._action(m, "&Quit", self.close, QKeySequence.StandardKey.Quit, "quit")
+
+        e = bar.addMenu("&Edit")
+        self.undo_action = self._action(e, "&Undo", self._undo, QKeySequence.StandardKey.Undo, "undo")
+        self.redo_action = self._action(e, "&Redo", self._redo, QKeySequence.StandardKey.Redo, "redo")
+        # Text fields handle Ctrl+Z themselves; the menu items are for discovery
+        # and for when focus is elsewhere.
+        self.undo_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.redo_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+
+        g = bar.addMenu("&Go")
+        self.next_action = self._action(g, "&Next question", self.assessment.next_question,
+                                        "Alt+Right", "next_question")
+        self.prev_action = self._action(g, "&Previous question", self.assessment.previous_question,
+                                        "Alt+Left", "previous_question")
+        self.questions_action = self._action(g, "&Question list", self._focus_navigator,
+                                             "Ctrl+L", "question_list")
+        self.home_action = self._action(g, "&Home screen", self.close_document, None, "home")
+        self.assessment_menu = bar.addMenu("&Assessment")
+        self.assessment_menu.menuAction().setVisible(False)
+
+        h = bar.addMenu("&Help")
+        self._action(h, "&User guide", self.show_guide, QKeySequence.StandardKey.HelpContents, "user_guide")
+        self._action(h, "&About Scrutiny Desktop", self.show_about, None, "about")
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        if not self.state.recent:
+            a = self.recent_menu.addAction("No recent assessments")
+            a.setEnabled(False)
+            return
+        for n, path in enumerate(self.state.recent, start=1):
+            label = f"&{n} {Path(path).name}" if n < 10 else Path(path).name
+            action = self.recent_menu.addAction(label)
+            action.setToolTip(path)
+            action.triggered.connect(lambda _c=False, p=path: self.open_path(Path(p)))
+
+    def _update_actions(self) -> None:
+        has_doc = self.doc is not None
+        for a in (self.save_copy_action, self.close_action, self.next_action, self.prev_action,
+                  self.questions_action):
+            a.setEnabled(has_doc)
+
+    def _focus_navigator(self) -> None:
+        if self.doc is not None:
+            self.assessment.navigator.tree.setFocus()
+
+    def _undo(self) -> None:
+        w = QApplication.focusWidget()
+        if hasattr(w, "undo"):
+            w.undo()
+
+    def _redo(self) -> None:
+        w = QApplication.focusWidget()
+        if hasattr(w, "redo"):
+            w.redo()
+
+    # -- prompts (replaceable in tests) -----------------------------------------
+    def ask_open_path(self) -> Path | None:
+        start = str(self.settings.documents_folder())
+        chosen, _ = QFileDialog.getOpenFileName(self, "Open an assessment", start, FILE_FILTER)
+        return Path(chosen) if chosen else None
+
+    def ask_save_path(self, title: str, suggested: Path, file_filter: str = FILE_FILTER) -> Path | None:
+        chosen, _ = QFileDialog.getSaveFileName(self, title, str(suggested), file_filter)
+        return Path(chosen) if chosen else None
+
+    def confirm(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(self, title, text,
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def show_error(self, title: str, text: str) -> None:
+        QMessageBox.warning(self, title, text)
+
+    def show_info(self, title: str, text: str) -> None:
+        QMessageBox.information(self, title, text)
+
+    def open_external(self, path: Path) -> None:
+        if not open_with_system_viewer(path):
+            self.show_error("Cannot open the file",
+                            f"No program on this computer could open {path.name}. "
+                            f"A copy was saved at {path}.")
+
+    # -- documents ----------------------------------------------------------------
+    def actor(self) -> str:
+        return self.settings.scrutineer_name
+
+    def new_assessment(self) -> None:
+        if not self.close_document():
+            return
+        templates = discover_templates(self.settings.extra_template_folders())
+        result = NewAssessmentDialog.ask(self, templates, self.settings)
+        if result is None:
+            return
+        try:
+            path = assessments.create_assessment(result.path, result.template, result.details,
+                                                 actor=result.details.scrutineer_name)
+        except (DocumentError, InvalidInput, FileExistsError, OSError) as exc:
+            self.show_error("Could not create the assessment", str(exc))
+            return
+        # Remember the scrutineer for next time.
+        d = result.details
+        if (self.settings.scrutineer_name, self.settings.scrutineer_role) != (
+                d.scrutineer_name.strip(), d.scrutineer_role.strip()):
+            self.settings.scrutineer_name = d.scrutineer_name.strip()
+            self.settings.scrutineer_role = d.scrutineer_role.strip()
+            self._save_settings(self.settings)
+        self.open_path(path)
+
+    def open_dialog(self) -> None:
+        path = self.ask_open_path()
+        if path is not None:
+            self.open_path(path)
+
+    def open_path(self, path: Path) -> bool:
+        """Open a document for editing; read-only with a notice if someone holds it."""
+        path = Path(path)
+        if self.doc is not None and self.doc.path.resolve() == path.resolve():
+            return True
+        if not self.close_document():
+            return False
+        banner = ""
+        try:
+            doc = assessments.open_assessment(path, actor=self.actor(), lock=True)
+        except DocumentInUse as exc:
+            try:
+                doc = assessments.open_assessment(path, actor=self.actor(), readonly=True)
+            except (DocumentError, InvalidInput, ValueError) as exc2:
+                self.show_error("Cannot open this assessment", str(exc2))
+                return False
+            who = f" by {exc.holder}" if exc.holder else " by another program"
+            doc.readonly_reason = f"it is open{who}"
+            banner = (f"Read-only: this assessment is open{who}. Nothing can be changed here. "
+                      "Ask them to close it and open it again, or use File > Save a copy to "
+                      "edit a copy.")
+        except (DocumentError, InvalidInput, ValueError) as exc:
+            self.show_error("Cannot open this assessment", str(exc))
+            self.refresh_home()
+            return False
+        self.doc = doc
+        if doc.backup_path is not None:
+            self.statusBar().showMessage(
+                f"Updated to this version's format; the original was kept as {doc.backup_path.name}",
+                15000)
+        doc_state = self.state.document(path)
+        self.assessment.load(doc, doc_state.question_id, banner)
+        if doc_state.splitter:
+            self.assessment.splitter.setSizes(doc_state.splitter)
+        self.assessment.page.set_guidance_visible(self.state.guidance_expanded)
+        self.assessment.page.guidance_toggled.connect(self._guidance_toggled)
+        self.stack.setCurrentWidget(self.assessment)
+        self.state.add_recent(path)
+        self._save_state(self.state)
+        self.save_status.setText("Read-only" if not self.assessment.editable else "All changes saved")
+        self._update_title()
+        self._update_actions()
+        self.assessment.page.question_label.setFocus()
+        self.assessment.page.findings.setFocus()
+        self.document_opened.emit(path)
+        return True
+
+    def _guidance_toggled(self, visible: bool) -> None:
+        self.state.guidance_expanded = visible
+        self._save_state(self.state)
+
+    def close_document(self) -> bool:
+        """Save everything, remember where we were, and go back home."""
+        if self.doc is None:
+            self.stack.setCurrentWidget(self.home)
+            return True
+        if not self.autosaver.flush():
+            if not self.confirm(
+                    "Changes not saved",
+                    f"Your latest changes could not be saved: {self.autosaver.last_error}\n\n"
+                    "Close the assessment anyway and lose them?"):
+                return False
+            self.autosaver.discard()
+        with_state = DocumentState(question_id=self.assessment.current_question,
+                                   splitter=self.assessment.splitter.sizes())
+        self.state.set_document(self.doc.path, with_state)
+        self._save_state(self.state)
+        try:
+            self.assessment.page.guidance_toggled.disconnect(self._guidance_toggled)
+        except (RuntimeError, TypeError):
+            pass
+        self.doc.close()
+        self.doc = None
+        self.assessment.unload()
+        self.stack.setCurrentWidget(self.home)
+        self.save_status.setText("")
+        self.refresh_home()
+        self._update_title()
+        self._update_actions()
+        self.document_closed.emit()
+        return True
+
+    def remove_recent(self, path: Path) -> None:
+        self.state.remove_recent(path)
+        self._save_state(self.state)
+        self.refresh_home()
+
+    def refresh_home(self) -> None:
+        self.home.show_recent([library.summarise_file(Path(p)) for p in self.state.recent])
+
+    def save_a_copy(self) -> None:
+        if self.doc is None:
+            return
+        self.autosaver.flush()
+        suggested = self.doc.path.with_name(self.doc.path.stem + " (copy)" + SUFFIX)
+        target = self.ask_save_path("Save a copy of this assessment", suggested)
+        if target is None:
+            return
+        if target.suffix.lower() != SUFFIX:
+            target = target.with_name(target.name + SUFFIX)
+        try:
+            save_copy(self.doc, target)
+        except (DocumentError, InvalidInput, OSError) as exc:
+            self.show_error("Could not save a copy", str(exc))
+            return
+        self.statusBar().showMessage(f"Copy saved as {target}", 10000)
+        if self.doc.readonly and self.confirm(
+                "Copy saved", f"The copy was saved as {target.name}. Open the copy to edit it?"):
+            self.open_path(target)
+
+    def preferences(self) -> None:
+        updated = PreferencesDialog.ask(self, self.settings, self.managed)
+        if updated is not None:
+            self.settings = updated
+            self._save_settings(updated)
+
+    def show_guide(self) -> None:
+        from scrutiny_desktop.ui.help import GuideWindow
+
+        self._guide = GuideWindow(self)
+        self._guide.show()
+
+    def show_about(self) -> None:
+        from scrutiny_desktop.checklist import bundled_template
+
+        template = self.assessment.template if self.doc is not None else bundled_template()
+        managed = ""
+        if self.managed:
+            managed = ("<p><b>Set by your organisation:</b> " + ", ".join(sorted(self.managed))
+                       + "</p>")
+        from html import escape
+
+        QMessageBox.about(
+            self, f"About {APP_NAME}",
+            f"<h3>{APP_NAME} {escape(__version__)}</h3>"
+            "<p>An offline tool for the independent scrutiny of safeguarding children "
+            "partnerships. It never connects to a network.</p>"
+            f"<p><b>Checklist:</b> {escape(template.title)}, version {escape(template.version)}</p>"
+            f"<p>{escape(template.description)}</p>"
+            f"<p><b>Sources:</b> {escape(template.source_statement())}</p>{managed}")
+
+    # -- status and title ---------------------------------------------------------
+    def note_saved(self) -> None:
+        self._on_saved(dt.datetime.now().astimezone())
+
+    def _on_saved(self, when: dt.datetime) -> None:
+        self.save_status.setText(f"All changes saved {when.strftime('%H:%M:%S')}")
+        self._update_title()
+
+    def _on_save_failed(self, message: str) -> None:
+        self.save_status.setText("Not saved: retrying…")
+        self.statusBar().showMessage(f"Could not save: {message}", 0)
+
+    def _update_title(self) -> None:
+        if self.doc is None:
+            self.setWindowTitle(APP_NAME)
+            return
+        ro = " (read-only)" if self.doc.readonly else ""
+        self.setWindowTitle(f"{self.doc.path.name}{ro} — {APP_NAME}")
+
+    def _app_state_changed(self, state) -> None:
+        if state != Qt.ApplicationState.ApplicationActive:
+            self.autosaver.flush()
+
+    # -- window events -------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        if self.state.window_geometry:
+            self.restoreGeometry(QByteArray.fromBase64(self.state.window_geometry.encode()))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.close_document():
+            event.ignore()
+            return
+        self.state.window_geometry = bytes(self.saveGeometry().toBase64()).decode()
+        self._save_state(self.state)
+        event.accept()
+
+    def dragEnterEvent(self, event) -> None:
+        if self._dropped_path(event) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event) -> None:
+        path = self._dropped_path(event)
+        if path is not None:
+            event.acceptProposedAction()
+            QTimer.singleShot(0, lambda: self.open_path(path))
+
+    @staticmethod
+    def _dropped_path(event) -> Path | None:
+        mime = event.mimeData()
+        if not mime.hasUrls():
+            return None
+        for url in mime.urls():
+            if url.isLocalFile() and url.toLocalFile().lower().endswith(SUFFIX):
+                return Path(url.toLocalFile())
+        return None

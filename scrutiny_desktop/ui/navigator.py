@@ -1,0 +1,163 @@
+"""The side panel: sections and questions with their state, and progress."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QLabel,
+    QProgressBar,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from scrutiny_desktop.checklist.model import Template
+from scrutiny_desktop.services.answers import QuestionState
+from scrutiny_desktop.ui.widgets import named
+
+STATE_TEXT = {
+    "answered": "Answered",
+    "missing": "Required but missing a judgement",
+    "in_progress": "Begun, not answered",
+    "not_started": "Not started",
+}
+
+
+def _state_icon(state: str, size: int = 16) -> QIcon:
+    pix = QPixmap(size, size)
+    pix.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pix)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    if state == "answered":
+        p.setBrush(QColor("#2e7d32"))
+        p.setPen(Qt.PenStyle.NoPen)
+        p.drawEllipse(1, 1, size - 2, size - 2)
+        pen = QPen(QColor("white"), 2)
+        p.setPen(pen)
+        p.drawLine(4, size // 2, size // 2 - 1, size - 5)
+        p.drawLine(size // 2 - 1, size - 5, size - 4, 4)
+    elif state == "missing":
+        p.setBrush(QColor("#c62828"))
+        p.setPen(Qt.PenStyle.NoPen)
+        p.drawEllipse(1, 1, size - 2, size - 2)
+        p.setPen(QPen(QColor("white"), 2))
+        p.drawLine(size // 2, 4, size // 2, size - 7)
+        p.drawPoint(size // 2, size - 4)
+    elif state == "in_progress":
+        p.setPen(QPen(QColor("#1565c0"), 2))
+        p.setBrush(QColor("#90caf9"))
+        p.drawEllipse(2, 2, size - 4, size - 4)
+    else:
+        p.setPen(QPen(QColor("#808080"), 2))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawEllipse(2, 2, size - 4, size - 4)
+    p.end()
+    return QIcon(pix)
+
+
+class Navigator(QWidget):
+    question_activated = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.progress = named(QProgressBar(), "Progress")
+        self.progress.setTextVisible(True)
+        self.progress.setFormat("%v of %m answered")
+        self.progress_label = QLabel()
+        self.filter = named(QCheckBox("Only &unanswered"), "Only unanswered",
+                            "Show only the questions that still need a judgement")
+        self.tree = named(QTreeWidget(), "Questions", "Sections and questions; press Enter to go to one")
+        self.tree.setHeaderHidden(True)
+        self.tree.setIconSize(QSize(16, 16))
+        self.tree.setUniformRowHeights(False)
+        self.tree.setWordWrap(True)
+        self.tree.itemActivated.connect(self._activated)
+        self.tree.itemClicked.connect(self._activated)
+        self.filter.toggled.connect(self.apply_filter)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.tree, 1)
+        self._items: dict[str, QTreeWidgetItem] = {}
+        self._sections: list[QTreeWidgetItem] = []
+        self._states: dict[str, QuestionState] = {}
+        self._icons = {k: _state_icon(k) for k in STATE_TEXT}
+
+    def populate(self, template: Template, states: list[QuestionState]) -> None:
+        self.tree.clear()
+        self._items = {}
+        self._sections = []
+        for number, section in enumerate(template.sections, start=1):
+            s_item = QTreeWidgetItem([f"{number}. {section.title}"])
+            s_item.setData(0, Qt.ItemDataRole.UserRole, None)
+            font = s_item.font(0)
+            font.setBold(True)
+            s_item.setFont(0, font)
+            self.tree.addTopLevelItem(s_item)
+            self._sections.append(s_item)
+            for q in section.questions:
+                short = q.text if len(q.text) <= 70 else q.text[:67].rstrip() + "…"
+                item = QTreeWidgetItem([f"{q.id}  {short}"])
+                item.setData(0, Qt.ItemDataRole.UserRole, q.id)
+                item.setToolTip(0, q.text)
+                s_item.addChild(item)
+                self._items[q.id] = item
+            s_item.setExpanded(True)
+        self.update_states(states)
+
+    def update_states(self, states: list[QuestionState]) -> None:
+        self._states = {s.question_id: s for s in states}
+        for qid, state in self._states.items():
+            item = self._items.get(qid)
+            if item is None:
+                continue
+            item.setIcon(0, self._icons[state.state])
+            label = STATE_TEXT[state.state]
+            if state.state == "not_started" and state.required:
+                label += " (required)"
+            item.setData(0, Qt.ItemDataRole.AccessibleDescriptionRole, label)
+            item.setData(0, Qt.ItemDataRole.AccessibleTextRole,
+                         f"{item.text(0)}, {label}")
+            item.setToolTip(0, f"{item.toolTip(0).split(chr(10))[0]}\n{label}")
+        answered = sum(s.answered for s in states)
+        self.progress.setRange(0, max(1, len(states)))
+        self.progress.setValue(answered)
+        self.progress.setAccessibleName(f"{answered} of {len(states)} answered")
+        self.apply_filter()
+
+    def state_of(self, question_id: str) -> str:
+        state = self._states.get(question_id)
+        return state.state if state else "not_started"
+
+    def apply_filter(self, *_args) -> None:
+        only_open = self.filter.isChecked()
+        for s_item in self._sections:
+            visible_children = 0
+            for i in range(s_item.childCount()):
+                child = s_item.child(i)
+                qid = child.data(0, Qt.ItemDataRole.UserRole)
+                hide = only_open and self.state_of(qid) == "answered"
+                child.setHidden(hide)
+                visible_children += not hide
+            s_item.setHidden(visible_children == 0)
+
+    def select(self, question_id: str) -> None:
+        item = self._items.get(question_id)
+        if item is not None:
+            self.tree.blockSignals(True)
+            self.tree.setCurrentItem(item)
+            self.tree.blockSignals(False)
+            self.tree.scrollToItem(item)
+
+    def visible_question_ids(self) -> list[str]:
+        return [qid for qid, item in self._items.items() if not item.isHidden()
+                and not (item.parent() and item.parent().isHidden())]
+
+    def _activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        qid = item.data(0, Qt.ItemDataRole.UserRole)
+        if qid:
+            self.question_activated.emit(qid)

@@ -1,0 +1,190 @@
+"""The New assessment dialog, validated as the person types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from scrutiny_desktop.checklist import Template, TemplateInfo
+from scrutiny_desktop.services.assessments import NewAssessment, suggested_file_name
+from scrutiny_desktop.settings import Settings
+from scrutiny_desktop.storage import SUFFIX
+from scrutiny_desktop.ui.widgets import ErrorLabel, named
+
+
+@dataclass(frozen=True)
+class NewAssessmentResult:
+    template: Template
+    details: NewAssessment
+    path: Path
+
+
+class NewAssessmentDialog(QDialog):
+    def __init__(self, templates: list[TemplateInfo], settings: Settings,
+                 parent: QWidget | None = None, defaults: dict | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("New assessment")
+        self.setMinimumWidth(560)
+        self._settings = settings
+        self._path_edited = False
+        defaults = defaults or {}
+
+        self.template = named(QComboBox(), "Template", "The checklist this assessment follows")
+        for info in templates:
+            if info.template is not None:
+                self.template.addItem(info.label, info.template)
+        self.partnership = named(QLineEdit(defaults.get("partnership", "")), "Partnership")
+        self.partnership.setPlaceholderText("e.g. Northshire Safeguarding Children Partnership")
+        self.area = named(QLineEdit(defaults.get("area", "")), "Area")
+        self.area.setPlaceholderText("e.g. Northshire County Council area")
+        self.period = named(QLineEdit(defaults.get("period", "")), "Period covered")
+        self.period.setPlaceholderText("e.g. April 2025 to March 2026")
+        self.name = named(QLineEdit(defaults.get("scrutineer_name", settings.scrutineer_name)),
+                          "Scrutineer name")
+        self.role = named(QLineEdit(defaults.get("scrutineer_role", settings.scrutineer_role)),
+                          "Scrutineer role")
+        self.role.setPlaceholderText("e.g. Independent scrutineer")
+        self.location = named(QLineEdit(), "Save as", "Where the new assessment file is saved")
+        browse = named(QPushButton("Browse…"), "Choose where to save")
+        browse.clicked.connect(self._browse)
+        loc_row = QHBoxLayout()
+        loc_row.addWidget(self.location, 1)
+        loc_row.addWidget(browse)
+
+        self.errors = {key: ErrorLabel() for key in ("partnership", "period", "name", "location")}
+        form = QFormLayout()
+        form.addRow("&Template:", self.template)
+        form.addRow("&Partnership:", self.partnership)
+        form.addRow("", self.errors["partnership"])
+        form.addRow("&Area:", self.area)
+        form.addRow("Period &covered:", self.period)
+        form.addRow("", self.errors["period"])
+        form.addRow("Scrutineer &name:", self.name)
+        form.addRow("", self.errors["name"])
+        form.addRow("Scrutineer &role:", self.role)
+        form.addRow("&Save as:", loc_row)
+        form.addRow("", self.errors["location"])
+
+        note = QLabel("The assessment is saved as you work; there is no Save button.")
+        note.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("Create")
+        named(self.ok_button, "Create")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(self.buttons)
+
+        for edit in (self.partnership, self.period, self.name):
+            edit.textChanged.connect(self._suggest_path)
+            edit.textChanged.connect(self._validate)
+        self.location.textEdited.connect(self._mark_path_edited)
+        self.location.textChanged.connect(self._validate)
+        self._touched: set[str] = set()
+        for key, edit in (("partnership", self.partnership), ("period", self.period),
+                          ("name", self.name), ("location", self.location)):
+            edit.textEdited.connect(lambda _t, k=key: self._touch(k))
+        self._suggest_path()
+        self._validate()
+
+    # -- behaviour ----------------------------------------------------------
+    def _touch(self, key: str) -> None:
+        self._touched.add(key)
+        self._validate()
+
+    def _mark_path_edited(self) -> None:
+        self._path_edited = True
+
+    def _suggest_path(self) -> None:
+        if self._path_edited:
+            return
+        folder = self._settings.documents_folder()
+        name = suggested_file_name(self.partnership.text() or "New assessment", self.period.text())
+        self.location.setText(str(folder / name))
+
+    def _browse(self) -> None:
+        chosen, _ = QFileDialog.getSaveFileName(self, "Save the new assessment as",
+                                                self.location.text(),
+                                                f"Scrutiny Desktop assessments (*{SUFFIX})")
+        if chosen:
+            if not chosen.endswith(SUFFIX):
+                chosen += SUFFIX
+            self._path_edited = True
+            self.location.setText(chosen)
+            self._touch("location")
+
+    def problems(self) -> dict[str, str]:
+        out = {}
+        if not self.partnership.text().strip():
+            out["partnership"] = "Enter the partnership's name."
+        if not self.period.text().strip():
+            out["period"] = "Enter the period this assessment covers."
+        if not self.name.text().strip():
+            out["name"] = "Enter the scrutineer's name."
+        loc = self.location.text().strip()
+        if not loc:
+            out["location"] = "Choose where to save the assessment."
+        else:
+            path = self.target_path()
+            if path.exists():
+                out["location"] = "A file with this name already exists. Choose another name."
+            elif path.parent.exists() and not path.parent.is_dir():
+                out["location"] = "The folder for this file is not a folder."
+        return out
+
+    def _validate(self) -> None:
+        problems = self.problems()
+        for key, label in self.errors.items():
+            # Blank fields are only flagged once someone has typed in them.
+            show = key in problems and (key in self._touched or key == "location")
+            label.show_error(problems[key] if show else "")
+        self.ok_button.setEnabled(not problems)
+
+    def target_path(self) -> Path:
+        path = Path(self.location.text().strip()).expanduser()
+        if path.suffix.lower() != SUFFIX:
+            path = path.with_name(path.name + SUFFIX)
+        return path
+
+    def accept(self) -> None:
+        self._touched.update(self.errors)
+        self._validate()
+        if self.problems():
+            return
+        super().accept()
+
+    def result_value(self) -> NewAssessmentResult:
+        return NewAssessmentResult(
+            template=self.template.currentData(),
+            details=NewAssessment(partnership=self.partnership.text(), period=self.period.text(),
+                                  scrutineer_name=self.name.text(), area=self.area.text(),
+                                  scrutineer_role=self.role.text()),
+            path=self.target_path(),
+        )
+
+    @classmethod
+    def ask(cls, parent, templates: list[TemplateInfo], settings: Settings,
+            defaults: dict | None = None) -> NewAssessmentResult | None:
+        dialog = cls(templates, settings, parent, defaults)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            return dialog.result_value()
+        return None

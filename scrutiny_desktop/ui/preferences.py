@@ -1,0 +1,120 @@
+"""Preferences: the scrutineer's defaults and what the PDF prints."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from scrutiny_desktop.checklist.model import DEFAULT_SIGNOFF_STATEMENT
+from scrutiny_desktop.settings import DEFAULT_MARKING, Settings
+from scrutiny_desktop.ui.widgets import named
+
+
+def _with_browse(edit: QLineEdit, name: str, pick) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.addWidget(edit, 1)
+    button = named(QPushButton("Browse…"), name)
+    button.clicked.connect(pick)
+    row.addWidget(button)
+    return row
+
+
+class PreferencesDialog(QDialog):
+    def __init__(self, settings: Settings, parent: QWidget | None = None,
+                 managed: set[str] | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Preferences")
+        self.setMinimumWidth(560)
+        self._settings = settings
+        managed = managed or set()
+
+        self.name = named(QLineEdit(settings.scrutineer_name), "Default scrutineer name")
+        self.role = named(QLineEdit(settings.scrutineer_role), "Default scrutineer role")
+        self.documents = named(QLineEdit(str(settings.documents_folder())), "Documents folder",
+                               "Where new assessments are saved by default")
+        self.marking = named(QLineEdit(settings.protective_marking), "Protective marking",
+                             "Printed in the header and footer of every PDF page")
+        self.marking.setPlaceholderText(f"e.g. {DEFAULT_MARKING}; leave empty for none")
+        self.organisation = named(QLineEdit(settings.organisation_name), "Organisation name")
+        self.logo = named(QLineEdit(settings.organisation_logo), "Organisation logo",
+                          "A PNG or JPEG printed on the PDF cover")
+        self.statement = named(QPlainTextEdit(settings.signoff_statement), "Default sign-off statement")
+        self.statement.setPlaceholderText(DEFAULT_SIGNOFF_STATEMENT)
+        self.statement.setTabChangesFocus(True)
+        self.statement.setMaximumHeight(90)
+
+        you = QGroupBox("You")
+        f1 = QFormLayout(you)
+        f1.addRow("Your &name:", self.name)
+        f1.addRow("Your &role:", self.role)
+        f1.addRow("&Documents folder:", _with_browse(self.documents, "Choose documents folder",
+                                                     self._pick_folder))
+        pdf = QGroupBox("PDF summary")
+        f2 = QFormLayout(pdf)
+        f2.addRow("Protective &marking:", self.marking)
+        f2.addRow("&Organisation:", self.organisation)
+        f2.addRow("&Logo:", _with_browse(self.logo, "Choose logo", self._pick_logo))
+        f2.addRow("Sign-off &statement:", self.statement)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(you)
+        layout.addWidget(pdf)
+        if managed:
+            note = QLabel("Some settings are set by your organisation and cannot be changed here: "
+                          + ", ".join(sorted(managed)) + ".")
+            note.setWordWrap(True)
+            layout.addWidget(note)
+        for key, widget in (("protective_marking", self.marking),
+                            ("organisation_name", self.organisation),
+                            ("organisation_logo", self.logo), ("documents_dir", self.documents)):
+            if key in managed:
+                widget.setEnabled(False)
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        named(box.button(QDialogButtonBox.StandardButton.Save), "Save preferences")
+        box.accepted.connect(self.accept)
+        box.rejected.connect(self.reject)
+        layout.addWidget(box)
+
+    def _pick_folder(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, "Documents folder", self.documents.text())
+        if chosen:
+            self.documents.setText(chosen)
+
+    def _pick_logo(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(self, "Organisation logo", self.logo.text(),
+                                                "Pictures (*.png *.jpg *.jpeg)")
+        if chosen:
+            self.logo.setText(chosen)
+
+    def result_value(self) -> Settings:
+        s = self._settings.model_copy()
+        s.scrutineer_name = self.name.text().strip()
+        s.scrutineer_role = self.role.text().strip()
+        docs = self.documents.text().strip()
+        s.documents_dir = "" if not docs or Path(docs) == Path(Settings().documents_folder()) else docs
+        s.protective_marking = self.marking.text().strip()
+        s.organisation_name = self.organisation.text().strip()
+        s.organisation_logo = self.logo.text().strip()
+        s.signoff_statement = self.statement.toPlainText().strip()
+        return s
+
+    @classmethod
+    def ask(cls, parent, settings: Settings, managed: set[str] | None = None) -> Settings | None:
+        dialog = cls(settings, parent, managed)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            return dialog.result_value()
+        return None

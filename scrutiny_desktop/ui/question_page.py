@@ -1,0 +1,392 @@
+"""One question: guidance, judgement, findings, evidence, recommendations.
+
+This is a view: it shows what it is given and emits signals; the assessment
+page turns those into service calls.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from scrutiny_desktop.checklist.model import Question, Section, Template
+from scrutiny_desktop.services.answers import AnswerView
+from scrutiny_desktop.ui.widgets import named, uk_date
+
+
+def _table(name: str, headers: list[str]) -> QTableWidget:
+    table = named(QTableWidget(0, len(headers)), name)
+    table.setHorizontalHeaderLabels(headers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().setVisible(False)
+    table.setTabKeyNavigation(False)
+    table.setWordWrap(True)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    for col in range(1, len(headers)):
+        header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+    table.setMinimumHeight(90)
+    table.setMaximumHeight(170)
+    return table
+
+
+class QuestionPage(QWidget):
+    judgement_chosen = Signal(str, object)  # question id, value or None
+    findings_edited = Signal(str, str)  # question id, text
+    add_evidence = Signal()
+    edit_evidence = Signal(int)
+    remove_evidence = Signal(int)
+    open_attachment = Signal(int)
+    add_recommendation = Signal()
+    edit_recommendation = Signal(int)
+    remove_recommendation = Signal(int)
+    previous_requested = Signal()
+    next_requested = Signal()
+    guidance_toggled = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.question_id = ""
+        self._loading = False
+        self._editable = True
+        self._evidence_ids: list[int] = []
+        self._evidence_attachments: list[int | None] = []
+        self._rec_ids: list[int] = []
+
+        self.section_label = QLabel()
+        self.section_label.setObjectName("section_title")
+        self.section_label.setWordWrap(True)
+        font = self.section_label.font()
+        font.setBold(True)
+        self.section_label.setFont(font)
+        self.position_label = QLabel()
+        self.position_label.setObjectName("question_position")
+        self.question_label = QLabel()
+        self.question_label.setObjectName("question_text")
+        self.question_label.setWordWrap(True)
+        self.question_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.question_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        qfont = self.question_label.font()
+        qfont.setPointSizeF(qfont.pointSizeF() * 1.25)
+        self.question_label.setFont(qfont)
+
+        self.guidance_button = named(QToolButton(), "Guidance",
+                                     "Show or hide what good evidence looks like for this question")
+        self.guidance_button.setText("Guidance")
+        self.guidance_button.setCheckable(True)
+        self.guidance_button.setChecked(True)
+        self.guidance_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.guidance_button.setArrowType(Qt.ArrowType.DownArrow)
+        self.guidance_button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.guidance_text = QLabel()
+        self.guidance_text.setObjectName("guidance_text")
+        self.guidance_text.setWordWrap(True)
+        self.guidance_text.setTextFormat(Qt.TextFormat.PlainText)
+        self.guidance_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.guidance_text.setContentsMargins(18, 0, 0, 0)
+        self.source_text = QLabel()
+        self.source_text.setWordWrap(True)
+        self.source_text.setTextFormat(Qt.TextFormat.PlainText)
+        self.source_text.setContentsMargins(18, 0, 0, 0)
+        italic = self.source_text.font()
+        italic.setItalic(True)
+        self.source_text.setFont(italic)
+        self.guidance_button.toggled.connect(self._guidance_toggled)
+
+        self.judgement_box = QGroupBox("Judgement")
+        self.judgement_layout = QHBoxLayout(self.judgement_box)
+        self.judgement_layout.setSpacing(14)
+        self.judgement_group = QButtonGroup(self)
+        self.judgement_group.setExclusive(True)
+        self.judgement_group.idClicked.connect(self._judgement_clicked)
+        self.clear_judgement = named(QPushButton("Clear"), "Clear judgement")
+        self.clear_judgement.clicked.connect(self._clear_judgement)
+        self._options: list[tuple[str, str]] = []
+        self.radios: list[QRadioButton] = []
+
+        self.findings = named(QPlainTextEdit(), "Findings",
+                              "What you found for this question, in your own words")
+        self.findings.setPlaceholderText("Write your findings here. They are saved as you type.")
+        self.findings.setTabChangesFocus(True)
+        self.findings.setMinimumHeight(140)
+        self.findings.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.findings.textChanged.connect(self._findings_changed)
+        findings_label = QLabel("&Findings")
+        findings_label.setBuddy(self.findings)
+
+        # Evidence
+        self.evidence_table = _table("Evidence list", ["Title", "Kind", "Date", "Source", "Attached file"])
+        self.evidence_table.itemDoubleClicked.connect(lambda _i: self._emit_selected(
+            self.evidence_table, self._evidence_ids, self.edit_evidence))
+        self.add_evidence_button = named(QPushButton("Add evidence…"), "Add evidence")
+        self.edit_evidence_button = named(QPushButton("Edit…"), "Edit evidence")
+        self.remove_evidence_button = named(QPushButton("Remove"), "Remove evidence")
+        self.open_attachment_button = named(QPushButton("Open attached file"), "Open attached file",
+                                            "Opens a temporary copy with the system viewer")
+        self.add_evidence_button.clicked.connect(self.add_evidence)
+        self.edit_evidence_button.clicked.connect(lambda: self._emit_selected(
+            self.evidence_table, self._evidence_ids, self.edit_evidence))
+        self.remove_evidence_button.clicked.connect(lambda: self._emit_selected(
+            self.evidence_table, self._evidence_ids, self.remove_evidence))
+        self.open_attachment_button.clicked.connect(self._open_selected_attachment)
+        self.evidence_table.itemSelectionChanged.connect(self._update_buttons)
+        evidence_box = QGroupBox("Evidence reviewed")
+        ev_layout = QVBoxLayout(evidence_box)
+        ev_layout.addWidget(self.evidence_table)
+        ev_buttons = QHBoxLayout()
+        for b in (self.add_evidence_button, self.edit_evidence_button,
+                  self.remove_evidence_button, self.open_attachment_button):
+            ev_buttons.addWidget(b)
+        ev_buttons.addStretch(1)
+        ev_layout.addLayout(ev_buttons)
+
+        # Recommendations
+        self.rec_table = _table("Recommendations list", ["Recommendation", "Owner", "Priority",
+                                                         "Target date", "Status"])
+        self.rec_table.itemDoubleClicked.connect(lambda _i: self._emit_selected(
+            self.rec_table, self._rec_ids, self.edit_recommendation))
+        self.add_rec_button = named(QPushButton("Add recommendation…"), "Add recommendation")
+        self.edit_rec_button = named(QPushButton("Edit…"), "Edit recommendation")
+        self.remove_rec_button = named(QPushButton("Remove"), "Remove recommendation")
+        self.add_rec_button.clicked.connect(self.add_recommendation)
+        self.edit_rec_button.clicked.connect(lambda: self._emit_selected(
+            self.rec_table, self._rec_ids, self.edit_recommendation))
+        self.remove_rec_button.clicked.connect(lambda: self._emit_selected(
+            self.rec_table, self._rec_ids, self.remove_recommendation))
+        self.rec_table.itemSelectionChanged.connect(self._update_buttons)
+        rec_box = QGroupBox("Recommendations")
+        rec_layout = QVBoxLayout(rec_box)
+        rec_layout.addWidget(self.rec_table)
+        rec_buttons = QHBoxLayout()
+        for b in (self.add_rec_button, self.edit_rec_button, self.remove_rec_button):
+            rec_buttons.addWidget(b)
+        rec_buttons.addStretch(1)
+        rec_layout.addLayout(rec_buttons)
+
+        # Previous / Next
+        self.previous_button = named(QPushButton("◀ Previous"), "Previous question",
+                                     "Go to the previous question (Alt+Left)")
+        self.next_button = named(QPushButton("Next ▶"), "Next question",
+                                 "Go to the next question (Alt+Right)")
+        self.previous_button.clicked.connect(self.previous_requested)
+        self.next_button.clicked.connect(self.next_requested)
+
+        content = QWidget()
+        body = QVBoxLayout(content)
+        body.setContentsMargins(14, 10, 14, 10)
+        body.setSpacing(8)
+        top = QHBoxLayout()
+        top.addWidget(self.section_label, 1)
+        top.addWidget(self.position_label, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        body.addLayout(top)
+        body.addWidget(self.question_label)
+        body.addWidget(self.guidance_button, 0, Qt.AlignmentFlag.AlignLeft)
+        body.addWidget(self.guidance_text)
+        body.addWidget(self.source_text)
+        body.addWidget(self.judgement_box)
+        body.addWidget(findings_label)
+        body.addWidget(self.findings, 1)
+        body.addWidget(evidence_box)
+        body.addWidget(rec_box)
+
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(content)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+        nav = QHBoxLayout()
+        nav.setContentsMargins(14, 4, 14, 8)
+        nav.addWidget(self.previous_button)
+        nav.addStretch(1)
+        nav.addWidget(self.next_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.scroll, 1)
+        layout.addLayout(nav)
+        self._update_buttons()
+
+    # -- showing --------------------------------------------------------------
+    def set_scale(self, template: Template) -> None:
+        """Build the judgement options from the template's scale."""
+        for radio in self.radios:
+            self.judgement_group.removeButton(radio)
+            radio.deleteLater()
+        self.judgement_layout.removeWidget(self.clear_judgement)
+        self.radios = []
+        self._options = template.judgement_options()
+        descriptions = {p.value: p.description for p in template.scale.points}
+        for index, (value, label) in enumerate(self._options):
+            radio = QRadioButton(label)
+            named(radio, label)
+            hint = descriptions.get(value, "")
+            if index < 9:
+                hint = (hint + " " if hint else "") + f"(Alt+{index + 1})"
+            radio.setToolTip(hint)
+            radio.setAccessibleDescription(hint)
+            self.judgement_group.addButton(radio, index)
+            self.judgement_layout.addWidget(radio)
+            self.radios.append(radio)
+        self.judgement_layout.addStretch(1)
+        self.judgement_layout.addWidget(self.clear_judgement)
+
+    def show_question(self, section: Section, question: Question, index: int, total: int,
+                      answer: AnswerView) -> None:
+        self._loading = True
+        try:
+            self.question_id = question.id
+            self.section_label.setText(section.title)
+            self.position_label.setText(f"Question {index + 1} of {total}")
+            suffix = "" if question.required else "  (optional)"
+            self.question_label.setText(f"{question.id}  {question.text}{suffix}")
+            self.question_label.setAccessibleName(f"Question {index + 1} of {total}: {question.text}")
+            self.guidance_text.setText(question.guidance or "No guidance for this question.")
+            self.source_text.setText(f"Source: {question.source}" if question.source else "")
+            self.source_text.setVisible(bool(question.source) and self.guidance_button.isChecked())
+            self.set_judgement(answer.judgement)
+            self.findings.setPlainText(answer.findings)
+            self.show_evidence(answer)
+            self.show_recommendations(answer)
+            self.previous_button.setEnabled(index > 0)
+            self.next_button.setEnabled(index < total - 1)
+            self.scroll.verticalScrollBar().setValue(0)
+        finally:
+            self._loading = False
+
+    def set_judgement(self, value: str | None) -> None:
+        self.judgement_group.setExclusive(False)
+        for radio in self.radios:
+            radio.setChecked(False)
+        self.judgement_group.setExclusive(True)
+        for index, (v, _label) in enumerate(self._options):
+            if v == value:
+                self.radios[index].setChecked(True)
+
+    def show_evidence(self, answer: AnswerView) -> None:
+        t = self.evidence_table
+        t.setRowCount(0)
+        self._evidence_ids = []
+        self._evidence_attachments = []
+        for e in answer.evidence:
+            row = t.rowCount()
+            t.insertRow(row)
+            for col, text in enumerate((e.title, e.kind_label, uk_date(e.date), e.source,
+                                        e.attachment.filename if e.attachment else "")):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text if col else f"{e.title}\n{e.note}".strip())
+                t.setItem(row, col, item)
+            self._evidence_ids.append(e.id)
+            self._evidence_attachments.append(e.attachment.id if e.attachment else None)
+        t.resizeRowsToContents()
+        self._update_buttons()
+
+    def show_recommendations(self, answer: AnswerView) -> None:
+        t = self.rec_table
+        t.setRowCount(0)
+        self._rec_ids = []
+        for r in answer.recommendations:
+            row = t.rowCount()
+            t.insertRow(row)
+            text = r.text if not r.carried_from else f"{r.text}\n(Carried forward from {r.carried_from})"
+            for col, value in enumerate((text, r.owner_label, r.priority_label, uk_date(r.due),
+                                         r.status_label)):
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)
+                t.setItem(row, col, item)
+            self._rec_ids.append(r.id)
+        t.resizeRowsToContents()
+        self._update_buttons()
+
+    def set_editable(self, editable: bool) -> None:
+        self._editable = editable
+        for radio in self.radios:
+            radio.setEnabled(editable)
+        self.clear_judgement.setEnabled(editable)
+        # Read-only rather than disabled, so the text can still be read and copied.
+        self.findings.setReadOnly(not editable)
+        self.add_evidence_button.setEnabled(editable)
+        self.add_rec_button.setEnabled(editable)
+        self._update_buttons()
+
+    def set_guidance_visible(self, visible: bool) -> None:
+        self.guidance_button.setChecked(visible)
+        self._apply_guidance(visible)
+
+    # -- user actions ---------------------------------------------------------
+    def choose_option(self, index: int) -> None:
+        """Choose judgement option ``index`` (0-based), as Alt+1... do."""
+        if not self._editable or not (0 <= index < len(self.radios)):
+            return
+        self.radios[index].setChecked(True)
+        self.radios[index].setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self._judgement_clicked(index)
+
+    def _judgement_clicked(self, index: int) -> None:
+        if self._loading or not self._editable:
+            return
+        self.judgement_chosen.emit(self.question_id, self._options[index][0])
+
+    def _clear_judgement(self) -> None:
+        self.set_judgement(None)
+        self.judgement_chosen.emit(self.question_id, None)
+
+    def _findings_changed(self) -> None:
+        if self._loading or not self._editable:
+            return
+        self.findings_edited.emit(self.question_id, self.findings.toPlainText())
+
+    def _guidance_toggled(self, visible: bool) -> None:
+        self._apply_guidance(visible)
+        self.guidance_toggled.emit(visible)
+
+    def _apply_guidance(self, visible: bool) -> None:
+        self.guidance_button.setArrowType(Qt.ArrowType.DownArrow if visible else Qt.ArrowType.RightArrow)
+        self.guidance_text.setVisible(visible)
+        self.source_text.setVisible(visible and bool(self.source_text.text()))
+
+    def _selected_row(self, table: QTableWidget) -> int:
+        rows = table.selectionModel().selectedRows()
+        return rows[0].row() if rows else -1
+
+    def _emit_selected(self, table: QTableWidget, ids: list[int], signal) -> None:
+        row = self._selected_row(table)
+        if 0 <= row < len(ids):
+            signal.emit(ids[row])
+
+    def _open_selected_attachment(self) -> None:
+        row = self._selected_row(self.evidence_table)
+        if 0 <= row < len(self._evidence_attachments) and self._evidence_attachments[row]:
+            self.open_attachment.emit(self._evidence_attachments[row])
+
+    def _update_buttons(self) -> None:
+        ev_row = self._selected_row(self.evidence_table)
+        has_ev = ev_row >= 0
+        self.edit_evidence_button.setEnabled(has_ev and self._editable)
+        self.remove_evidence_button.setEnabled(has_ev and self._editable)
+        self.open_attachment_button.setEnabled(
+            has_ev and ev_row < len(self._evidence_attachments)
+            and self._evidence_attachments[ev_row] is not None)
+        has_rec = self._selected_row(self.rec_table) >= 0
+        self.edit_rec_button.setEnabled(has_rec and self._editable)
+        self.remove_rec_button.setEnabled(has_rec and self._editable)
