@@ -31,7 +31,7 @@ from scrutiny_desktop.storage import SUFFIX, save_copy
 from scrutiny_desktop.storage.document import Document
 from scrutiny_desktop.storage.errors import DocumentError, DocumentInUse, InvalidInput
 from scrutiny_desktop.ui.assessment_page import AssessmentPage, open_with_system_viewer
-from scrutiny_desktop.ui.autosave import DEFAULT_DELAY_MS, Autosaver
+from scrutiny_desktop.ui.autosave import DEFAULT_DELAY_MS, RETRY_MS, Autosaver
 from scrutiny_desktop.ui.home import HomePage
 from scrutiny_desktop.ui.new_assessment import NewAssessmentDialog
 from scrutiny_desktop.ui.preferences import PreferencesDialog
@@ -47,6 +47,7 @@ class MainWindow(QMainWindow):
                  save_settings: Callable[[Settings], None] | None = None,
                  save_state: Callable[[AppState], None] | None = None,
                  autosave_delay_ms: int = DEFAULT_DELAY_MS,
+                 autosave_retry_ms: int = RETRY_MS,
                  managed: set[str] | None = None,
                  parent: QWidget | None = None):
         super().__init__(parent)
@@ -60,7 +61,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.resize(1280, 760)
 
-        self.autosaver = Autosaver(self, delay_ms=autosave_delay_ms)
+        self.autosaver = Autosaver(self, delay_ms=autosave_delay_ms, retry_ms=autosave_retry_ms)
         self.autosaver.pending.connect(lambda: self.save_status.setText("Saving…"))
         self.autosaver.saved.connect(self._on_saved)
         self.autosaver.failed.connect(self._on_save_failed)

@@ -1,0 +1,68 @@
+"""Fixtures for driving the real window the way a keyboard or screen-reader
+user would: controls are found by their accessible names."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QApplication, QWidget
+
+from scrutiny_desktop.settings import AppState, Settings
+from scrutiny_desktop.ui.main_window import MainWindow
+
+
+def find(root: QWidget, name: str, cls=QWidget, visible: bool = True):
+    """The one widget under ``root`` with this accessible name."""
+    hits = [w for w in root.findChildren(cls) if w.accessibleName() == name
+            and (w.isVisible() or not visible)]
+    assert hits, f"no visible control named {name!r}"
+    assert len(hits) == 1, f"{len(hits)} controls named {name!r}"
+    return hits[0]
+
+
+def modal():
+    return QApplication.activeModalWidget()
+
+
+class Recorder:
+    """Stands in for the window's prompts and records what they were asked."""
+
+    def __init__(self, confirm_answer: bool = True):
+        self.errors: list[tuple[str, str]] = []
+        self.infos: list[tuple[str, str]] = []
+        self.confirms: list[tuple[str, str]] = []
+        self.confirm_answer = confirm_answer
+        self.opened: list = []
+
+
+@pytest.fixture
+def make_window(qtbot, monkeypatch):
+    """Build a MainWindow with a short autosave delay and recorded prompts."""
+    saved = {"settings": None, "state": None}
+
+    def build(settings: Settings | None = None, state: AppState | None = None,
+              delay_ms: int = 50, retry_ms: int = 100):
+        settings = settings or Settings(scrutineer_name="Ann Jones",
+                                        scrutineer_role="Independent scrutineer")
+        state = state or AppState()
+        window = MainWindow(settings, state, autosave_delay_ms=delay_ms, autosave_retry_ms=retry_ms,
+                            save_settings=lambda s: saved.__setitem__("settings", s),
+                            save_state=lambda s: saved.__setitem__("state", s))
+        rec = Recorder()
+        window.show_error = lambda title, text: rec.errors.append((title, text))
+        window.show_info = lambda title, text: rec.infos.append((title, text))
+
+        def confirm(title, text):
+            rec.confirms.append((title, text))
+            return rec.confirm_answer
+
+        window.confirm = confirm
+        window.open_external = lambda path: rec.opened.append(path)
+        window.resize(1366, 768)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        window.recorder = rec
+        window.saved_store = saved
+        return window
+
+    return build
