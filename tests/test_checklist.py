@@ -301,7 +301,7 @@ def _parse_loc(text: str) -> tuple:
     return tuple(parts)
 
 
-@settings(max_examples=25, deadline=None, database=None)
+@settings(max_examples=25, deadline=None, database=None, derandomize=True)
 @given(_loc)
 def test_format_loc_round_trips(loc):
     """Field paths in errors (sections[2].questions[4].id) always name the exact field."""

@@ -257,6 +257,37 @@ def test_document_being_written_by_another_connection_is_reported(doc_path):
         assert answers.get_answer(doc, "ARR-01").findings == ""
 
 
+def test_edit_while_another_program_writes_is_reported_not_lost(doc_path):
+    """Saving while another program holds the file reports it in use; the edit can be retried."""
+    with open_assessment(doc_path) as doc:
+        with raw(doc_path) as other:
+            other.execute("BEGIN IMMEDIATE")
+            with pytest.raises(errors.DocumentInUse) as info_:
+                answers.set_judgement(doc, "ARR-01", "strong")
+            assert_actionable(str(info_.value), doc_path)
+            other.execute("ROLLBACK")
+        assert answers.get_answer(doc, "ARR-01").judgement is None
+        assert answers.set_judgement(doc, "ARR-01", "strong") is True
+        with doc.read() as session:
+            assert verify_chain(session).ok
+
+
+def test_document_in_a_read_only_folder_opens_read_only(doc_path):
+    """A document in a folder marked read-only opens for reading, with the reason given."""
+    folder = doc_path.parent
+    folder.chmod(0o555)
+    try:
+        before = badfiles.snapshot(doc_path)
+        with open_document(doc_path, lock=True) as doc:
+            assert doc.readonly
+            assert "folder is read-only" in doc.readonly_reason
+            with pytest.raises(errors.DocumentReadOnly):
+                answers.set_judgement(doc, "ARR-01", "strong")
+        assert badfiles.snapshot(doc_path) == before
+    finally:
+        folder.chmod(0o755)
+
+
 def _write_lock(document: Path, pid: int, user: str = "alex") -> Path:
     path = lockfile.lock_path(document)
     path.write_text(json.dumps({"user": user, "host": socket.gethostname(), "pid": pid,

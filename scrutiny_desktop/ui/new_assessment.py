@@ -76,7 +76,9 @@ class NewAssessmentDialog(QDialog):
         form.addRow("Scrutineer &name:", self.name)
         form.addRow("", self.errors["name"])
         form.addRow("Scrutineer &role:", self.role)
-        form.addRow("&Save as:", loc_row)
+        save_label = QLabel("&Save as:")
+        save_label.setBuddy(self.location)
+        form.addRow(save_label, loc_row)
         form.addRow("", self.errors["location"])
 
         note = QLabel("The assessment is saved as you work; there is no Save button.")

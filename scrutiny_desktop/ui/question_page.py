@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QFrame,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -32,6 +33,9 @@ from scrutiny_desktop.services.answers import AnswerView
 from scrutiny_desktop.ui.widgets import named, uk_date
 
 
+JUDGEMENT_COLUMNS = 3
+
+
 def _table(name: str, headers: list[str]) -> QTableWidget:
     table = named(QTableWidget(0, len(headers)), name)
     table.setHorizontalHeaderLabels(headers)
@@ -46,7 +50,7 @@ def _table(name: str, headers: list[str]) -> QTableWidget:
     for col in range(1, len(headers)):
         header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
     table.setMinimumHeight(90)
-    table.setMaximumHeight(170)
+    table.setMaximumHeight(150)
     return table
 
 
@@ -114,8 +118,9 @@ class QuestionPage(QWidget):
         self.guidance_button.toggled.connect(self._guidance_toggled)
 
         self.judgement_box = QGroupBox("Judgement")
-        self.judgement_layout = QHBoxLayout(self.judgement_box)
-        self.judgement_layout.setSpacing(14)
+        # A grid rather than a row, so the options wrap with large fonts.
+        self.judgement_layout = QGridLayout(self.judgement_box)
+        self.judgement_layout.setHorizontalSpacing(18)
         self.judgement_group = QButtonGroup(self)
         self.judgement_group.setExclusive(True)
         self.judgement_group.idClicked.connect(self._judgement_clicked)
@@ -235,6 +240,7 @@ class QuestionPage(QWidget):
             radio.deleteLater()
         self.judgement_layout.removeWidget(self.clear_judgement)
         self.radios = []
+        columns = JUDGEMENT_COLUMNS
         self._options = template.judgement_options()
         descriptions = {p.value: p.description for p in template.scale.points}
         for index, (value, label) in enumerate(self._options):
@@ -246,10 +252,10 @@ class QuestionPage(QWidget):
             radio.setToolTip(hint)
             radio.setAccessibleDescription(hint)
             self.judgement_group.addButton(radio, index)
-            self.judgement_layout.addWidget(radio)
+            self.judgement_layout.addWidget(radio, index // columns, index % columns)
             self.radios.append(radio)
-        self.judgement_layout.addStretch(1)
-        self.judgement_layout.addWidget(self.clear_judgement)
+        self.judgement_layout.setColumnStretch(columns, 1)
+        self.judgement_layout.addWidget(self.clear_judgement, 0, columns + 1)
 
     def show_question(self, section: Section, question: Question, index: int, total: int,
                       answer: AnswerView) -> None:

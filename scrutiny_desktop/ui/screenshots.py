@@ -1,0 +1,148 @@
+"""Screenshots of the real windows for the README (``make screenshots``).
+
+Builds a sample assessment in a temporary folder, opens it in the main window
+at 1366x768 offscreen, and saves PNGs.  ``--font-scale 1.5`` and ``--dark``
+produce the variants used to check large fonts and dark palettes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def _sample(folder: Path) -> Path:
+    from scrutiny_desktop.checklist import bundled_template
+    from scrutiny_desktop.services import answers, evidence, recommendations
+    from scrutiny_desktop.services.assessments import NewAssessment, create_assessment, open_assessment
+    from scrutiny_desktop.services.evidence import EvidenceInput
+    from scrutiny_desktop.services.recommendations import RecommendationInput
+
+    template = bundled_template()
+    path = create_assessment(folder / "Northshire-2025-26.scrutiny", template, NewAssessment(
+        partnership="Northshire Safeguarding Children Partnership", period="April 2025 to March 2026",
+        scrutineer_name="Ann Jones", area="Northshire", scrutineer_role="Independent scrutineer"))
+    ids = template.question_ids()
+    minutes = folder / "board-minutes-march-2026.pdf"
+    minutes.write_bytes(b"%PDF-1.4 sample")
+    with open_assessment(path) as doc:
+        for qid, value in zip(ids[:5], ["strong", "reasonable", "reasonable", "limited", "strong"]):
+            answers.set_judgement(doc, qid, value)
+        answers.set_findings(doc, ids[0], (
+            "The scrutiny arrangements are set out in the published arrangements and in the "
+            "scrutineer's terms of reference. Roles of the independent scrutineer, the lay members "
+            "and the young people's panel are written down and understood by partners."))
+        answers.set_findings(doc, ids[1], "Partners described the arrangements consistently.")
+        answers.set_findings(doc, ids[5], "Awaiting the capacity review from the business unit.")
+        evidence.add_evidence(doc, ids[0], EvidenceInput(
+            "Partnership board minutes", "meeting", dt.date(2026, 3, 3), "Business manager",
+            "Item 4: scrutiny plan agreed"), attach=minutes)
+        evidence.add_evidence(doc, ids[0], EvidenceInput(
+            "Scrutineer's terms of reference", "document", dt.date(2025, 4, 1), "Partnership website"))
+        recommendations.add_recommendation(doc, ids[0], RecommendationInput(
+            "Publish the annual scrutiny plan alongside the arrangements, with dates for each activity.",
+            "partnership", priority="medium", due=dt.date(2026, 6, 30)))
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("out", nargs="?", default="docs/screenshots")
+    parser.add_argument("--font-scale", type=float, default=1.0)
+    parser.add_argument("--dark", action="store_true")
+    parser.add_argument("--suffix", default="")
+    args = parser.parse_args(argv)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+
+    with tempfile.TemporaryDirectory(prefix="scrutiny-shots-") as tmp:
+        tmp_path = Path(tmp)
+        for var in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME"):
+            os.environ[var] = str(tmp_path / var.lower())
+        from PySide6.QtCore import QTimer
+        from PySide6.QtGui import QColor, QPalette
+        from PySide6.QtWidgets import QApplication, QStyleFactory
+
+        from scrutiny_desktop.settings import AppState, Settings
+        from scrutiny_desktop.ui.app import application
+        from scrutiny_desktop.ui.main_window import MainWindow
+        from scrutiny_desktop.ui.new_assessment import NewAssessmentDialog
+
+        app = application()
+        app.setStyle(QStyleFactory.create("Fusion"))
+        if args.font_scale != 1.0:
+            font = app.font()
+            font.setPointSizeF(font.pointSizeF() * args.font_scale)
+            app.setFont(font)
+        if args.dark:
+            pal = QPalette()
+            for role, colour in ((QPalette.ColorRole.Window, "#2b2b2b"),
+                                 (QPalette.ColorRole.WindowText, "#e8e8e8"),
+                                 (QPalette.ColorRole.Base, "#1e1e1e"),
+                                 (QPalette.ColorRole.AlternateBase, "#2f2f2f"),
+                                 (QPalette.ColorRole.Text, "#e8e8e8"),
+                                 (QPalette.ColorRole.Button, "#3a3a3a"),
+                                 (QPalette.ColorRole.ButtonText, "#e8e8e8"),
+                                 (QPalette.ColorRole.Highlight, "#3d7bd9"),
+                                 (QPalette.ColorRole.HighlightedText, "#ffffff"),
+                                 (QPalette.ColorRole.PlaceholderText, "#9a9a9a"),
+                                 (QPalette.ColorRole.ToolTipBase, "#3a3a3a"),
+                                 (QPalette.ColorRole.ToolTipText, "#e8e8e8")):
+                pal.setColor(role, QColor(colour))
+            app.setPalette(pal)
+
+        doc_path = _sample(tmp_path)
+        settings = Settings(scrutineer_name="Ann Jones", scrutineer_role="Independent scrutineer",
+                            documents_dir=str(tmp_path))
+        state = AppState(recent=[str(doc_path)])
+        window = MainWindow(settings, state)
+        window.resize(1366, 768)
+        window.show()
+        app.processEvents()
+        sfx = args.suffix
+
+        def shot(widget, name):
+            app.processEvents()
+            widget.grab().save(str(out / f"{name}{sfx}.png"))
+            print(out / f"{name}{sfx}.png")
+
+        shot(window, "home")
+
+        def grab_dialog():
+            dialog = QApplication.activeModalWidget()
+            if dialog is None:
+                QTimer.singleShot(20, grab_dialog)
+                return
+            dialog.partnership.setText("Westvale Safeguarding Children Partnership")
+            dialog.area.setText("Westvale")
+            dialog.period.setText("2025-26")
+            dialog.resize(640, dialog.sizeHint().height())
+            shot(dialog, "new-assessment")
+            dialog.reject()
+
+        QTimer.singleShot(0, grab_dialog)
+        NewAssessmentDialog.ask(window, __import__(
+            "scrutiny_desktop.checklist", fromlist=["discover_templates"]).discover_templates(), settings)
+
+        window.open_path(doc_path)
+        page = window.assessment.page
+        window.assessment.go_to(window.assessment.template.question_ids()[0])
+        shot(window, "question")
+        page.scroll.verticalScrollBar().setValue(page.scroll.verticalScrollBar().maximum())
+        shot(window, "question-evidence")
+        page.scroll.verticalScrollBar().setValue(0)
+        window.assessment.navigator.filter.setChecked(True)
+        window.assessment.go_to(window.assessment.template.question_ids()[5])
+        shot(window, "navigator-unanswered")
+        window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

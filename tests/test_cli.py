@@ -1,0 +1,351 @@
+"""The command line: what IT staff and scripts see (exit codes, one error line, no traceback)."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from scrutiny_desktop import __version__, paths
+from scrutiny_desktop.cli import main
+from scrutiny_desktop.storage import APPLICATION_ID, FORMAT_VERSION
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MINI = FIXTURES / "mini.toml"
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _load_fixture_module(name: str):
+    spec = importlib.util.spec_from_file_location(f"_fixture_{name}", FIXTURES / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+badfiles = _load_fixture_module("badfiles")
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_one_error_line(err: str, out: str = "") -> str:
+    """Exactly one stderr line, starting 'error:', and no traceback anywhere."""
+    lines = err.splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("error: ")
+    assert "Traceback" not in err and "Traceback" not in out
+    return lines[0]
+
+
+NEW_ARGS = ("--partnership", "Northshire Safeguarding Children Partnership",
+            "--period", "2025-26", "--scrutineer", "Ann Jones", "--role", "Independent scrutineer")
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory):
+    """One real CIS document, copied by the tests that need one (made through the
+    services: a module fixture runs before the per-test isolated home exists, so it
+    must not read user settings as `new` does)."""
+    from scrutiny_desktop.checklist import bundled_template
+    from scrutiny_desktop.services.assessments import NewAssessment, create_assessment
+
+    path = tmp_path_factory.mktemp("pristine") / "pristine.scrutiny"
+    return create_assessment(path, bundled_template(),
+                             NewAssessment("Northshire Safeguarding Children Partnership",
+                                           "2025-26", "Ann Jones"))
+
+
+@pytest.fixture
+def doc_path(tmp_path, pristine):
+    target = tmp_path / "doc.scrutiny"
+    shutil.copyfile(pristine, target)
+    return target
+
+
+# -- version -----------------------------------------------------------------------
+
+def test_version_in_process(capsys):
+    """--version prints the app name and version and exits 0."""
+    code, out, err = run(capsys, "--version")
+    assert code == 0
+    assert out.strip() == f"Scrutiny Desktop {__version__}"
+
+
+def test_version_as_a_module_subprocess():
+    """`python -m scrutiny_desktop --version` works from a shell, with no GUI and no traceback."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run([sys.executable, "-m", "scrutiny_desktop", "--version"],
+                            capture_output=True, text=True, cwd=REPO, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"Scrutiny Desktop {__version__}"
+    assert "Traceback" not in result.stderr
+
+
+# -- new and check -------------------------------------------------------------------
+
+def test_new_then_check_reports_zero_of_n(capsys, tmp_path, cis):
+    """`new` makes a document and `check` reports format, template, status and 0/N progress."""
+    path = tmp_path / "northshire.scrutiny"
+    code, out, err = run(capsys, "new", path, *NEW_ARGS)
+    assert code == 0, err
+    assert err == ""
+    n = len(cis.question_ids())
+    assert f"{n} questions" in out
+    assert path.is_file()
+
+    code, out, err = run(capsys, "check", path)
+    assert code == 0, err
+    assert err == ""
+    lines = out.splitlines()
+    assert f"format: {FORMAT_VERSION}" in lines
+    assert f"template: {cis.id} {cis.version}" in lines
+    assert "status: Draft" in lines
+    assert f"progress: 0/{n}" in lines
+    assert "integrity: ok" in lines
+    assert "partnership: Northshire Safeguarding Children Partnership" in lines
+    assert not any(line.startswith("read-only") for line in lines)
+
+
+def test_new_file_is_a_clean_sqlite_document(capsys, tmp_path):
+    """After `new` exits, the file is ours, uses a rollback journal and nothing is left beside it."""
+    path = tmp_path / "clean.scrutiny"
+    assert run(capsys, "new", path, *NEW_ARGS)[0] == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clean.scrutiny"]
+    with contextlib.closing(sqlite3.connect(str(path))) as conn:
+        assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID != 0
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT length(template_snapshot) FROM assessments").fetchone()[0] > 1000
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clean.scrutiny"]
+
+
+def test_check_does_not_change_the_document(capsys, doc_path):
+    """Checking a document only reads it."""
+    before = badfiles.snapshot(doc_path)
+    assert run(capsys, "check", doc_path)[0] == 0
+    assert badfiles.snapshot(doc_path) == before
+
+
+def test_new_with_a_template_file(capsys, tmp_path):
+    """`new --template FILE.toml` builds the assessment from that template."""
+    path = tmp_path / "mini.scrutiny"
+    code, out, err = run(capsys, "new", path, *NEW_ARGS, "--template", MINI)
+    assert code == 0, err
+    code, out, err = run(capsys, "check", path)
+    assert code == 0
+    assert "template: mini 0.1" in out.splitlines()
+    assert "progress: 0/3" in out.splitlines()
+    assert "required answered: 0/2" in out.splitlines()
+
+
+def test_new_with_a_template_id_from_the_user_folder(capsys, tmp_path):
+    """`new --template ID` finds a template the user dropped in their template folder."""
+    folder = paths.user_templates_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(MINI, folder / "mini.toml")
+    path = tmp_path / "by-id.scrutiny"
+    assert run(capsys, "new", path, *NEW_ARGS, "--template", "mini")[0] == 0
+    assert "template: mini 0.1" in run(capsys, "check", path)[1]
+
+
+def test_new_onto_an_existing_file_is_refused_and_the_file_kept(capsys, doc_path, tmp_path):
+    """`new` never overwrites: an existing document (or any file) is left exactly as it was."""
+    before = badfiles.snapshot(doc_path)
+    code, out, err = run(capsys, "new", doc_path, *NEW_ARGS)
+    assert code == 1
+    line = assert_one_error_line(err, out)
+    assert str(doc_path) in line and "already exists" in line
+    assert badfiles.snapshot(doc_path) == before
+
+    other = tmp_path / "notes.scrutiny"
+    other.write_text("my notes", encoding="utf-8")
+    before = badfiles.snapshot(other)
+    code, out, err = run(capsys, "new", other, *NEW_ARGS)
+    assert code == 1
+    assert_one_error_line(err, out)
+    assert badfiles.snapshot(other) == before
+
+
+def test_new_with_blank_details_or_unknown_template_is_a_data_error(capsys, tmp_path):
+    """A blank partnership or an unknown template gives exit 1, one error line and no file."""
+    path = tmp_path / "blank.scrutiny"
+    code, out, err = run(capsys, "new", path, "--partnership", "  ", "--period", "2025-26",
+                         "--scrutineer", "Ann")
+    assert code == 1
+    assert "partnership" in assert_one_error_line(err, out)
+    code, out, err = run(capsys, "new", path, *NEW_ARGS, "--template", "no-such-template")
+    assert code == 1
+    assert "no-such-template" in assert_one_error_line(err, out)
+    code, out, err = run(capsys, "new", path, *NEW_ARGS, "--template", tmp_path / "gone.toml")
+    assert code == 1
+    assert_one_error_line(err, out)
+    assert list(tmp_path.iterdir()) == []
+
+
+# -- templates ------------------------------------------------------------------------
+
+def test_templates_lists_the_bundled_cis_first(capsys, cis):
+    """`templates` lists the bundled CIS with its version and question count."""
+    code, out, err = run(capsys, "templates")
+    assert code == 0, err
+    first = out.splitlines()[0].split("\t")
+    assert first[0] == "cis"
+    assert first[1] == cis.version
+    assert first[2] == f"{len(cis.question_ids())} questions"
+    assert first[3] == "bundled"
+
+
+def test_templates_lists_user_templates_and_broken_ones(capsys):
+    """User templates are listed, and a broken one is shown as unusable with its reason."""
+    folder = paths.user_templates_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(MINI, folder / "mini.toml")
+    (folder / "broken.toml").write_text("id = \n", encoding="utf-8")
+    code, out, err = run(capsys, "templates")
+    assert code == 0
+    lines = out.splitlines()
+    assert any(line.startswith("mini\t0.1\t3 questions\tuser") for line in lines)
+    broken = [line for line in lines if line.startswith("broken\t")]
+    assert len(broken) == 1 and "cannot be used" in broken[0] and "line 1" in broken[0]
+
+
+def test_templates_check_accepts_a_good_file(capsys):
+    """`templates --check` on a valid file says so and exits 0."""
+    code, out, err = run(capsys, "templates", "--check", MINI)
+    assert code == 0, err
+    assert "valid template 'mini'" in out
+    assert "3 questions" in out
+    code, out, err = run(capsys, "templates", "--check", paths.bundled_checklists_dir() / "cis.toml")
+    assert code == 0
+
+
+def test_templates_check_reports_toml_syntax_error_with_line(capsys, tmp_path):
+    """A TOML typo is reported as one error line naming the file and the line."""
+    path = tmp_path / "typo.toml"
+    lines = MINI.read_text(encoding="utf-8").splitlines()
+    lines.insert(4, 'title = "unterminated')  # becomes line 5
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = run(capsys, "templates", "--check", path)
+    assert code == 1
+    line = assert_one_error_line(err, out)
+    assert str(path) in line
+    assert "line 5" in line
+
+
+def test_templates_check_reports_validation_error_with_field_path(capsys, tmp_path):
+    """A duplicate question id is reported as one error line naming the file and the field path."""
+    path = tmp_path / "dup.toml"
+    path.write_text(MINI.read_text(encoding="utf-8").replace('id = "Q3"', 'id = "Q1"'),
+                    encoding="utf-8")
+    code, out, err = run(capsys, "templates", "--check", path)
+    assert code == 1
+    line = assert_one_error_line(err, out)
+    assert str(path) in line
+    assert "sections[1].questions[0].id" in line
+
+
+def test_templates_check_missing_file_or_folder(capsys, tmp_path):
+    """`templates --check` on a missing path or a folder gives exit 1 and one error line."""
+    for target in (tmp_path / "missing.toml", tmp_path):
+        code, out, err = run(capsys, "templates", "--check", target)
+        assert code == 1
+        assert str(target) in assert_one_error_line(err, out)
+
+
+# -- check on bad files ----------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", sorted(badfiles.BAD_FILES))
+def test_check_bad_file_gives_one_error_line_and_leaves_it_unchanged(capsys, tmp_path, pristine, kind):
+    """`check` on a file that is not a usable document: exit 1, one error line, file untouched."""
+    maker, _error, words = badfiles.BAD_FILES[kind]
+    path = maker(tmp_path, pristine)
+    before = badfiles.snapshot(path)
+    code, out, err = run(capsys, "check", path)
+    assert code == 1
+    line = assert_one_error_line(err, out)
+    assert str(path) in line
+    for word in words:
+        assert word in line
+    assert badfiles.snapshot(path) == before
+
+
+def test_check_document_being_written_elsewhere(capsys, doc_path):
+    """`check` on a file another program is writing reports it in use and changes nothing."""
+    before = badfiles.snapshot(doc_path)
+    with contextlib.closing(sqlite3.connect(str(doc_path), isolation_level=None)) as other:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("UPDATE answers SET findings = 'half-written'")
+        code, out, err = run(capsys, "check", doc_path)
+        other.execute("ROLLBACK")
+    assert code == 1
+    assert "being changed" in assert_one_error_line(err, out)
+    assert badfiles.snapshot(doc_path) == before
+
+
+def test_check_read_only_document_works_and_says_so(capsys, doc_path):
+    """`check` on a read-only document reports it (it is not an error) and changes nothing."""
+    doc_path.chmod(0o444)
+    before = badfiles.snapshot(doc_path)
+    code, out, err = run(capsys, "check", doc_path)
+    assert code == 0, err
+    assert "read-only: the file is read-only" in out.splitlines()
+    assert badfiles.snapshot(doc_path) == before
+
+
+def test_check_document_with_damaged_template_snapshot(capsys, tmp_path, pristine):
+    """`check` on a document whose stored checklist is damaged: exit 1, one error line, no traceback."""
+    path = badfiles.make_damaged_snapshot(tmp_path, pristine)
+    before = badfiles.snapshot(path)
+    code, out, err = run(capsys, "check", path)
+    assert code == 1
+    line = assert_one_error_line(err, out)
+    assert str(path) in line
+    assert badfiles.snapshot(path) == before
+
+
+def test_check_reports_a_tampered_audit_log(capsys, doc_path):
+    """`check` exits 1 with one error line when the audit log was edited behind the app's back."""
+    with contextlib.closing(sqlite3.connect(str(doc_path), isolation_level=None)) as conn:
+        conn.execute("DROP TRIGGER audit_entries_no_update")
+        conn.execute("UPDATE audit_entries SET actor = 'Mallory' WHERE seq = 1")
+    code, out, err = run(capsys, "check", doc_path)
+    assert code == 1
+    assert "audit" in assert_one_error_line(err, out)
+
+
+# -- bad usage ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("argv", [
+    ["--frobnicate"],
+    ["check"],
+    ["check", "a.scrutiny", "--frobnicate"],
+    ["templates", "--frobnicate"],
+    ["new", "x.scrutiny", "--period", "2025-26", "--scrutineer", "Ann"],
+    ["new", "x.scrutiny", "--partnership", "P", "--period", "2025-26"],
+    ["new"],
+])
+def test_bad_usage_exits_2(capsys, tmp_path, monkeypatch, argv):
+    """Wrong options give exit 2 with a usage message, no traceback, and nothing created."""
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert "usage" in err.lower()
+    assert "Traceback" not in err and "Traceback" not in out
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_help_exits_0(capsys):
+    """`new --help` shows the options and exits 0."""
+    code, out, err = run(capsys, "new", "--help")
+    assert code == 0
+    assert "--partnership" in out and "--scrutineer" in out
