@@ -295,9 +295,21 @@ def _write_lock(document: Path, pid: int, user: str = "alex") -> Path:
     return path
 
 
-def test_editing_lock_held_by_a_live_process_is_reported(doc_path):
+@pytest.fixture
+def live_pid():
+    """The pid of another process that is running for the whole test (it waits on stdin)."""
+    child = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"],
+                             stdin=subprocess.PIPE)
+    try:
+        yield child.pid
+    finally:
+        child.stdin.close()
+        child.wait(timeout=30)
+
+
+def test_editing_lock_held_by_a_live_process_is_reported(doc_path, live_pid):
     """A document someone else has open for editing is refused, naming who holds it."""
-    lock = _write_lock(doc_path, os.getppid(), user="alex")
+    lock = _write_lock(doc_path, live_pid, user="alex")
     lock_before = lock.read_bytes()
     before = badfiles.snapshot(doc_path)
     with pytest.raises(errors.DocumentInUse) as info_:

@@ -79,7 +79,11 @@ def suggested_file_name(partnership: str, period: str) -> str:
     """A safe file name such as ``Northshire-Safeguarding-Partnership-2025-26.scrutiny``."""
     raw = f"{partnership} {period}".strip()
     name = re.sub(r"[^\w\s-]", " ", raw, flags=re.UNICODE)
-    name = re.sub(r"[\s_]+", "-", name).strip("-")[:80] or "assessment"
+    name = re.sub(r"[\s_]+", "-", name).strip("-")
+    # Most file systems allow 255 bytes per name; keep well inside that.
+    while len(name.encode("utf-8")) > 120:
+        name = name[:-1]
+    name = name.strip("-") or "assessment"
     return f"{name}{storage.SUFFIX}"
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from scrutiny_desktop.checklist.model import Template
 from scrutiny_desktop.storage import audit
 from scrutiny_desktop.storage.document import Document
-from scrutiny_desktop.storage.errors import DocumentLocked, InvalidInput
+from scrutiny_desktop.storage.errors import DocumentCorrupt, DocumentLocked, InvalidInput
 from scrutiny_desktop.storage.models import STATUS_DRAFT, Answer, Assessment, utcnow
 
 #: Longer values are summarised in the audit log rather than copied in full.
@@ -44,8 +44,17 @@ def template_of(doc: Document) -> Template:
     cached = doc.cache.get("template")
     if cached is None:
         with doc.read() as session:
-            snapshot = session.execute(select(Assessment.template_snapshot)).scalar_one()
-        cached = Template.model_validate_json(snapshot)
+            row = session.execute(
+                select(Assessment.template_snapshot, Assessment.template_sha256)).one_or_none()
+        if row is None:
+            raise DocumentCorrupt(doc.path, "it holds no assessment")
+        snapshot, digest = row
+        if hashlib.sha256(snapshot.encode("utf-8")).hexdigest() != digest:
+            raise DocumentCorrupt(doc.path, "its copy of the checklist template is damaged")
+        try:
+            cached = Template.model_validate_json(snapshot)
+        except ValueError:  # pydantic's ValidationError is a ValueError
+            raise DocumentCorrupt(doc.path, "its copy of the checklist template is damaged") from None
         doc.cache["template"] = cached
     return cached
 

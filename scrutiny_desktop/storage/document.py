@@ -116,7 +116,7 @@ def quick_check(path: Path) -> None:
     try:
         rows = conn.execute("PRAGMA quick_check").fetchall()
         if [r[0] for r in rows] != ["ok"]:
-            raise errors.DocumentCorrupt(path, f"integrity check: {rows[0][0]}")
+            raise errors.DocumentCorrupt(path, "its pages failed the integrity check")
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if "assessments" not in names or "alembic_version" not in names:
             raise errors.DocumentCorrupt(path, "its tables are missing")

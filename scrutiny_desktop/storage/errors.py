@@ -14,7 +14,8 @@ class DocumentError(Exception):
 
     def __init__(self, path: Path | str, message: str):
         self.path = Path(path)
-        super().__init__(message)
+        # Always one line: the CLI prints it after "error:", dialogs show it as is.
+        super().__init__(" ".join(message.split()))
 
 
 class DocumentNotFound(DocumentError):

@@ -1,0 +1,1 @@
+"""Exports and checks: canonical content and fingerprint, PDF, JSON, CSV, verify."""

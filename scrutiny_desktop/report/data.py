@@ -1,0 +1,131 @@
+"""A plain snapshot of everything a report prints.
+
+Built on the calling thread from the document, then handed to the PDF
+builder (which may run on a worker thread): no database session crosses
+threads, and the PDF code never touches storage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scrutiny_desktop.checklist.model import Template
+from scrutiny_desktop.report.content import (
+    content_fingerprint,
+    part_hashes,
+    scrutineer_content,
+)
+from scrutiny_desktop.services import answers, assessments, progress, signoff
+from scrutiny_desktop.services.assessments import AssessmentInfo
+from scrutiny_desktop.services.common import template_of
+from scrutiny_desktop.services.evidence import EvidenceView
+from scrutiny_desktop.services.progress import Progress, SectionProgress
+from scrutiny_desktop.services.recommendations import RecommendationView
+from scrutiny_desktop.services.signoff import SignOffView
+from scrutiny_desktop.settings import DEFAULT_MARKING
+from scrutiny_desktop.storage.document import Document
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    protective_marking: str = DEFAULT_MARKING
+    organisation_name: str = ""
+    organisation_logo: Path | None = None
+    generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().astimezone())
+
+
+@dataclass(frozen=True)
+class ReportQuestion:
+    number: int  # 1-based across the whole checklist
+    id: str
+    text: str
+    guidance: str
+    source: str
+    required: bool
+    judgement: str | None
+    judgement_label: str
+    answered: bool
+    findings: str
+    evidence: tuple[EvidenceView, ...]
+    recommendations: tuple[RecommendationView, ...]
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    number: int
+    id: str
+    title: str
+    intro: str
+    questions: tuple[ReportQuestion, ...]
+    progress: SectionProgress
+
+
+@dataclass(frozen=True)
+class NumberedRecommendation:
+    number: int
+    question_id: str
+    question_number: int
+    recommendation: RecommendationView
+
+
+@dataclass(frozen=True)
+class ReportData:
+    info: AssessmentInfo
+    template: Template
+    sections: tuple[ReportSection, ...]
+    progress: Progress
+    recommendations: tuple[NumberedRecommendation, ...]
+    signoff: SignOffView | None
+    signature_png: bytes | None
+    signoff_history: tuple[SignOffView, ...]
+    fingerprint: str
+    parts: dict[str, str]
+    options: ReportOptions
+    # Filled in once chairs' review exists (see services.review); empty otherwise.
+    review: object | None = None
+
+    @property
+    def is_draft(self) -> bool:
+        return self.signoff is None
+
+    def evidence_count(self) -> int:
+        return sum(len(q.evidence) for s in self.sections for q in s.questions)
+
+
+def collect(doc: Document, options: ReportOptions | None = None) -> ReportData:
+    """Read everything the report needs, in one go, on the caller's thread."""
+    options = options or ReportOptions()
+    template: Template = template_of(doc)
+    info = assessments.info(doc)
+    prog = progress.progress(doc)
+    states = {s.question_id: s for s in answers.question_states(doc)}
+    section_progress = {sp.section_id: sp for sp in prog.sections}
+    sections = []
+    number = 0
+    numbered_recs = []
+    for s_index, section in enumerate(template.sections, start=1):
+        questions = []
+        for q in section.questions:
+            number += 1
+            a = answers.get_answer(doc, q.id)
+            questions.append(ReportQuestion(
+                number=number, id=q.id, text=q.text, guidance=q.guidance, source=q.source,
+                required=q.required, judgement=a.judgement,
+                judgement_label=template.judgement_label(a.judgement) if a.judgement else "Not answered",
+                answered=states[q.id].answered, findings=a.findings, evidence=a.evidence,
+                recommendations=a.recommendations))
+            for r in a.recommendations:
+                numbered_recs.append(NumberedRecommendation(len(numbered_recs) + 1, q.id, number, r))
+        sections.append(ReportSection(s_index, section.id, section.title, section.intro,
+                                      tuple(questions), section_progress[section.id]))
+    current = signoff.current_signoff(doc)
+    content = scrutineer_content(doc)
+    return ReportData(
+        info=info, template=template, sections=tuple(sections), progress=prog,
+        recommendations=tuple(numbered_recs), signoff=current,
+        signature_png=signoff.signature_png(doc, current.id) if current and current.has_signature else None,
+        signoff_history=tuple(signoff.history(doc)),
+        fingerprint=content_fingerprint(doc), parts=part_hashes(content), options=options,
+    )
