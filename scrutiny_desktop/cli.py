@@ -14,7 +14,7 @@ from scrutiny_desktop import APP_NAME, APP_SLUG, __version__
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 
-COMMANDS = ("new", "check", "templates")
+COMMANDS = ("new", "check", "templates", "export", "import", "verify")
 
 
 class UserError(Exception):
@@ -96,6 +96,66 @@ def cmd_check(args) -> int:
     return EXIT_OK
 
 
+def cmd_export(args) -> int:
+    from scrutiny_desktop.services import assessments
+
+    outputs = [(kind, Path(p)) for kind, p in (("pdf", args.pdf), ("json", args.json), ("csv", args.csv)) if p]
+    for _kind, out in outputs:
+        if out.resolve() == Path(args.file).resolve():
+            raise UserError(f"{out}: that is the assessment itself; choose another file name.")
+        if not out.parent.is_dir():
+            raise UserError(f"{out.parent} is not a folder that exists; create it or choose another.")
+    with assessments.open_assessment(args.file, readonly=True) as doc:
+        for kind, out in outputs:
+            if kind == "pdf":
+                from scrutiny_desktop.report.data import collect, options_from_settings
+                from scrutiny_desktop.report.pdf import build_pdf
+                from scrutiny_desktop.settings import load_settings
+
+                build_pdf(collect(doc, options_from_settings(load_settings())), out)
+            elif kind == "json":
+                from scrutiny_desktop.report.jsonio import export_json
+
+                export_json(doc, out)
+            else:
+                from scrutiny_desktop.report.csvout import export_csv
+
+                export_csv(doc, out)
+            print(f"wrote {out}")
+    return EXIT_OK
+
+
+def cmd_import(args) -> int:
+    from scrutiny_desktop.report.jsonio import import_json
+    from scrutiny_desktop.services import assessments, progress
+
+    path = import_json(Path(args.json), Path(args.to))
+    with assessments.open_assessment(path, readonly=True) as doc:
+        info = assessments.info(doc)
+        prog = progress.progress(doc)
+    print(f"created {path}: {info.partnership}, {info.period}, {info.status_label}, {prog.text} answered")
+    return EXIT_OK
+
+
+def cmd_verify(args) -> int:
+    from scrutiny_desktop.report.verify import read_stamp, verify_against
+    from scrutiny_desktop.services import assessments
+
+    found = read_stamp(args.pdf)
+    if not args.against:
+        state = {"draft": "a draft", "signed_off": "signed off", "reviewed": "signed off and countersigned"}
+        print(f"{args.pdf}: made by Scrutiny Desktop; {state.get(found.state, found.state)}; "
+              f"fingerprint {found.fingerprint}")
+        print("To check it against the assessment, add --against FILE.scrutiny")
+        return EXIT_OK
+    with assessments.open_assessment(args.against, readonly=True) as doc:
+        result = verify_against(args.pdf, doc)
+    if result.ok:
+        print(result.message)
+        return EXIT_OK
+    return _err(f"{args.pdf}: {result.message}")
+
+
 # -- parser -------------------------------------------------------------------
 
 class _Parser(argparse.ArgumentParser):
@@ -133,6 +193,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--check", metavar="PATH", help="validate one template file")
     p.set_defaults(func=cmd_templates)
 
+    p = sub.add_parser("export", help="export a document as PDF, JSON and/or CSV")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--pdf", metavar="OUT", help="write the PDF summary here")
+    p.add_argument("--json", metavar="OUT", help="write the lossless JSON export here")
+    p.add_argument("--csv", metavar="OUT", help="write one row per question here")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("import", help="build a new document from a JSON export")
+    p.add_argument("json", metavar="JSON")
+    p.add_argument("--to", required=True, metavar="FILE", help="the new .scrutiny file (must not exist)")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("verify", help="check a PDF's fingerprint against a document")
+    p.add_argument("pdf", metavar="PDF")
+    p.add_argument("--against", metavar="FILE", help="the .scrutiny document to check against")
+    p.set_defaults(func=cmd_verify)
+
     return parser
 
 
@@ -145,6 +222,11 @@ def run_command(argv: list[str]) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
+    if args.command == "export" and not (args.pdf or args.json or args.csv):
+        try:
+            parser.error("export needs at least one of --pdf, --json or --csv")
+        except SystemExit as exc:
+            return int(exc.code)
     try:
         return args.func(args)
     except (DocumentError, TemplateError, InvalidInput, UserError) as exc:

@@ -129,3 +129,9 @@ def collect(doc: Document, options: ReportOptions | None = None) -> ReportData:
         signoff_history=tuple(signoff.history(doc)),
         fingerprint=content_fingerprint(doc), parts=part_hashes(content), options=options,
     )
+
+
+def options_from_settings(settings) -> ReportOptions:
+    logo = Path(settings.organisation_logo).expanduser() if settings.organisation_logo else None
+    return ReportOptions(protective_marking=settings.protective_marking,
+                         organisation_name=settings.organisation_name, organisation_logo=logo)

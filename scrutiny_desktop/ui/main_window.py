@@ -19,22 +19,26 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QProgressDialog,
     QStackedWidget,
     QWidget,
 )
 
 from scrutiny_desktop import APP_NAME, __version__
 from scrutiny_desktop.checklist import discover_templates
-from scrutiny_desktop.services import assessments, library
+from scrutiny_desktop.services import assessments, library, progress, recommendations, signoff
 from scrutiny_desktop.settings import AppState, DocumentState, Settings
 from scrutiny_desktop.storage import SUFFIX, save_copy
 from scrutiny_desktop.storage.document import Document
 from scrutiny_desktop.storage.errors import DocumentError, DocumentInUse, InvalidInput
+from scrutiny_desktop.ui_text import when_text
 from scrutiny_desktop.ui.assessment_page import AssessmentPage, open_with_system_viewer
 from scrutiny_desktop.ui.autosave import DEFAULT_DELAY_MS, RETRY_MS, Autosaver
 from scrutiny_desktop.ui.home import HomePage
 from scrutiny_desktop.ui.new_assessment import NewAssessmentDialog
+from scrutiny_desktop.ui.ops import run_in_background
 from scrutiny_desktop.ui.preferences import PreferencesDialog
+from scrutiny_desktop.ui.signoff import ReadyPage, ReasonDialog, SignOffDialog
 
 FILE_FILTER = f"Scrutiny Desktop assessments (*{SUFFIX});;All files (*)"
 
@@ -42,6 +46,8 @@ FILE_FILTER = f"Scrutiny Desktop assessments (*{SUFFIX});;All files (*)"
 class MainWindow(QMainWindow):
     document_opened = Signal(Path)
     document_closed = Signal()
+    #: An export finished: (path or None, error message or "").
+    export_finished = Signal(object, str)
 
     def __init__(self, settings: Settings, state: AppState, *,
                  save_settings: Callable[[Settings], None] | None = None,
@@ -68,9 +74,14 @@ class MainWindow(QMainWindow):
 
         self.home = HomePage()
         self.assessment = AssessmentPage(self, self.autosaver)
+        self.ready = ReadyPage()
+        self.ready.back_requested.connect(self.show_questions)
+        self.ready.sign_requested.connect(self.sign_off)
+        self.ready.question_requested.connect(self._ready_go_to)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.home)
         self.stack.addWidget(self.assessment)
+        self.stack.addWidget(self.ready)
         self.setCentralWidget(self.stack)
 
         self.save_status = QLabel("")
@@ -119,7 +130,11 @@ class MainWindow(QMainWindow):
                                          QKeySequence.StandardKey.Close, "close_assessment")
         m.addSeparator()
         self.file_menu = m
-        self.export_anchor = m.addSeparator()
+        self.export_pdf_action = self._action(m, "&Export PDF summary…", self.export_pdf, "Ctrl+E", "export_pdf")
+        self.export_json_action = self._action(m, "Export &JSON…", self.export_json, None, "export_json")
+        self.export_csv_action = self._action(m, "Export CS&V…", self.export_csv, None, "export_csv")
+        self.verify_action = self._action(m, "&Verify a PDF…", self.verify_pdf, None, "verify_pdf")
+        m.addSeparator()
         self.preferences_action = self._action(m, "&Preferences…", self.preferences,
                                                "Ctrl+,", "preferences")
         m.addSeparator()
@@ -141,8 +156,11 @@ class MainWindow(QMainWindow):
         self.questions_action = self._action(g, "&Question list", self._focus_navigator,
                                              "Ctrl+L", "question_list")
         self.home_action = self._action(g, "&Home screen", self.close_document, None, "home")
-        self.assessment_menu = bar.addMenu("&Assessment")
-        self.assessment_menu.menuAction().setVisible(False)
+        a = bar.addMenu("&Assessment")
+        self.assessment_menu = a
+        self.ready_action = self._action(a, "&Review and sign off…", self.show_ready, "Ctrl+R", "review_sign_off")
+        self.sign_action = self._action(a, "&Sign off…", self.sign_off, None, "sign_off")
+        self.reopen_action = self._action(a, "Re&open for changes…", self.reopen, None, "reopen")
 
         h = bar.addMenu("&Help")
         self._action(h, "&User guide", self.show_guide, QKeySequence.StandardKey.HelpContents, "user_guide")
@@ -163,8 +181,14 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         has_doc = self.doc is not None
         for a in (self.save_copy_action, self.close_action, self.next_action, self.prev_action,
-                  self.questions_action):
+                  self.questions_action, self.export_pdf_action, self.export_json_action,
+                  self.export_csv_action, self.ready_action):
             a.setEnabled(has_doc)
+        info = self.assessment.info
+        draft = has_doc and info is not None and info.status == "draft" and not self.doc.readonly
+        self.sign_action.setEnabled(draft)
+        self.reopen_action.setEnabled(has_doc and info is not None and info.status == "signed_off"
+                                      and not self.doc.readonly)
 
     def _focus_navigator(self) -> None:
         if self.doc is not None:
@@ -379,6 +403,194 @@ class MainWindow(QMainWindow):
             f"<p><b>Checklist:</b> {escape(template.title)}, version {escape(template.version)}</p>"
             f"<p>{escape(template.description)}</p>"
             f"<p><b>Sources:</b> {escape(template.source_statement())}</p>{managed}")
+
+    # -- sign-off -------------------------------------------------------------------
+    def show_questions(self) -> None:
+        if self.doc is not None:
+            self.stack.setCurrentWidget(self.assessment)
+
+    def _ready_go_to(self, question_id: str) -> None:
+        self.show_questions()
+        self.assessment.go_to(question_id)
+        self.assessment.page.findings.setFocus()
+
+    def show_ready(self) -> None:
+        if self.doc is None:
+            return
+        self.autosaver.flush()
+        current = signoff.current_signoff(self.doc)
+        signed = ""
+        if current is not None:
+            signed = (f"Signed off by {current.name} on {when_text(current.signed_at)}. "
+                      "The answers are locked.")
+        self.ready.show_state(self.assessment.template, progress.progress(self.doc),
+                              signoff.readiness(self.doc),
+                              recommendations.list_recommendations(self.doc), signed)
+        self.stack.setCurrentWidget(self.ready)
+        (self.ready.sign if self.ready.sign.isEnabled() else self.ready.back).setFocus()
+
+    def _reload_assessment(self) -> None:
+        question = self.assessment.current_question
+        self.assessment.load(self.doc, question)
+        self._update_title()
+        self._update_actions()
+
+    def sign_off(self) -> None:
+        if self.doc is None:
+            return
+        self.autosaver.flush()
+        state = signoff.readiness(self.doc)
+        if not state.ready:
+            self.show_error("Not ready to sign off", " ".join(state.reasons))
+            self.show_ready()
+            return
+        info = assessments.info(self.doc)
+        statement = self.settings.signoff_statement or self.assessment.template.signoff_statement
+        answer = SignOffDialog.ask(self, name=self.settings.scrutineer_name or info.scrutineer_name,
+                                   role=self.settings.scrutineer_role or info.scrutineer_role,
+                                   statement=statement)
+        if answer is None:
+            return
+        try:
+            signoff.sign_off(self.doc, **answer)
+        except (DocumentError, InvalidInput) as exc:
+            self.show_error("Could not sign off", str(exc))
+            return
+        self._reload_assessment()
+        self.show_ready()
+        self.statusBar().showMessage("Signed off. The answers are now locked.", 10000)
+
+    def reopen(self) -> None:
+        if self.doc is None:
+            return
+        reason = ReasonDialog.ask(
+            self, "Reopen for changes",
+            "Reopening voids the sign-off: it stays in the history, marked as voided, with your "
+            "reason. Why are you reopening this assessment?", "Reopen")
+        if reason is None:
+            return
+        try:
+            signoff.reopen(self.doc, reason=reason, by=self.actor())
+        except (DocumentError, InvalidInput) as exc:
+            self.show_error("Could not reopen", str(exc))
+            return
+        self._reload_assessment()
+        self.show_questions()
+        self.statusBar().showMessage("Reopened: the sign-off is void and the answers can be changed.", 10000)
+
+    # -- exports ----------------------------------------------------------------------
+    def _export_target(self, title: str, extension: str, file_filter: str) -> Path | None:
+        suggested = self.doc.path.with_suffix(extension)
+        target = self.ask_save_path(title, suggested, file_filter)
+        if target is None:
+            return None
+        if target.suffix.lower() != extension:
+            target = target.with_name(target.name + extension)
+        if target.resolve() == self.doc.path.resolve():
+            self.show_error("Choose another name", "That is the assessment file itself.")
+            return None
+        return target
+
+    def export_pdf(self) -> None:
+        from scrutiny_desktop.report.data import collect, options_from_settings
+        from scrutiny_desktop.report.pdf import build_pdf
+
+        if self.doc is None:
+            return
+        self.autosaver.flush()
+        target = self._export_target("Export the PDF summary", ".pdf", "PDF documents (*.pdf)")
+        if target is None:
+            return
+        try:
+            data = collect(self.doc, options_from_settings(self.settings))
+        except (DocumentError, InvalidInput) as exc:
+            self.show_error("Could not export the PDF", str(exc))
+            return
+        dialog = QProgressDialog("Writing the PDF summary…", "", 0, 0, self)
+        dialog.setWindowTitle("Export PDF summary")
+        dialog.setCancelButton(None)
+        dialog.setMinimumDuration(300)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setAccessibleName("Export progress")
+
+        def progress_(done: int, total: int) -> None:
+            dialog.setMaximum(total)
+            dialog.setValue(done)
+
+        def done(path) -> None:
+            dialog.close()
+            self.statusBar().showMessage(f"PDF summary saved as {path}", 15000)
+            self.export_finished.emit(path, "")
+
+        def failed(exc) -> None:
+            dialog.close()
+            message = " ".join(str(exc).split()) or exc.__class__.__name__
+            self.show_error("Could not export the PDF", message)
+            self.export_finished.emit(None, message)
+
+        op = run_in_background(self, lambda report: build_pdf(data, target, progress=report),
+                               done, failed)
+        op.progress.connect(progress_)
+        self._export_op = op
+
+    def _export_sync(self, title: str, extension: str, file_filter: str, write) -> None:
+        if self.doc is None:
+            return
+        self.autosaver.flush()
+        target = self._export_target(title, extension, file_filter)
+        if target is None:
+            return
+        try:
+            write(self.doc, target)
+        except (DocumentError, InvalidInput, OSError) as exc:
+            self.show_error(title, str(exc))
+            self.export_finished.emit(None, str(exc))
+            return
+        self.statusBar().showMessage(f"Saved {target}", 15000)
+        self.export_finished.emit(target, "")
+
+    def export_json(self) -> None:
+        from scrutiny_desktop.report.jsonio import export_json
+
+        self._export_sync("Export JSON", ".json", "JSON files (*.json)", export_json)
+
+    def export_csv(self) -> None:
+        from scrutiny_desktop.report.csvout import export_csv
+
+        self._export_sync("Export CSV", ".csv", "CSV files (*.csv)", export_csv)
+
+    def ask_open_pdf(self) -> Path | None:
+        chosen, _ = QFileDialog.getOpenFileName(self, "Choose a PDF summary to verify",
+                                                str(self.settings.documents_folder()),
+                                                "PDF documents (*.pdf)")
+        return Path(chosen) if chosen else None
+
+    def verify_pdf(self) -> None:
+        from scrutiny_desktop.report.verify import verify_against
+
+        pdf = self.ask_open_pdf()
+        if pdf is None:
+            return
+        try:
+            if self.doc is not None:
+                self.autosaver.flush()
+                result = verify_against(pdf, self.doc)
+                name = self.doc.path.name
+            else:
+                path = self.ask_open_path()
+                if path is None:
+                    return
+                with assessments.open_assessment(path, readonly=True) as doc:
+                    result = verify_against(pdf, doc)
+                name = path.name
+        except (DocumentError, InvalidInput) as exc:
+            self.show_error("Cannot verify", str(exc))
+            return
+        text = f"{pdf.name} against {name}: {result.message}."
+        if result.ok:
+            self.show_info("The PDF matches", text[0].upper() + text[1:])
+        else:
+            self.show_error("The PDF does not match", text[0].upper() + text[1:])
 
     # -- status and title ---------------------------------------------------------
     def note_saved(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDate, Qt
+
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -14,6 +15,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QWidget,
 )
+
+from scrutiny_desktop.ui_text import date_text
 
 
 def named(widget, name: str, description: str = ""):
@@ -26,18 +29,15 @@ def named(widget, name: str, description: str = ""):
     return widget
 
 
-def uk_date(value: dt.date | None) -> str:
-    """28 November 2026."""
-    if value is None:
-        return ""
-    return f"{value.day} {value.strftime('%B %Y')}"
+uk_date = date_text
 
 
 def local_time(value: dt.datetime | None) -> str:
+    """28 November 2026 14:03 (for tables, where the zone would be noise)."""
     if value is None:
         return ""
     local = value.astimezone()
-    return f"{uk_date(local.date())} {local.strftime('%H:%M')}"
+    return f"{date_text(local.date())} {local.strftime('%H:%M')}"
 
 
 class ErrorLabel(QLabel):

@@ -1,0 +1,104 @@
+"""Verify a PDF against a document: has the content changed since it was made?"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from scrutiny_desktop.report import stamp
+from scrutiny_desktop.report.content import content_fingerprint, part_hashes, scrutineer_content
+from scrutiny_desktop.storage.document import Document
+from scrutiny_desktop.storage.errors import InvalidInput
+
+
+def read_stamp(pdf: Path | str) -> stamp.Stamp:
+    """The stamp a Scrutiny Desktop PDF carries, or InvalidInput."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    pdf = Path(pdf)
+    if not pdf.is_file():
+        raise InvalidInput(f"{pdf} does not exist or is not a file.")
+    try:
+        reader = PdfReader(str(pdf))
+        meta = reader.metadata or {}
+        keywords = str(meta.get("/Keywords", "") or "")
+    except (PdfReadError, OSError, ValueError, KeyError) as exc:
+        raise InvalidInput(f"{pdf} is not a readable PDF ({exc}).") from None
+    found = stamp.decode(keywords)
+    if found is None:
+        raise InvalidInput(f"{pdf} was not made by Scrutiny Desktop (it carries no fingerprint).")
+    return found
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    message: str
+    changed: tuple[str, ...] = ()
+
+
+def verify_against(pdf: Path | str, doc: Document) -> VerifyResult:
+    from scrutiny_desktop.services import assessments, signoff
+    from scrutiny_desktop.services.integrity import integrity_report
+    from scrutiny_desktop.ui_text import when_text
+
+    found = read_stamp(pdf)
+    info = assessments.info(doc)
+    content = scrutineer_content(doc)
+    current = content_fingerprint(doc)
+    if current != found.fingerprint:
+        now = part_hashes(content)
+        changed = [k for k in sorted(set(now) | set(found.parts))
+                   if now.get(k) != found.parts.get(k)] if found.parts else []
+        what = ("; changed: " + ", ".join(changed[:12]) + ("…" if len(changed) > 12 else "")) if changed else ""
+        return VerifyResult(False, f"does not match: the assessment's content has changed since "
+                                   f"this PDF was made{what}", tuple(changed))
+    problems = []
+    report = integrity_report(doc)
+    if not report.ok:
+        problems.append(report.problem)
+    sign = signoff.current_signoff(doc)
+    if found.state in ("signed_off", "reviewed"):
+        match = next((s for s in signoff.history(doc) if s.fingerprint == found.fingerprint), None)
+        if match is None:
+            return VerifyResult(False, "does not match: the PDF says it was signed off, but the "
+                                       "assessment holds no sign-off with this fingerprint")
+        msg = f"matches: signed off by {match.name}" + (f" ({match.role})" if match.role else "") \
+              + f" on {when_text(match.signed_at)}"
+        if match.voided:
+            msg += f"; note: that sign-off was later voided ({match.void_reason})"
+        cs = countersign_message(doc, found)
+        if cs.startswith("but "):
+            return VerifyResult(False, msg + "; " + cs)
+        if cs:
+            msg += "; " + cs
+    else:
+        msg = f"matches the draft of {info.partnership}, {info.period}"
+        if sign is not None:
+            msg += f" (since signed off by {sign.name} on {when_text(sign.signed_at)})"
+    if problems:
+        return VerifyResult(False, msg + "; but " + "; ".join(problems))
+    return VerifyResult(True, msg)
+
+
+def countersign_message(doc: Document, found: stamp.Stamp) -> str:
+    """What the PDF says about a countersignature, checked against the document."""
+    from sqlalchemy import select
+
+    from scrutiny_desktop.report.content import countersign_fingerprint
+    from scrutiny_desktop.storage.models import Countersignature
+    from scrutiny_desktop.ui_text import when_text
+
+    if not found.countersign_fingerprint:
+        return ""
+    with doc.read() as session:
+        rows = session.scalars(select(Countersignature).where(
+            Countersignature.fingerprint == found.countersign_fingerprint)).all()
+    if not rows:
+        return "but the countersignature in the PDF is not in the assessment"
+    if countersign_fingerprint(doc) != found.countersign_fingerprint:
+        return "but the partnership's response has changed since the PDF was made"
+    row = rows[-1]
+    role = f" ({row.role})" if row.role else ""
+    return f"countersigned by {row.name}{role} on {when_text(row.signed_at)}"
