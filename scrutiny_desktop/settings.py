@@ -11,7 +11,10 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import tomllib
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -109,7 +112,8 @@ def load_settings() -> Settings:
 
 
 def save_settings(settings: Settings) -> None:
-    _write_json(paths.settings_file(), settings.model_dump(mode="json"))
+    """Write only what the person chose, so managed defaults can change later."""
+    _write_json(paths.settings_file(), settings.model_dump(mode="json", exclude_unset=True))
 
 
 def load_state() -> AppState:
@@ -121,3 +125,95 @@ def load_state() -> AppState:
 
 def save_state(state: AppState) -> None:
     _write_json(paths.state_file(), state.model_dump(mode="json"))
+
+
+# -- settings managed by IT ------------------------------------------------------
+
+MANAGEABLE = ("protective_marking", "organisation_name", "organisation_logo", "documents_dir")
+SETTING_LABELS = {
+    "protective_marking": "protective marking",
+    "organisation_name": "organisation name",
+    "organisation_logo": "organisation logo",
+    "documents_dir": "documents folder",
+    "template_folders": "template folders",
+}
+
+
+class ManagedConfig(BaseModel):
+    """``config.toml`` from IT (see docs/INSTALL.md).  Unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    protective_marking: str | None = None
+    organisation_name: str | None = None
+    organisation_logo: str | None = None
+    documents_dir: str | None = None
+    template_folders: list[str] = Field(default_factory=list)
+    #: Settings a user may NOT change (the others are defaults they may override).
+    locked: list[Literal["protective_marking", "organisation_name", "organisation_logo",
+                         "documents_dir"]] = Field(default_factory=list)
+
+    def provided(self) -> set[str]:
+        out = {k for k in MANAGEABLE if getattr(self, k) is not None}
+        if self.template_folders:
+            out.add("template_folders")
+        return out
+
+
+@dataclass(frozen=True)
+class Managed:
+    config: ManagedConfig
+    path: Path | None
+    error: str = ""  # one line naming the file and the setting, if the file is bad
+
+    @property
+    def locked(self) -> set[str]:
+        return set(self.config.locked)
+
+    def describe(self) -> list[str]:
+        out = []
+        for key in sorted(self.config.provided()):
+            how = "set by your organisation" if key in self.locked or key == "template_folders" \
+                else "default from your organisation"
+            out.append(f"{SETTING_LABELS[key]} ({how})")
+        return out
+
+
+def load_managed() -> Managed:
+    """Read the managed config; a bad file gives safe defaults and an error line."""
+    path = paths.managed_config_file()
+    if path is None or not path.exists():
+        return Managed(ManagedConfig(), None)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        return Managed(ManagedConfig(), path, f"{path}: not a UTF-8 text file; using the built-in defaults")
+    except tomllib.TOMLDecodeError as exc:
+        return Managed(ManagedConfig(), path, f"{path}: TOML syntax error: {exc}; using the built-in defaults")
+    except OSError as exc:
+        return Managed(ManagedConfig(), path, f"{path}: cannot be read ({exc.strerror}); using the built-in defaults")
+    try:
+        return Managed(ManagedConfig.model_validate(data), path)
+    except ValidationError as exc:
+        from scrutiny_desktop.checklist.loader import format_loc
+
+        err = exc.errors()[0]
+        where = format_loc(tuple(err["loc"])) or "(top level)"
+        msg = "unknown setting" if err["type"] == "extra_forbidden" else err["msg"]
+        return Managed(ManagedConfig(), path,
+                       f"{path}: setting '{where}': {msg}; using the built-in defaults")
+
+
+def effective(user: Settings, managed: Managed) -> Settings:
+    """The settings in force: the user's choices over IT's defaults, IT's locks over both."""
+    data = user.model_dump()
+    chosen = user.model_fields_set
+    cfg = managed.config
+    for key in MANAGEABLE:
+        value = getattr(cfg, key)
+        if value is None:
+            continue
+        if key in cfg.locked or key not in chosen:
+            data[key] = value
+    data["template_folders"] = list(cfg.template_folders) + list(user.template_folders)
+    return Settings.model_validate(data)

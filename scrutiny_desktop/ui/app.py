@@ -5,11 +5,18 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from scrutiny_desktop import APP_NAME, __version__, paths
-from scrutiny_desktop.settings import load_settings, load_state, save_settings, save_state
+from scrutiny_desktop.settings import (
+    load_managed,
+    load_settings,
+    load_state,
+    save_settings,
+    save_state,
+)
 
 
 def application() -> QApplication:
@@ -32,9 +39,13 @@ def create_main_window(file: Path | None = None, *, autosave_delay_ms: int | Non
     from scrutiny_desktop.ui.autosave import DEFAULT_DELAY_MS
     from scrutiny_desktop.ui.main_window import MainWindow
 
+    managed = load_managed()
     window = MainWindow(load_settings(), load_state(), save_settings=save_settings,
-                        save_state=save_state,
+                        save_state=save_state, managed=managed,
                         autosave_delay_ms=autosave_delay_ms or DEFAULT_DELAY_MS)
+    if managed.error:
+        # The app still starts, with safe defaults; say why once it is on screen.
+        QTimer.singleShot(0, lambda: window.show_error("Managed settings not applied", managed.error))
     if file is not None:
         window.open_path(file)
     return window
@@ -43,8 +54,10 @@ def create_main_window(file: Path | None = None, *, autosave_delay_ms: int | Non
 def run_app(file: Path | None = None) -> int:
     """Show the main window and run the event loop; returns the exit code."""
     app = application()
-    window = create_main_window(file)
+    window = create_main_window()
     window.show()
     app._scrutiny_main_window = window  # keep a reference; scripts can find it
+    if file is not None:
+        window.open_path(file)
     code = app.exec()
     return int(code)

@@ -27,7 +27,14 @@ from PySide6.QtWidgets import (
 from scrutiny_desktop import APP_NAME, __version__
 from scrutiny_desktop.checklist import discover_templates
 from scrutiny_desktop.services import assessments, library, progress, recommendations, signoff
-from scrutiny_desktop.settings import AppState, DocumentState, Settings
+from scrutiny_desktop.settings import (
+    AppState,
+    DocumentState,
+    Managed,
+    ManagedConfig,
+    Settings,
+    effective,
+)
 from scrutiny_desktop.storage import SUFFIX, save_copy
 from scrutiny_desktop.storage.document import Document
 from scrutiny_desktop.storage.errors import DocumentError, DocumentInUse, InvalidInput
@@ -54,14 +61,16 @@ class MainWindow(QMainWindow):
                  save_state: Callable[[AppState], None] | None = None,
                  autosave_delay_ms: int = DEFAULT_DELAY_MS,
                  autosave_retry_ms: int = RETRY_MS,
-                 managed: set[str] | None = None,
+                 managed: Managed | None = None,
                  parent: QWidget | None = None):
         super().__init__(parent)
-        self.settings = settings
+        #: What the person chose (saved), and what is in force (with IT's settings).
+        self.user_settings = settings
+        self.managed = managed or Managed(ManagedConfig(), None)
+        self.settings = effective(settings, self.managed)
         self.state = state
         self._save_settings = save_settings or (lambda s: None)
         self._save_state = save_state or (lambda s: None)
-        self.managed = managed or set()
         self.doc: Document | None = None
         self.setWindowTitle(APP_NAME)
         self.setAcceptDrops(True)
@@ -253,9 +262,10 @@ class MainWindow(QMainWindow):
         d = result.details
         if (self.settings.scrutineer_name, self.settings.scrutineer_role) != (
                 d.scrutineer_name.strip(), d.scrutineer_role.strip()):
-            self.settings.scrutineer_name = d.scrutineer_name.strip()
-            self.settings.scrutineer_role = d.scrutineer_role.strip()
-            self._save_settings(self.settings)
+            self.user_settings.scrutineer_name = d.scrutineer_name.strip()
+            self.user_settings.scrutineer_role = d.scrutineer_role.strip()
+            self._save_settings(self.user_settings)
+            self.settings = effective(self.user_settings, self.managed)
         self.open_path(path)
 
     def open_dialog(self) -> None:
@@ -374,10 +384,20 @@ class MainWindow(QMainWindow):
             self.open_path(target)
 
     def preferences(self) -> None:
-        updated = PreferencesDialog.ask(self, self.settings, self.managed)
-        if updated is not None:
-            self.settings = updated
-            self._save_settings(updated)
+        updated = PreferencesDialog.ask(self, self.settings, self.managed.locked)
+        if updated is None:
+            return
+        for key in Settings.model_fields:
+            if key in self.managed.locked:
+                continue
+            new = getattr(updated, key)
+            if key == "template_folders":
+                new = [f for f in new if f not in self.managed.config.template_folders]
+            if new != getattr(self.settings, key) or (key == "template_folders"
+                                                       and new != self.user_settings.template_folders):
+                setattr(self.user_settings, key, new)
+        self._save_settings(self.user_settings)
+        self.settings = effective(self.user_settings, self.managed)
 
     def show_guide(self) -> None:
         from scrutiny_desktop.ui.help import GuideWindow
@@ -389,11 +409,14 @@ class MainWindow(QMainWindow):
         from scrutiny_desktop.checklist import bundled_template
 
         template = self.assessment.template if self.doc is not None else bundled_template()
-        managed = ""
-        if self.managed:
-            managed = ("<p><b>Set by your organisation:</b> " + ", ".join(sorted(self.managed))
-                       + "</p>")
         from html import escape
+
+        managed = ""
+        if self.managed.describe():
+            managed = ("<p><b>Managed settings</b> (from " + escape(str(self.managed.path)) + "): "
+                       + escape("; ".join(self.managed.describe())) + "</p>")
+        if self.managed.error:
+            managed += "<p><b>Problem with the managed settings:</b> " + escape(self.managed.error) + "</p>"
 
         QMessageBox.about(
             self, f"About {APP_NAME}",

@@ -108,7 +108,7 @@ class PreferencesDialog(QDialog):
         s.scrutineer_name = self.name.text().strip()
         s.scrutineer_role = self.role.text().strip()
         docs = self.documents.text().strip()
-        s.documents_dir = "" if not docs or Path(docs) == Path(Settings().documents_folder()) else docs
+        s.documents_dir = "" if not docs or Path(docs) == Settings().documents_folder() else docs
         s.protective_marking = self.marking.text().strip()
         s.organisation_name = self.organisation.text().strip()
         s.organisation_logo = self.logo.text().strip()

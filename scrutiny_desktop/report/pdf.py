@@ -1,0 +1,891 @@
+"""The PDF summary of an assessment (reportlab platypus, A4).
+
+``build_pdf(data, out)`` turns a :class:`~scrutiny_desktop.report.data.ReportData`
+snapshot into a PDF.  It never touches storage or Qt, so it can run on a
+worker thread; ``progress(done, total)`` is called as the pages are laid out.
+The file is written beside ``out`` under a temporary name and moved into place
+at the end, so a failed export never leaves half a PDF behind.
+
+Text safety: every string that came from a person (or from a template file)
+goes through :func:`para`, which removes control characters and escapes
+``& < >`` before reportlab's paragraph parser sees it, so markup in user text
+is printed as typed and can never become a tag (an ``<img>`` above all).
+reportlab may not fetch anything from anywhere: its trusted hosts and schemes
+are emptied when this module is imported.
+
+Layout: cover; summary (table and chart); recommendations table; one page
+run per section (each with a PDF bookmark); sign-off and fingerprint.  Every
+page carries the protective marking in its header and footer and
+"Page X of Y"; an unsigned document has a DRAFT watermark on every page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import threading
+import uuid
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab import rl_config
+
+# Nothing in a PDF export may reach out to a host or URL scheme (an <img src>
+# smuggled into user text is escaped anyway; this is the second lock).
+rl_config.trustedHosts = []
+rl_config.trustedSchemes = []
+
+from reportlab.graphics.charts.barcharts import HorizontalBarChart  # noqa: E402
+from reportlab.graphics.charts.legends import Legend  # noqa: E402
+from reportlab.graphics.shapes import Drawing  # noqa: E402
+from reportlab.lib import colors  # noqa: E402
+from reportlab.lib.enums import TA_CENTER  # noqa: E402
+from reportlab.lib.fonts import addMapping  # noqa: E402
+from reportlab.lib.pagesizes import A4  # noqa: E402
+from reportlab.lib.styles import ParagraphStyle  # noqa: E402
+from reportlab.lib.units import cm  # noqa: E402
+from reportlab.lib.utils import ImageReader  # noqa: E402
+from reportlab.pdfbase import pdfmetrics  # noqa: E402
+from reportlab.pdfbase.ttfonts import TTFont  # noqa: E402
+from reportlab.pdfgen.canvas import Canvas  # noqa: E402
+from reportlab.platypus import (  # noqa: E402
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    Image,
+    KeepTogether,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus.flowables import HRFlowable  # noqa: E402
+
+from scrutiny_desktop import __version__, paths  # noqa: E402
+from scrutiny_desktop.report.data import ReportData, ReportQuestion, ReportSection  # noqa: E402
+from scrutiny_desktop.report.stamp import Stamp  # noqa: E402
+from scrutiny_desktop.services.evidence import EvidenceView  # noqa: E402
+from scrutiny_desktop.services.recommendations import RecommendationView  # noqa: E402
+from scrutiny_desktop.services.signoff import SignOffView  # noqa: E402
+
+Progress = Callable[[int, int], None]
+
+DEFAULT_TITLE = "Independent scrutiny assessment"
+DRAFT_LINE = "Not signed off: this is a draft."
+NO_RECOMMENDATIONS = "No recommendations were made."
+VERIFY_SENTENCE = ("To check that this summary matches the assessment file, run: "
+                   "scrutiny-desktop verify THIS.pdf --against FILE.scrutiny "
+                   "(or use File > Verify a PDF… in the app).")
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN = 2 * cm
+CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN
+
+LOGO_MAX_HEIGHT = 4 * cm
+LOGO_MAX_WIDTH = 8 * cm
+LOGO_MAX_BYTES = 20 * 1024 * 1024
+SIGNATURE_MAX_WIDTH = 5 * cm
+SIGNATURE_MAX_HEIGHT = 2.5 * cm
+IMAGE_MAX_PIXELS = 40_000_000
+
+INK = colors.HexColor("#1b1b1b")
+MUTED = colors.HexColor("#555555")
+RULE = colors.HexColor("#b0b0b0")
+SHADE = colors.HexColor("#e8ecf0")
+HEADER_SHADE = colors.HexColor("#d5dde6")
+WATERMARK = colors.Color(0.82, 0.82, 0.82)
+
+# -- fonts -----------------------------------------------------------------
+
+FONT = "ScrutinyNotoSans"
+FONT_BOLD = "ScrutinyNotoSans-Bold"
+FONT_ITALIC = "ScrutinyNotoSans-Italic"
+FONT_BOLD_ITALIC = "ScrutinyNotoSans-BoldItalic"
+_FONT_FILES = {
+    FONT: "NotoSans-Regular.ttf",
+    FONT_BOLD: "NotoSans-Bold.ttf",
+    FONT_ITALIC: "NotoSans-Italic.ttf",
+    FONT_BOLD_ITALIC: "NotoSans-BoldItalic.ttf",
+}
+_font_lock = threading.Lock()
+_fonts_registered = False
+
+
+def register_fonts() -> None:
+    """Register the bundled Noto Sans family (once), from absolute paths."""
+    global _fonts_registered
+    with _font_lock:
+        if _fonts_registered:
+            return
+        folder = paths.fonts_dir().resolve()
+        for name, file in _FONT_FILES.items():
+            path = folder / file
+            if not path.is_file():
+                raise FileNotFoundError(
+                    f"The bundled font {file} is missing from {folder}; reinstall Scrutiny Desktop.")
+            pdfmetrics.registerFont(TTFont(name, str(path)))
+        # Map <b>/<i> inside paragraphs to the right faces.
+        addMapping(FONT, 0, 0, FONT)
+        addMapping(FONT, 1, 0, FONT_BOLD)
+        addMapping(FONT, 0, 1, FONT_ITALIC)
+        addMapping(FONT, 1, 1, FONT_BOLD_ITALIC)
+        pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC,
+                                      boldItalic=FONT_BOLD_ITALIC)
+        _fonts_registered = True
+
+
+# -- text safety -------------------------------------------------------------
+
+# Control characters (but not \n and \t), C1 controls, lone surrogates and the
+# two XML non-characters: reportlab's parser or the PDF string encoder chokes on
+# them, and none of them prints anyway.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(text: object) -> str:
+    """User text made safe to lay out: newlines normalised, control characters gone."""
+    if text is None:
+        return ""
+    s = str(text).replace("\r\n", "\n").replace("\r", "\n")
+    s = s.replace("\u2028", "\n").replace("\u2029", "\n\n")
+    return _UNPRINTABLE.sub("", s)
+
+
+def markup(text: object) -> str:
+    """Paragraph markup that shows ``text`` exactly as typed (never as tags)."""
+    return escape(clean_text(text)).replace("\t", " ").replace("\n", "<br/>")
+
+
+def para(text: object, style: ParagraphStyle, *, label: str = "") -> Paragraph:
+    """A Paragraph of user text, always escaped; ``label`` (ours) is set in bold before it."""
+    body = markup(text)
+    if label:
+        body = f"<b>{markup(label)}</b> {body}"
+    return Paragraph(body, style)
+
+
+def paragraphs(text: object, style: ParagraphStyle) -> list[Paragraph]:
+    """Free text as one Paragraph per blank-line-separated block, newlines kept.
+
+    Separate paragraphs keep a very long field cheap to split across pages.
+    """
+    blocks = [b for b in re.split(r"\n[ \t]*\n", clean_text(text).strip("\n")) if b.strip()]
+    return [para(b, style) for b in blocks]
+
+
+# -- dates -------------------------------------------------------------------
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+def uk_date(value: dt.date | dt.datetime | None) -> str:
+    """``28 November 2026`` (a datetime is shown in this computer's time zone)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.astimezone()
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+
+
+def uk_time(value: dt.datetime) -> str:
+    """``14:03 GMT`` (or ``14:03 UTC+05:30`` where the zone has no name)."""
+    local = value.astimezone()
+    zone = local.strftime("%Z").strip()
+    if not zone:
+        offset = local.strftime("%z")
+        zone = f"UTC{offset[:3]}:{offset[3:]}" if len(offset) == 5 else offset
+    return f"{local:%H:%M} {zone}".strip()
+
+
+def uk_datetime(value: dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    return f"{uk_date(value)} at {uk_time(value)}"
+
+
+# -- styles ------------------------------------------------------------------
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=13, textColor=INK,
+                          splitLongWords=1, spaceAfter=4)
+    s = {"body": base}
+
+    def add(name, **kw):
+        s[name] = ParagraphStyle(name, parent=s.get(kw.pop("parent", "body")), **kw)
+
+    add("overline", fontName=FONT_BOLD, fontSize=10, leading=14, textColor=MUTED, spaceAfter=6)
+    add("title", fontName=FONT_BOLD, fontSize=22, leading=27, spaceAfter=10)
+    add("subtitle", fontName=FONT, fontSize=15, leading=19, spaceAfter=4)
+    add("org", fontName=FONT_BOLD, fontSize=12, leading=15, spaceAfter=2)
+    add("h1", fontName=FONT_BOLD, fontSize=16, leading=20, spaceBefore=2, spaceAfter=8,
+        keepWithNext=1)
+    add("h2", fontName=FONT_BOLD, fontSize=12, leading=15, spaceBefore=6, spaceAfter=4,
+        keepWithNext=1)
+    add("h3", fontName=FONT_BOLD, fontSize=9.5, leading=13, spaceBefore=5, spaceAfter=2,
+        textColor=MUTED, keepWithNext=1)
+    add("intro", fontName=FONT_ITALIC, textColor=MUTED)
+    add("question", fontName=FONT_BOLD, fontSize=10.5, leading=14, spaceBefore=4, spaceAfter=1,
+        keepWithNext=1)
+    add("qid", fontSize=8, leading=10, textColor=MUTED, spaceAfter=4, keepWithNext=1)
+    add("judgement", backColor=SHADE, borderPadding=(3, 4, 3, 4), spaceBefore=2, spaceAfter=6,
+        keepWithNext=1)
+    add("empty", fontName=FONT_ITALIC, textColor=MUTED)
+    add("item", leftIndent=12, spaceAfter=1)
+    add("item_title", leftIndent=12, spaceBefore=3, spaceAfter=1, keepWithNext=1)
+    add("item_meta", leftIndent=12, fontSize=8.5, leading=11, textColor=MUTED, spaceAfter=1)
+    add("hash", leftIndent=12, fontSize=7.5, leading=9.5, textColor=MUTED, spaceAfter=1)
+    add("cell", fontSize=8.5, leading=11, spaceAfter=0)
+    add("cell_head", fontName=FONT_BOLD, fontSize=8, leading=10, spaceAfter=0)
+    add("cell_num", fontSize=8.5, leading=11, spaceAfter=0, alignment=TA_CENTER)
+    add("cell_head_num", fontName=FONT_BOLD, fontSize=8, leading=10, spaceAfter=0,
+        alignment=TA_CENTER)
+    add("label", fontName=FONT_BOLD, fontSize=9, leading=12, spaceAfter=0, textColor=MUTED)
+    add("value", fontSize=10, leading=13, spaceAfter=0)
+    add("small", fontSize=8.5, leading=11, textColor=MUTED)
+    add("fingerprint", fontSize=8.5, leading=11)
+    return s
+
+
+# -- flowables ---------------------------------------------------------------
+
+
+class _Bookmark(Flowable):
+    """Zero-size marker: a PDF outline entry pointing at where it is drawn."""
+
+    def __init__(self, key: str, title: str, level: int = 0):
+        super().__init__()
+        self.key, self.title, self.level = key, title, level
+        self.width = self.height = 0
+
+    def wrap(self, availWidth, availHeight):
+        return 0, 0
+
+    def draw(self):
+        canv = self.canv
+        top = canv.absolutePosition(0, 0)[1]
+        bookmark = getattr(canv, "bookmark_later", None)
+        if bookmark is not None:
+            bookmark(self.key, top)
+        else:
+            canv.bookmarkPage(self.key, fit="XYZ", top=top)
+        canv.addOutlineEntry(clean_text(self.title).replace("\n", " "), self.key,
+                             level=self.level, closed=False)
+
+
+class _Tick(Flowable):
+    """Zero-size marker that reports progress when the layout reaches it."""
+
+    def __init__(self, report: Callable[[], None]):
+        super().__init__()
+        self.report = report
+        self.width = self.height = 0
+
+    def wrap(self, availWidth, availHeight):
+        return 0, 0
+
+    def draw(self):
+        self.report()
+
+
+class _PagedCanvas(Canvas):
+    """Holds pages back until the end, so each can say "Page X of Y".
+
+    Bookmarks are placed when a page is finally emitted (reportlab resolves a
+    bookmark against the page being written, which is only known then).
+    """
+
+    def __init__(self, *args, decorate: Callable[[Canvas, int, int], None], **kwargs):
+        super().__init__(*args, **kwargs)
+        self._decorate = decorate
+        self._held_pages: list[dict] = []
+        self._page_bookmarks: list[tuple[str, float]] = []
+
+    def bookmark_later(self, key: str, top: float) -> None:
+        self._page_bookmarks.append((key, top))
+
+    def showPage(self):
+        self._held_pages.append(dict(self.__dict__))
+        self._startPage()
+        self._page_bookmarks = []
+
+    def save(self):
+        total = len(self._held_pages)
+        for number, state in enumerate(self._held_pages, start=1):
+            self.__dict__.update(state)
+            for key, top in self._page_bookmarks:
+                self.bookmarkPage(key, fit="XYZ", top=top)
+            self._decorate(self, number, total)
+            super().showPage()
+        super().save()
+
+
+# -- helpers -----------------------------------------------------------------
+
+
+def _image_size_ok(reader: ImageReader) -> tuple[int, int] | None:
+    w, h = reader.getSize()
+    if w <= 0 or h <= 0 or w * h > IMAGE_MAX_PIXELS:
+        return None
+    return w, h
+
+
+def _fit(w: float, h: float, max_w: float, max_h: float) -> tuple[float, float]:
+    scale = min(max_w / w, max_h / h)
+    return w * scale, h * scale
+
+
+def _logo(path: Path | None) -> Image | None:
+    """The organisation's logo, or None if it is missing or unusable (never an error)."""
+    if not path:
+        return None
+    try:
+        path = Path(path)
+        if not path.is_file() or path.stat().st_size > LOGO_MAX_BYTES:
+            return None
+        raw = path.read_bytes()
+        if not (raw.startswith(b"\x89PNG\r\n\x1a\n") or raw.startswith(b"\xff\xd8\xff")):
+            return None
+        size = _image_size_ok(ImageReader(io.BytesIO(raw)))
+        if size is None:
+            return None
+        w, h = _fit(*size, LOGO_MAX_WIDTH, LOGO_MAX_HEIGHT)
+        image = Image(io.BytesIO(raw), width=w, height=h)
+        image.hAlign = "LEFT"
+        # Decode it now, so that a broken file is skipped here, not mid-build.
+        ImageReader(io.BytesIO(raw)).getRGBData()
+        return image
+    except Exception:  # a bad logo must not break the export
+        return None
+
+
+def _signature(png: bytes | None) -> Image | None:
+    if not png:
+        return None
+    try:
+        reader = ImageReader(io.BytesIO(png))
+        size = _image_size_ok(reader)
+        if size is None:
+            return None
+        reader.getRGBData()
+        w, h = _fit(*size, SIGNATURE_MAX_WIDTH, SIGNATURE_MAX_HEIGHT)
+        image = Image(io.BytesIO(png), width=w, height=h)
+        image.hAlign = "LEFT"
+        return image
+    except Exception:
+        return None
+
+
+def _table(rows, widths, *, header=True, extra_style: Iterable = ()) -> Table:
+    style = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
+    ]
+    if header:
+        style += [("BACKGROUND", (0, 0), (-1, 0), HEADER_SHADE),
+                  ("LINEBELOW", (0, 0), (-1, 0), 0.8, MUTED)]
+    style += list(extra_style)
+    # splitInRow lets a row with very long text continue on the next page
+    # instead of failing the export.
+    return Table(rows, colWidths=widths, repeatRows=1 if header else 0, splitInRow=1,
+                 style=TableStyle(style), hAlign="LEFT")
+
+
+def _signer_line(s: SignOffView) -> str:
+    return ", ".join(x for x in (clean_text(s.name), clean_text(s.role)) if x)
+
+
+def _one_line(text: object) -> str:
+    return " ".join(clean_text(text).split())
+
+
+def _truncate(text: str, font: str, size: float, width: float) -> str:
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return text
+    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+# Fill colours for the chart, dark to light so they stay apart in greyscale
+# print; the last ("no judgement") is white with an outline.
+_PALETTE = ["#08306b", "#2f6aa3", "#6a9fc9", "#a8c9e3", "#8c6d1f", "#d9b65f", "#f2e4bf"]
+
+
+def _chart_colours(n: int) -> list[colors.Color]:
+    if n <= len(_PALETTE):
+        picked = [_PALETTE[round(i * (len(_PALETTE) - 1) / max(n - 1, 1))] for i in range(n)]
+    else:
+        picked = [_PALETTE[i % len(_PALETTE)] for i in range(n)]
+    return [colors.HexColor(c) for c in picked]
+
+
+# -- the document ------------------------------------------------------------
+
+
+class _Builder:
+    def __init__(self, data: ReportData, progress: Progress | None):
+        self.data = data
+        self.s = _styles()
+        self.progress = progress
+        self.ticks_total = 0
+        self.ticks_done = 0
+        self.marking = _one_line(data.options.protective_marking)
+        self.draft = data.signoff is None
+        self.rec_numbers = {n.recommendation.id: n.number for n in data.recommendations}
+        self.options = [(v, clean_text(label)) for v, label in data.template.judgement_options()]
+
+    # progress ---------------------------------------------------------------
+    def tick(self) -> _Tick:
+        self.ticks_total += 1
+        return _Tick(self._advance)
+
+    def _advance(self) -> None:
+        self.ticks_done += 1
+        if self.progress is not None:
+            self.progress(self.ticks_done, self.ticks_total + 1)
+
+    # page furniture -----------------------------------------------------------
+    def on_page(self, canv: Canvas, doc) -> None:
+        """Drawn before each page's content: header marking and the watermark."""
+        canv.saveState()
+        if self.draft:
+            canv.setFillColor(WATERMARK)
+            canv.setFont(FONT_BOLD, 120)
+            canv.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
+            canv.rotate(52)
+            canv.drawCentredString(0, -40, "DRAFT")
+        canv.restoreState()
+        canv.saveState()
+        if self.marking:
+            canv.setFont(FONT_BOLD, 10)
+            canv.setFillColor(INK)
+            canv.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 1.25 * cm, self.marking)
+        canv.setStrokeColor(RULE)
+        canv.setLineWidth(0.5)
+        canv.line(MARGIN, PAGE_HEIGHT - 1.5 * cm, PAGE_WIDTH - MARGIN, PAGE_HEIGHT - 1.5 * cm)
+        canv.restoreState()
+
+    def decorate(self, canv: Canvas, number: int, total: int) -> None:
+        """Drawn on each page once the page count is known: the footer."""
+        canv.saveState()
+        canv.setStrokeColor(RULE)
+        canv.setLineWidth(0.5)
+        canv.line(MARGIN, 1.6 * cm, PAGE_WIDTH - MARGIN, 1.6 * cm)
+        y = 1.1 * cm
+        if self.marking:
+            canv.setFont(FONT_BOLD, 10)
+            canv.setFillColor(INK)
+            canv.drawCentredString(PAGE_WIDTH / 2, y, self.marking)
+        canv.setFont(FONT, 8)
+        canv.setFillColor(MUTED)
+        canv.drawRightString(PAGE_WIDTH - MARGIN, y, f"Page {number} of {total}")
+        info = self.data.info
+        left = _one_line(f"{info.partnership}, {info.period}")
+        marking_w = pdfmetrics.stringWidth(self.marking, FONT_BOLD, 10) if self.marking else 0
+        room = (PAGE_WIDTH - marking_w) / 2 - MARGIN - 10
+        if room > 30:
+            canv.drawString(MARGIN, y, _truncate(left, FONT, 8, room))
+        canv.restoreState()
+
+    # sections of the document ------------------------------------------------
+    def story(self) -> list[Flowable]:
+        story: list[Flowable] = []
+        story += self.cover()
+        story.append(self.tick())
+        story.append(PageBreak())
+        story += self.summary()
+        story.append(self.tick())
+        story.append(PageBreak())
+        story += self.recommendations_table()
+        story.append(self.tick())
+        for section in self.data.sections:
+            story.append(PageBreak())
+            story += self.section(section)
+        story.append(PageBreak())
+        story += self.signoff_block()
+        story += self.fingerprint_block()
+        story.append(self.tick())
+        return story
+
+    def cover(self) -> list[Flowable]:
+        d, s = self.data, self.s
+        info = d.info
+        out: list[Flowable] = []
+        logo = _logo(d.options.organisation_logo)
+        org = clean_text(d.options.organisation_name).strip()
+        if logo is not None:
+            out += [logo, Spacer(1, 6)]
+        if org:
+            out.append(para(org, s["org"]))
+        out.append(Spacer(1, 1.6 * cm if (logo or org) else 3 * cm))
+        out.append(para(DEFAULT_TITLE.upper(), s["overline"]))
+        title = d.template.title or info.template_title or DEFAULT_TITLE
+        out.append(para(title, s["title"]))
+        out.append(para(info.partnership, s["subtitle"]))
+        out.append(para(info.period, s["subtitle"]))
+        out.append(Spacer(1, 0.8 * cm))
+
+        scrutineer = ", ".join(x for x in (clean_text(info.scrutineer_name),
+                                           clean_text(info.scrutineer_role)) if x.strip())
+        status = info.status_label
+        if d.signoff is not None:
+            status += f" by {_signer_line(d.signoff)} on {uk_date(d.signoff.signed_at)}"
+        rows = [
+            ("Partnership", info.partnership),
+            ("Area", info.area or "Not given"),
+            ("Period covered", info.period),
+            ("Scrutineer", scrutineer),
+            ("Status", status),
+        ]
+        if info.previous_period:
+            rows.append(("Follows on from", info.previous_period))
+        rows += [
+            ("Created", uk_date(info.created_at)),
+            ("Last modified", uk_date(info.modified_at)),
+            ("Generated", uk_datetime(d.options.generated_at)),
+            ("Checklist", f"{d.template.id}, version {d.template.version}"),
+        ]
+        cells = [[para(k, s["label"]), para(v, s["value"])] for k, v in rows]
+        out.append(_table(cells, [4 * cm, CONTENT_WIDTH - 4 * cm], header=False,
+                          extra_style=[("TOPPADDING", (0, 0), (-1, -1), 4),
+                                       ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
+        sources = d.template.source_statement()
+        out.append(Spacer(1, 0.6 * cm))
+        if sources:
+            out.append(para(f"This checklist is based on: {sources}.", s["small"]))
+        if self.draft:
+            out.append(Spacer(1, 0.3 * cm))
+            out.append(para(DRAFT_LINE, s["h2"]))
+        return out
+
+    def summary(self) -> list[Flowable]:
+        d, s = self.data, self.s
+        p = d.progress
+        out: list[Flowable] = [para("Summary", s["h1"])]
+        out.append(para(
+            f"{p.answered} of {p.total} questions answered; "
+            f"{p.required_answered} of {p.required} required questions answered.", s["body"]))
+        out.append(Spacer(1, 4))
+
+        labels = [label for _, label in self.options] + ["No judgement"]
+        n_counts = len(labels)
+        first = 5.2 * cm
+        fixed = 1.6 * cm
+        rest = (CONTENT_WIDTH - first - 2 * fixed) / n_counts
+        if rest < 1.1 * cm:  # a very long scale: give the section column less room
+            rest = 1.1 * cm
+            first = max(3 * cm, CONTENT_WIDTH - 2 * fixed - rest * n_counts)
+        widths = [first, fixed, fixed] + [rest] * n_counts
+        head = [para("Section", s["cell_head"]), para("Answered", s["cell_head_num"]),
+                para("Required answered", s["cell_head_num"])]
+        head += [para(label, s["cell_head_num"]) for label in labels]
+        rows = [head]
+        totals = [0] * n_counts
+        for section, sp in zip(d.sections, p.sections, strict=False):
+            counts = [sp.judgements.get(v, 0) for v, _ in self.options]
+            counts.append(max(sp.total - sum(sp.judgements.values()), 0))
+            totals = [a + b for a, b in zip(totals, counts, strict=True)]
+            rows.append([para(f"{section.number}. {section.title}", s["cell"]),
+                         para(f"{sp.answered}/{sp.total}", s["cell_num"]),
+                         para(f"{sp.required_answered}/{sp.required}", s["cell_num"])]
+                        + [para(str(c) if c else "–", s["cell_num"]) for c in counts])
+        rows.append([para("All sections", s["cell_head"]),
+                     para(f"{p.answered}/{p.total}", s["cell_head_num"]),
+                     para(f"{p.required_answered}/{p.required}", s["cell_head_num"])]
+                    + [para(str(c), s["cell_head_num"]) for c in totals])
+        out.append(_table(rows, widths, extra_style=[
+            ("LINEABOVE", (0, -1), (-1, -1), 0.8, MUTED),
+            ("BACKGROUND", (0, -1), (-1, -1), SHADE),
+        ]))
+        out.append(Spacer(1, 0.6 * cm))
+        out.append(para("Judgements by section", s["h2"]))
+        out.append(self.chart(labels))
+        return out
+
+    def chart(self, labels: list[str]) -> Drawing:
+        d = self.data
+        sections = d.sections
+        series = []
+        for v, _ in self.options:
+            series.append([sp.judgements.get(v, 0) for sp in d.progress.sections])
+        series.append([max(sp.total - sum(sp.judgements.values()), 0) for sp in d.progress.sections])
+        n = max(len(sections), 1)
+        bar_h = 16
+        label_w = 6.2 * cm
+        legend_cols = 3
+        legend_rows = -(-len(labels) // legend_cols)
+        legend_h = legend_rows * 14 + 6
+        plot_h = n * bar_h
+        height = plot_h + 28 + legend_h
+        drawing = Drawing(CONTENT_WIDTH, height)
+
+        chart = HorizontalBarChart()
+        chart.x = label_w
+        chart.y = legend_h + 22
+        chart.width = CONTENT_WIDTH - label_w - 6
+        chart.height = plot_h
+        chart.data = series
+        chart.categoryAxis.style = "stacked"
+        chart.categoryAxis.categoryNames = [
+            _truncate(_one_line(f"{sec.number}. {sec.title}"), FONT, 8, label_w - 10)
+            for sec in sections]
+        chart.categoryAxis.reverseDirection = 1
+        chart.categoryAxis.labels.fontName = FONT
+        chart.categoryAxis.labels.fontSize = 8
+        chart.categoryAxis.labels.boxAnchor = "e"
+        chart.categoryAxis.labels.dx = -4
+        chart.categoryAxis.strokeColor = MUTED
+        chart.categoryAxis.tickLeft = 0
+        chart.barSpacing = 0
+        chart.groupSpacing = 4
+        chart.valueAxis.valueMin = 0
+        most = max((sp.total for sp in d.progress.sections), default=1) or 1
+        step = 1 if most <= 10 else 2 if most <= 20 else 5 if most <= 50 else 10
+        chart.valueAxis.valueMax = -(-most // step) * step
+        chart.valueAxis.valueStep = step
+        chart.valueAxis.labels.fontName = FONT
+        chart.valueAxis.labels.fontSize = 7.5
+        chart.valueAxis.labelTextFormat = "%d"
+        chart.valueAxis.strokeColor = MUTED
+        chart.valueAxis.visibleGrid = 1
+        chart.valueAxis.gridStrokeColor = colors.HexColor("#dddddd")
+        chart.valueAxis.gridStrokeWidth = 0.4
+        fills = _chart_colours(len(labels) - 1) + [colors.white]
+        chart.bars.strokeColor = colors.HexColor("#333333")
+        chart.bars.strokeWidth = 0.4
+        for i, fill in enumerate(fills):
+            chart.bars[i].fillColor = fill
+        drawing.add(chart)
+
+        legend = Legend()
+        legend.x = label_w
+        legend.y = legend_h
+        legend.dx = 9
+        legend.dy = 9
+        legend.fontName = FONT
+        legend.fontSize = 8
+        legend.boxAnchor = "nw"
+        legend.columnMaximum = legend_rows
+        legend.deltax = 10
+        legend.deltay = 14
+        legend.dxTextSpace = 5
+        legend.alignment = "right"
+        legend.strokeColor = colors.HexColor("#333333")
+        legend.strokeWidth = 0.4
+        col_w = (CONTENT_WIDTH - label_w) / legend_cols
+        legend.subCols.minWidth = col_w - 20
+        legend.colorNamePairs = [
+            (fill, _truncate(label, FONT, 8, col_w - 24)) for fill, label in zip(fills, labels, strict=True)]
+        drawing.add(legend)
+        return drawing
+
+    def recommendations_table(self) -> list[Flowable]:
+        d, s = self.data, self.s
+        out: list[Flowable] = [para("Recommendations", s["h1"])]
+        if not d.recommendations:
+            out.append(para(NO_RECOMMENDATIONS, s["body"]))
+            return out
+        out.append(para(f"{len(d.recommendations)} recommendation"
+                        f"{'s' if len(d.recommendations) != 1 else ''}, in checklist order.",
+                        s["body"]))
+        widths = [0.9 * cm, 6.9 * cm, 2.8 * cm, 1.6 * cm, 2.4 * cm]
+        widths.append(CONTENT_WIDTH - sum(widths))
+        rows = [[para(h, s["cell_head"]) for h in
+                 ("No.", "Recommendation", "Owner", "Priority", "Target date", "Question")]]
+        for n in d.recommendations:
+            r = n.recommendation
+            rows.append([
+                para(str(n.number), s["cell"]),
+                para(r.text, s["cell"]),
+                para(r.owner_label, s["cell"]),
+                para(r.priority_label, s["cell"]),
+                para(uk_date(r.due) or "None set", s["cell"]),
+                para(f"Q{n.question_number} ({n.question_id})", s["cell"]),
+            ])
+        out.append(_table(rows, widths))
+        return out
+
+    def section(self, section: ReportSection) -> list[Flowable]:
+        s = self.s
+        title = f"{section.number}. {section.title}"
+        out: list[Flowable] = [_Bookmark(f"section-{section.number}", _one_line(title)),
+                               para(title, s["h1"])]
+        sp = section.progress
+        out.append(para(f"{sp.answered} of {sp.total} questions answered; "
+                        f"{sp.required_answered} of {sp.required} required.", s["small"]))
+        if section.intro.strip():
+            out += paragraphs(section.intro, s["intro"])
+        for i, q in enumerate(section.questions):
+            if i:
+                out.append(HRFlowable(width="100%", thickness=0.4, color=RULE,
+                                      spaceBefore=4, spaceAfter=4))
+            out += self.question(q)
+            out.append(self.tick())
+        return out
+
+    def question(self, q: ReportQuestion) -> list[Flowable]:
+        s = self.s
+        head = [para(f"{q.number}. {q.text}", s["question"]),
+                para(f"Question {q.id}" + ("" if q.required else " (optional)"), s["qid"]),
+                para(q.judgement_label or "Not answered", s["judgement"], label="Judgement:")]
+        out: list[Flowable] = [KeepTogether(head)]
+        out.append(para("Findings", s["h3"]))
+        found = paragraphs(q.findings, s["body"])
+        out += found or [para("No findings recorded.", s["empty"])]
+        if q.evidence:
+            out.append(para(f"Evidence ({len(q.evidence)})", s["h3"]))
+            for i, e in enumerate(q.evidence, start=1):
+                out += self.evidence(i, e)
+        else:
+            out.append(para("Evidence", s["h3"]))
+            out.append(para("No evidence recorded.", s["empty"]))
+        if q.recommendations:
+            out.append(para(f"Recommendations ({len(q.recommendations)})", s["h3"]))
+            for r in q.recommendations:
+                out += self.recommendation(r)
+        return out
+
+    def evidence(self, i: int, e: EvidenceView) -> list[Flowable]:
+        s = self.s
+        out = [para(e.title, s["item_title"], label=f"{i}.")]
+        meta = [e.kind_label]
+        if e.date:
+            meta.append(uk_date(e.date))
+        if clean_text(e.source).strip():
+            meta.append(f"Source: {_one_line(e.source)}")
+        out.append(para(" · ".join(meta), s["item_meta"]))
+        if clean_text(e.note).strip():
+            out += paragraphs(e.note, s["item"])
+        if e.attachment is not None:
+            out.append(para(e.attachment.filename, s["item_meta"], label="Attachment:"))
+            out.append(para(e.attachment.sha256, s["hash"], label="SHA-256:"))
+        return out
+
+    def recommendation(self, r: RecommendationView) -> list[Flowable]:
+        s = self.s
+        number = self.rec_numbers.get(r.id)
+        label = f"R{number}." if number else "•"
+        out = [para(r.text, s["item_title"], label=label)]
+        meta = [f"Owner: {_one_line(r.owner_label)}", f"Priority: {r.priority_label}",
+                f"Target date: {uk_date(r.due) or 'none set'}", f"Status: {r.status_label}"]
+        out.append(para(" · ".join(meta), s["item_meta"]))
+        if clean_text(r.carried_from).strip():
+            out.append(para(f"Carried forward from {_one_line(r.carried_from)}.", s["item_meta"]))
+        if clean_text(r.progress).strip():
+            out += paragraphs(r.progress, s["item"])
+        return out
+
+    def signoff_block(self) -> list[Flowable]:
+        d, s = self.data, self.s
+        out: list[Flowable] = [para("Sign-off", s["h1"])]
+        so = d.signoff
+        if so is None:
+            out.append(para(DRAFT_LINE, s["h2"]))
+            out.append(para("The assessment has not been signed off, so this summary may still "
+                            "change. Every page is marked DRAFT.", s["body"]))
+        else:
+            rows = [("Name", so.name), ("Role", so.role or "Not given"),
+                    ("Signed off", uk_datetime(so.signed_at)),
+                    ("Status", d.info.status_label)]
+            cells = [[para(k, s["label"]), para(v, s["value"])] for k, v in rows]
+            out.append(_table(cells, [4 * cm, CONTENT_WIDTH - 4 * cm], header=False))
+            out.append(Spacer(1, 8))
+            out.append(para("Statement", s["h3"]))
+            out += paragraphs(so.statement, s["body"])
+            image = _signature(d.signature_png)
+            if image is not None:
+                out.append(para("Signature", s["h3"]))
+                out.append(image)
+            elif d.signature_png:
+                out.append(para("The drawn signature could not be shown.", s["empty"]))
+        voided = [h for h in d.signoff_history if h.voided]
+        if voided:
+            out.append(para("Earlier sign-offs, since voided", s["h2"]))
+            for h in voided:
+                out.append(para(
+                    f"Voided on {uk_datetime(h.voided_at)} by {_one_line(h.voided_by) or 'unknown'}: "
+                    f"{_one_line(h.void_reason)} (signed off by {_signer_line(h)} on "
+                    f"{uk_datetime(h.signed_at)}).", s["body"]))
+        return out
+
+    def fingerprint_block(self) -> list[Flowable]:
+        s = self.s
+        return [
+            Spacer(1, 0.5 * cm),
+            para("Fingerprint", s["h2"]),
+            para(self.data.fingerprint, s["fingerprint"], label="Fingerprint (SHA-256):"),
+            para(VERIFY_SENTENCE, s["small"]),
+        ]
+
+
+def _metadata(data: ReportData) -> dict[str, str]:
+    info = data.info
+    state = "draft" if data.signoff is None else info.status
+    stamp = Stamp(data.fingerprint, state, dict(data.parts)).encode()
+    status = "Draft" if data.signoff is None else info.status_label
+    return {
+        "title": _one_line(f"Independent scrutiny: {info.partnership}, {info.period}"),
+        "author": _one_line(info.scrutineer_name),
+        "subject": f"Independent scrutiny assessment – {status}",
+        "creator": f"Scrutiny Desktop {__version__}",
+        "keywords": stamp,
+    }
+
+
+def build_pdf(data: ReportData, out: Path, *, progress: Progress | None = None) -> Path:
+    """Write the PDF summary of ``data`` to ``out`` and return ``out``.
+
+    The PDF is built under a temporary name in the same folder and moved into
+    place only when complete; on any error (including one raised by
+    ``progress``, which a caller may use to cancel) the temporary file is
+    removed and ``out`` is left as it was.
+    """
+    out = Path(out)
+    register_fonts()
+    builder = _Builder(data, progress)
+    story = builder.story()
+    total = builder.ticks_total + 1
+    if progress is not None:
+        progress(0, total)
+    meta = _metadata(data)
+    tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.part")
+    try:
+        with open(tmp, "xb") as fh:
+            doc = BaseDocTemplate(
+                fh, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+                bottomMargin=MARGIN, title=meta["title"], author=meta["author"],
+                subject=meta["subject"], creator=meta["creator"], keywords=meta["keywords"],
+                lang="en-GB", displayDocTitle=True, initialFontName=FONT, initialFontSize=9.5)
+            frame = Frame(MARGIN, MARGIN, CONTENT_WIDTH, PAGE_HEIGHT - 2 * MARGIN, id="body",
+                          leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+            doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=builder.on_page)])
+
+            def canvasmaker(*args, **kwargs):
+                canv = _PagedCanvas(*args, decorate=builder.decorate, **kwargs)
+                canv.showOutline()
+                return canv
+
+            doc.build(story, canvasmaker=canvasmaker)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, out)
+    except BaseException:
+        try:
+            tmp.unlink()
+        except FileNotFoundError:
+            pass
+        raise
+    if progress is not None:
+        progress(total, total)
+    return out

@@ -1,0 +1,94 @@
+"""User settings, app state and the settings IT manages."""
+
+from __future__ import annotations
+
+import json
+
+from scrutiny_desktop import paths
+from scrutiny_desktop.settings import (
+    AppState,
+    Settings,
+    effective,
+    load_managed,
+    load_settings,
+    load_state,
+    save_settings,
+    save_state,
+)
+
+
+def write_config(tmp_path, monkeypatch, text: str):
+    config = tmp_path / "config.toml"
+    config.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("SCRUTINY_DESKTOP_CONFIG", str(config))
+    return config
+
+
+def test_settings_round_trip_and_only_chosen_values_are_saved():
+    """Preferences survive a restart, and untouched fields stay unset so IT defaults can apply."""
+    s = Settings()
+    s.scrutineer_name = "Ann Jones"
+    save_settings(s)
+    saved = json.loads(paths.settings_file().read_text())
+    assert saved == {"scrutineer_name": "Ann Jones"}
+    assert load_settings().scrutineer_name == "Ann Jones"
+
+
+def test_a_bad_value_in_settings_keeps_the_good_ones():
+    """A hand-edited settings file with one bad value loses only that value."""
+    paths.settings_file().parent.mkdir(parents=True, exist_ok=True)
+    paths.settings_file().write_text(json.dumps({"scrutineer_name": "Ann", "template_folders": 5}))
+    s = load_settings()
+    assert s.scrutineer_name == "Ann" and s.template_folders == []
+
+
+def test_state_remembers_recent_files_most_recent_first(tmp_path):
+    """The recent list puts the last opened first, without duplicates."""
+    st = AppState()
+    a, b = tmp_path / "a.scrutiny", tmp_path / "b.scrutiny"
+    st.add_recent(a)
+    st.add_recent(b)
+    st.add_recent(a)
+    save_state(st)
+    assert load_state().recent == [str(a.resolve()), str(b.resolve())]
+
+
+def test_managed_defaults_apply_unless_the_user_chose_and_locks_always_win(tmp_path, monkeypatch):
+    """IT's defaults fill in what the user has not chosen; locked settings override the user."""
+    write_config(tmp_path, monkeypatch, """
+protective_marking = "OFFICIAL"
+organisation_name = "Northshire Council"
+template_folders = ["/srv/templates"]
+locked = ["protective_marking"]
+""")
+    managed = load_managed()
+    assert managed.error == ""
+    user = Settings()
+    user.protective_marking = "SECRET"
+    user.organisation_name = "My own"
+    eff = effective(user, managed)
+    assert eff.protective_marking == "OFFICIAL"  # locked
+    assert eff.organisation_name == "My own"  # user chose
+    assert effective(Settings(), managed).organisation_name == "Northshire Council"
+    assert str(eff.extra_template_folders()[0]) == "/srv/templates"
+    assert any("protective marking (set by your organisation)" == d for d in managed.describe())
+
+
+def test_broken_managed_config_names_file_and_setting_and_falls_back(tmp_path, monkeypatch):
+    """A bad config.toml gives one line naming the file and setting, and safe defaults."""
+    config = write_config(tmp_path, monkeypatch, 'locked = ["protective_marking", "colour"]\n')
+    managed = load_managed()
+    assert str(config) in managed.error and "locked[1]" in managed.error
+    assert "\n" not in managed.error
+    assert effective(Settings(), managed).protective_marking == "OFFICIAL-SENSITIVE"
+    write_config(tmp_path, monkeypatch, 'protective_marking = "x\n')
+    assert "TOML syntax error" in load_managed().error and "line 1" in load_managed().error
+    write_config(tmp_path, monkeypatch, 'favourite_colour = "blue"\n')
+    assert "favourite_colour" in load_managed().error and "unknown setting" in load_managed().error
+
+
+def test_missing_managed_config_is_fine(tmp_path, monkeypatch):
+    """No config.toml means no managed settings and no error."""
+    monkeypatch.setenv("SCRUTINY_DESKTOP_CONFIG", str(tmp_path / "absent.toml"))
+    managed = load_managed()
+    assert managed.error == "" and managed.describe() == []

@@ -1,0 +1,51 @@
+"""Starting the real app through the command line's front door."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from scrutiny_desktop import cli
+
+
+def test_cli_main_reuses_the_running_qapplication_and_returns_its_exit_code(qapp, new_doc_path):
+    """Scripts can start the app with a file, drive it, close it and get 0 back."""
+    seen = {}
+
+    def close_when_ready():
+        window = getattr(qapp, "_scrutiny_main_window", None)
+        if window is None or window.doc is None:
+            QTimer.singleShot(10, close_when_ready)
+            return
+        seen["path"] = window.doc.path
+        seen["title"] = window.windowTitle()
+        seen["same_app"] = QApplication.instance() is qapp
+        window.close()
+
+    QTimer.singleShot(0, close_when_ready)
+    assert cli.main([str(new_doc_path)]) == 0
+    assert seen["path"] == new_doc_path
+    assert seen["same_app"]
+    assert new_doc_path.name in seen["title"]
+
+
+def test_bad_managed_config_still_starts_and_explains(qapp, tmp_path, monkeypatch):
+    """A broken config.toml from IT does not stop the app; it says which file and setting."""
+    config = tmp_path / "config.toml"
+    config.write_text('protective_marking = 7\n')
+    monkeypatch.setenv("SCRUTINY_DESKTOP_CONFIG", str(config))
+    shown = []
+
+    def close_when_ready():
+        window = getattr(qapp, "_scrutiny_main_window", None)
+        if window is None or not window.isVisible():
+            QTimer.singleShot(10, close_when_ready)
+            return
+        window.show_error = lambda title, text: shown.append(text)
+        QTimer.singleShot(50, window.close)
+
+    QTimer.singleShot(0, close_when_ready)
+    assert cli.main([]) == 0
+    window = qapp._scrutiny_main_window
+    assert window.settings.protective_marking == "OFFICIAL-SENSITIVE"
+    assert "config.toml" in window.managed.error and "protective_marking" in window.managed.error

@@ -1,0 +1,108 @@
+"""Signing off, reopening and exporting through the real window."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QCheckBox, QLineEdit, QListWidget, QPlainTextEdit
+
+from scrutiny_desktop.services import answers, assessments, signoff
+from tests.ui.conftest import find
+from tests.ui.test_questionnaire import run_modal
+
+
+def answer_all(path, value="strong"):
+    with assessments.open_assessment(path) as doc:
+        for qid in assessments.question_ids(doc):
+            answers.set_judgement(doc, qid, value)
+
+
+def test_ready_page_lists_missing_questions_and_refuses_signing(make_window, qtbot, new_doc_path):
+    """Before every required question has a judgement, the review lists them and Sign off is disabled."""
+    window = make_window()
+    window.open_path(new_doc_path)
+    window.ready_action.trigger()
+    assert window.stack.currentWidget() is window.ready
+    assert not find(window, "Sign off", QAbstractButton).isEnabled()
+    assert "Not ready to sign off" in find(window, "Sign-off readiness").text()
+    missing = find(window, "Unanswered required questions", QListWidget)
+    assert missing.count() == sum(q.required for _s, q in window.assessment.template.questions())
+    first = missing.item(0)
+    qid = first.data(Qt.ItemDataRole.UserRole)
+    missing.setFocus()
+    missing.setCurrentItem(first)
+    qtbot.keyClick(missing, Qt.Key.Key_Return)
+    assert window.stack.currentWidget() is window.assessment
+    assert window.assessment.page.question_id == qid
+
+
+def test_sign_off_with_drawn_signature_locks_then_reopen_unlocks(make_window, qtbot, new_doc_path):
+    """Signing off through the dialog locks the answers; reopening with a reason unlocks them."""
+    answer_all(new_doc_path)
+    window = make_window()
+    window.open_path(new_doc_path)
+    window.ready_action.trigger()
+    sign = find(window, "Sign off", QAbstractButton)
+    assert sign.isEnabled()
+
+    def fill(dialog):
+        assert find(dialog, "Signer name", QLineEdit).text() == "Ann Jones"
+        assert find(dialog, "Sign-off statement", QPlainTextEdit).toPlainText()
+        ok = find(dialog, "Sign off", QAbstractButton)
+        assert not ok.isEnabled()  # not confirmed yet
+        find(dialog, "Signature pad").add_stroke([(20, 60), (60, 30), (100, 70), (160, 40)])
+        confirm = find(dialog, "I confirm", QCheckBox)
+        confirm.setFocus()
+        qtbot.keyClick(confirm, Qt.Key.Key_Space)
+        assert ok.isEnabled()
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+
+    run_modal(qtbot, lambda: qtbot.mouseClick(sign, Qt.MouseButton.LeftButton), fill)
+    current = signoff.current_signoff(window.doc)
+    assert current is not None and current.name == "Ann Jones" and current.has_signature
+    png = signoff.signature_png(window.doc, current.id)
+    assert png.startswith(b"\x89PNG")
+    window.show_questions()
+    assert "signed off" in window.assessment.banner.label.text()
+    assert find(window, "Findings", QPlainTextEdit).isReadOnly()
+    assert window.reopen_action.isEnabled() and not window.sign_action.isEnabled()
+
+    def give_reason(dialog):
+        ok = find(dialog, "Reopen", QAbstractButton)
+        assert not ok.isEnabled()
+        qtbot.keyClicks(find(dialog, "Reason", QPlainTextEdit), "Chair asked for more evidence")
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+
+    run_modal(qtbot, window.reopen_action.trigger, give_reason)
+    assert signoff.current_signoff(window.doc) is None
+    voided = signoff.history(window.doc)[-1]
+    assert voided.void_reason == "Chair asked for more evidence" and voided.voided
+    assert not find(window, "Findings", QPlainTextEdit).isReadOnly()
+    assert not window.assessment.banner.isVisible()
+
+
+def test_export_pdf_runs_in_background_and_reports(make_window, qtbot, new_doc_path, tmp_path):
+    """File > Export PDF writes the summary without freezing the window."""
+    window = make_window()
+    window.open_path(new_doc_path)
+    target = tmp_path / "summary.pdf"
+    window.ask_save_path = lambda *a, **k: target
+    with qtbot.waitSignal(window.export_finished, timeout=30000) as done:
+        window.export_pdf_action.trigger()
+    assert done.args == [target, ""]
+    assert target.read_bytes().startswith(b"%PDF")
+
+
+def test_verify_pdf_from_the_menu(make_window, qtbot, new_doc_path, tmp_path):
+    """File > Verify a PDF says whether the open assessment still matches."""
+    window = make_window()
+    window.open_path(new_doc_path)
+    target = tmp_path / "summary.pdf"
+    window.ask_save_path = lambda *a, **k: target
+    with qtbot.waitSignal(window.export_finished, timeout=30000):
+        window.export_pdf_action.trigger()
+    window.ask_open_pdf = lambda: target
+    window.verify_action.trigger()
+    assert window.recorder.infos and "matches the draft" in window.recorder.infos[-1][1]
+    answers.set_findings(window.doc, window.assessment.page.question_id, "Changed afterwards")
+    window.verify_action.trigger()
+    assert window.recorder.errors and "does not match" in window.recorder.errors[-1][1]
