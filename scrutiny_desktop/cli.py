@@ -14,7 +14,7 @@ from scrutiny_desktop import APP_NAME, APP_SLUG, __version__
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 
-COMMANDS = ("new", "check", "templates", "export", "import", "verify")
+COMMANDS = ("new", "check", "templates", "export", "import", "verify", "self-test")
 
 
 class UserError(Exception):
@@ -156,6 +156,12 @@ def cmd_verify(args) -> int:
     return _err(f"{args.pdf}: {result.message}")
 
 
+def cmd_self_test(args) -> int:
+    from scrutiny_desktop.selftest import run
+
+    return run()
+
+
 # -- parser -------------------------------------------------------------------
 
 class _Parser(argparse.ArgumentParser):
@@ -209,6 +215,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("pdf", metavar="PDF")
     p.add_argument("--against", metavar="FILE", help="the .scrutiny document to check against")
     p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser("self-test", help="check this installation offscreen, offline")
+    p.set_defaults(func=cmd_self_test)
 
     return parser
 

@@ -22,6 +22,7 @@ page carries the protective marking in its header and footer and
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import os
 import re
@@ -56,7 +57,6 @@ from reportlab.platypus import (  # noqa: E402
     Flowable,
     Frame,
     Image,
-    KeepTogether,
     PageBreak,
     PageTemplate,
     Paragraph,
@@ -234,8 +234,8 @@ def _styles() -> dict[str, ParagraphStyle]:
     add("question", fontName=FONT_BOLD, fontSize=10.5, leading=14, spaceBefore=4, spaceAfter=1,
         keepWithNext=1)
     add("qid", fontSize=8, leading=10, textColor=MUTED, spaceAfter=4, keepWithNext=1)
-    add("judgement", backColor=SHADE, borderPadding=(3, 4, 3, 4), spaceBefore=2, spaceAfter=6,
-        keepWithNext=1)
+    add("judgement", backColor=SHADE, borderPadding=(3, 4, 3, 4), leftIndent=4, rightIndent=4,
+        spaceBefore=5, spaceAfter=8, keepWithNext=1)
     add("empty", fontName=FONT_ITALIC, textColor=MUTED)
     add("item", leftIndent=12, spaceAfter=1)
     add("item_title", leftIndent=12, spaceBefore=3, spaceAfter=1, keepWithNext=1)
@@ -417,17 +417,95 @@ def _truncate(text: str, font: str, size: float, width: float) -> str:
     return text.rstrip() + "…"
 
 
-# Fill colours for the chart, dark to light so they stay apart in greyscale
-# print; the last ("no judgement") is white with an outline.
-_PALETTE = ["#08306b", "#2f6aa3", "#6a9fc9", "#a8c9e3", "#8c6d1f", "#d9b65f", "#f2e4bf"]
+# Chart fills: the "cividis" ramp (navy to yellow), whose lightness rises
+# steadily, so neighbouring judgements stay apart when printed in greyscale
+# and for colour-blind readers.  "No judgement" is white with an outline.
+_RAMP = [(0x00, 0x20, 0x4d), (0x41, 0x4d, 0x6b), (0x7c, 0x7b, 0x78), (0xbc, 0xaf, 0x6f),
+         (0xff, 0xea, 0x46)]
 
 
 def _chart_colours(n: int) -> list[colors.Color]:
-    if n <= len(_PALETTE):
-        picked = [_PALETTE[round(i * (len(_PALETTE) - 1) / max(n - 1, 1))] for i in range(n)]
-    else:
-        picked = [_PALETTE[i % len(_PALETTE)] for i in range(n)]
-    return [colors.HexColor(c) for c in picked]
+    out = []
+    for i in range(n):
+        pos = i / max(n - 1, 1) * (len(_RAMP) - 1)
+        lo = min(int(pos), len(_RAMP) - 2)
+        f = pos - lo
+        rgb = [(a + (b - a) * f) / 255 for a, b in zip(_RAMP[lo], _RAMP[lo + 1], strict=True)]
+        out.append(colors.Color(*rgb))
+    return out
+
+
+def _wrap_label(text: str, font: str, size: float, width: float, lines: int = 2) -> str:
+    """Break a chart label into at most ``lines`` lines that fit ``width``."""
+    words = text.split()
+    out: list[str] = []
+    while words and len(out) < lines:
+        line = words.pop(0)
+        while words and pdfmetrics.stringWidth(f"{line} {words[0]}", font, size) <= width:
+            line += " " + words.pop(0)
+        out.append(line)
+    if words:
+        out[-1] = out[-1] + " " + " ".join(words)
+    out[-1] = _truncate(out[-1], font, size, width)
+    return "\n".join(_truncate(x, font, size, width) for x in out)
+
+
+# -- the DRAFT watermark -----------------------------------------------------
+
+WATERMARK_ANGLE = 52
+WATERMARK_SIZE = 120  # points
+_WATERMARK_FORM = "draftWatermark"
+
+
+@functools.lru_cache(maxsize=1)
+def _watermark_png() -> bytes | None:
+    """The diagonal DRAFT as a transparent PNG (about 200 dpi), or None.
+
+    A picture rather than text: text-extraction tools (pdftotext, screen
+    readers) break diagonal text into fragments such as "DR AF T" scattered
+    through the page's words.  The header carries "DRAFT" as real text.
+    """
+    try:
+        from PIL import Image as PILImage
+        from PIL import ImageDraw, ImageFont
+
+        scale = 200 / 72
+        font = ImageFont.truetype(str(paths.fonts_dir().resolve() / _FONT_FILES[FONT_BOLD]),
+                                  round(WATERMARK_SIZE * scale))
+        left, top, right, bottom = font.getbbox("DRAFT")
+        pad = 8
+        img = PILImage.new("RGBA", (right - left + 2 * pad, bottom - top + 2 * pad), (255, 255, 255, 0))
+        grey = round(WATERMARK.red * 255)
+        ImageDraw.Draw(img).text((pad - left, pad - top), "DRAFT", font=font,
+                                 fill=(grey, grey, grey, 255))
+        img = img.rotate(WATERMARK_ANGLE, expand=True, resample=PILImage.Resampling.BICUBIC)
+        buf = io.BytesIO()
+        img.save(buf, "PNG", optimize=True)
+        return buf.getvalue()
+    except Exception:
+        return None
+
+
+def _draw_watermark(canv: Canvas) -> None:
+    """Draw the DRAFT watermark (defined once per PDF as a form, reused on each page)."""
+    if not canv.hasForm(_WATERMARK_FORM):
+        canv.beginForm(_WATERMARK_FORM)
+        png = _watermark_png()
+        if png is not None:
+            reader = ImageReader(io.BytesIO(png))
+            w, h = reader.getSize()
+            w, h = w * 72 / 200, h * 72 / 200
+            canv.drawImage(reader, (PAGE_WIDTH - w) / 2, (PAGE_HEIGHT - h) / 2, w, h, mask="auto")
+        else:  # no Pillow/FreeType: the same mark as (diagonal) text
+            canv.saveState()
+            canv.setFillColor(WATERMARK)
+            canv.setFont(FONT_BOLD, WATERMARK_SIZE)
+            canv.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
+            canv.rotate(WATERMARK_ANGLE)
+            canv.drawCentredString(0, -WATERMARK_SIZE / 3, "DRAFT")
+            canv.restoreState()
+        canv.endForm()
+    canv.doForm(_WATERMARK_FORM)
 
 
 # -- the document ------------------------------------------------------------
@@ -458,19 +536,18 @@ class _Builder:
     # page furniture -----------------------------------------------------------
     def on_page(self, canv: Canvas, doc) -> None:
         """Drawn before each page's content: header marking and the watermark."""
-        canv.saveState()
         if self.draft:
-            canv.setFillColor(WATERMARK)
-            canv.setFont(FONT_BOLD, 120)
-            canv.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
-            canv.rotate(52)
-            canv.drawCentredString(0, -40, "DRAFT")
-        canv.restoreState()
+            _draw_watermark(canv)
         canv.saveState()
+        y = PAGE_HEIGHT - 1.25 * cm
         if self.marking:
             canv.setFont(FONT_BOLD, 10)
             canv.setFillColor(INK)
-            canv.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 1.25 * cm, self.marking)
+            canv.drawCentredString(PAGE_WIDTH / 2, y, self.marking)
+        if self.draft:
+            canv.setFont(FONT_BOLD, 8)
+            canv.setFillColor(MUTED)
+            canv.drawString(MARGIN, y, "DRAFT")
         canv.setStrokeColor(RULE)
         canv.setLineWidth(0.5)
         canv.line(MARGIN, PAGE_HEIGHT - 1.5 * cm, PAGE_WIDTH - MARGIN, PAGE_HEIGHT - 1.5 * cm)
@@ -491,11 +568,16 @@ class _Builder:
         canv.setFillColor(MUTED)
         canv.drawRightString(PAGE_WIDTH - MARGIN, y, f"Page {number} of {total}")
         info = self.data.info
-        left = _one_line(f"{info.partnership}, {info.period}")
+        period = f", {_one_line(info.period)}"
         marking_w = pdfmetrics.stringWidth(self.marking, FONT_BOLD, 10) if self.marking else 0
-        room = (PAGE_WIDTH - marking_w) / 2 - MARGIN - 10
+        room = (PAGE_WIDTH - marking_w) / 2 - MARGIN - 12
+        period_w = pdfmetrics.stringWidth(period, FONT, 8)
+        if room - period_w > 40:
+            left = _truncate(_one_line(info.partnership), FONT, 8, room - period_w) + period
+        else:
+            left = _truncate(_one_line(info.partnership) + period, FONT, 8, room)
         if room > 30:
-            canv.drawString(MARGIN, y, _truncate(left, FONT, 8, room))
+            canv.drawString(MARGIN, y, left)
         canv.restoreState()
 
     # sections of the document ------------------------------------------------
@@ -580,16 +662,21 @@ class _Builder:
 
         labels = [label for _, label in self.options] + ["No judgement"]
         n_counts = len(labels)
-        first = 5.2 * cm
-        fixed = 1.6 * cm
+        fixed = 1.45 * cm
+        first = max(3.2 * cm, min(5.2 * cm, CONTENT_WIDTH - 2 * fixed - n_counts * 1.4 * cm))
         rest = (CONTENT_WIDTH - first - 2 * fixed) / n_counts
-        if rest < 1.1 * cm:  # a very long scale: give the section column less room
-            rest = 1.1 * cm
-            first = max(3 * cm, CONTENT_WIDTH - 2 * fixed - rest * n_counts)
         widths = [first, fixed, fixed] + [rest] * n_counts
-        head = [para("Section", s["cell_head"]), para("Answered", s["cell_head_num"]),
-                para("Required answered", s["cell_head_num"])]
-        head += [para(label, s["cell_head_num"]) for label in labels]
+        # Header text as large as lets every word fit its column (7.5 to 6 pt).
+        words = [w for label in labels + ["Answered", "Required"] for w in label.split()]
+        size = 7.5
+        while size > 6 and any(pdfmetrics.stringWidth(w, FONT_BOLD, size) > min(rest, fixed) - 5
+                               for w in words):
+            size -= 0.25
+        head_style = ParagraphStyle("summary_head", parent=s["cell_head_num"], fontSize=size,
+                                    leading=size + 1.5)
+        head = [para("Section", s["cell_head"]), para("Answered", head_style),
+                para("Required answered", head_style)]
+        head += [para(label, head_style) for label in labels]
         rows = [head]
         totals = [0] * n_counts
         for section, sp in zip(d.sections, p.sections, strict=False):
@@ -605,6 +692,8 @@ class _Builder:
                      para(f"{p.required_answered}/{p.required}", s["cell_head_num"])]
                     + [para(str(c), s["cell_head_num"]) for c in totals])
         out.append(_table(rows, widths, extra_style=[
+            ("LEFTPADDING", (1, 0), (-1, -1), 2),
+            ("RIGHTPADDING", (1, 0), (-1, -1), 2),
             ("LINEABOVE", (0, -1), (-1, -1), 0.8, MUTED),
             ("BACKGROUND", (0, -1), (-1, -1), SHADE),
         ]))
@@ -621,8 +710,8 @@ class _Builder:
             series.append([sp.judgements.get(v, 0) for sp in d.progress.sections])
         series.append([max(sp.total - sum(sp.judgements.values()), 0) for sp in d.progress.sections])
         n = max(len(sections), 1)
-        bar_h = 16
-        label_w = 6.2 * cm
+        bar_h = 24
+        label_w = 6 * cm
         legend_cols = 3
         legend_rows = -(-len(labels) // legend_cols)
         legend_h = legend_rows * 14 + 6
@@ -638,8 +727,10 @@ class _Builder:
         chart.data = series
         chart.categoryAxis.style = "stacked"
         chart.categoryAxis.categoryNames = [
-            _truncate(_one_line(f"{sec.number}. {sec.title}"), FONT, 8, label_w - 10)
+            _wrap_label(_one_line(f"{sec.number}. {sec.title}"), FONT, 8, label_w - 12)
             for sec in sections]
+        chart.categoryAxis.labels.leading = 9.5
+        chart.categoryAxis.labels.textAnchor = "end"
         chart.categoryAxis.reverseDirection = 1
         chart.categoryAxis.labels.fontName = FONT
         chart.categoryAxis.labels.fontSize = 8
@@ -648,7 +739,7 @@ class _Builder:
         chart.categoryAxis.strokeColor = MUTED
         chart.categoryAxis.tickLeft = 0
         chart.barSpacing = 0
-        chart.groupSpacing = 4
+        chart.groupSpacing = 6
         chart.valueAxis.valueMin = 0
         most = max((sp.total for sp in d.progress.sections), default=1) or 1
         step = 1 if most <= 10 else 2 if most <= 20 else 5 if most <= 50 else 10
@@ -669,7 +760,7 @@ class _Builder:
         drawing.add(chart)
 
         legend = Legend()
-        legend.x = label_w
+        legend.x = 0
         legend.y = legend_h
         legend.dx = 9
         legend.dy = 9
@@ -683,7 +774,7 @@ class _Builder:
         legend.alignment = "right"
         legend.strokeColor = colors.HexColor("#333333")
         legend.strokeWidth = 0.4
-        col_w = (CONTENT_WIDTH - label_w) / legend_cols
+        col_w = CONTENT_WIDTH / legend_cols
         legend.subCols.minWidth = col_w - 20
         legend.colorNamePairs = [
             (fill, _truncate(label, FONT, 8, col_w - 24)) for fill, label in zip(fills, labels, strict=True)]
@@ -739,7 +830,9 @@ class _Builder:
         head = [para(f"{q.number}. {q.text}", s["question"]),
                 para(f"Question {q.id}" + ("" if q.required else " (optional)"), s["qid"]),
                 para(q.judgement_label or "Not answered", s["judgement"], label="Judgement:")]
-        out: list[Flowable] = [KeepTogether(head)]
+        # The heading, id, judgement and "Findings" carry keepWithNext, so the
+        # question never starts at the foot of a page on its own.
+        out: list[Flowable] = head
         out.append(para("Findings", s["h3"]))
         found = paragraphs(q.findings, s["body"])
         out += found or [para("No findings recorded.", s["empty"])]
@@ -806,7 +899,11 @@ class _Builder:
             image = _signature(d.signature_png)
             if image is not None:
                 out.append(para("Signature", s["h3"]))
+                out.append(Spacer(1, 4))
                 out.append(image)
+                out.append(HRFlowable(width=SIGNATURE_MAX_WIDTH + 1 * cm, thickness=0.6,
+                                      color=MUTED, hAlign="LEFT", spaceBefore=2, spaceAfter=2))
+                out.append(para(so.name, s["small"]))
             elif d.signature_png:
                 out.append(para("The drawn signature could not be shown.", s["empty"]))
         voided = [h for h in d.signoff_history if h.voided]

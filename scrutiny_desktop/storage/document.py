@@ -130,8 +130,8 @@ def quick_check(path: Path) -> None:
         conn.close()
 
 
-def inspect(path: Path | str) -> Header:
-    """Every read-only check, in order.  Returns the header when all pass."""
+def check_header(path: Path | str) -> Header:
+    """The cheap checks (path, SQLite, ours, not too new) from the header alone."""
     path = Path(path)
     header = read_header(path)
     if header.application_id != APPLICATION_ID:
@@ -143,6 +143,13 @@ def inspect(path: Path | str) -> Header:
         raise errors.DocumentTooNew(path, header.user_version, FORMAT_VERSION)
     if header.user_version < 1:
         raise errors.DocumentCorrupt(path, "its format version is missing")
+    return header
+
+
+def inspect(path: Path | str) -> Header:
+    """Every read-only check, in order.  Returns the header when all pass."""
+    path = Path(path)
+    header = check_header(path)
     quick_check(path)
     return header
 

@@ -1,0 +1,207 @@
+"""``scrutiny-desktop self-test``: prove an install works, offline, without a display.
+
+Each step prints one line.  Everything is written inside one temporary folder,
+which is removed at the end.  A Python audit hook watches for network use; any
+attempt to connect or look up a host fails the test.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+NETWORK_EVENTS = {
+    "socket.connect", "socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyaddr",
+    "socket.sendto", "socket.sendmsg", "socket.bind", "urllib.Request", "http.client.connect",
+}
+
+
+class _NetworkWatch:
+    def __init__(self):
+        self.events: list[str] = []
+        self.active = False
+
+    def __call__(self, event: str, args) -> None:
+        if self.active and event in NETWORK_EVENTS:
+            self.events.append(f"{event} {args!r}"[:200])
+
+
+_WATCH = _NetworkWatch()
+_HOOKED = False
+
+
+def _install_hook() -> _NetworkWatch:
+    global _HOOKED
+    if not _HOOKED:  # audit hooks cannot be removed; install once per process
+        sys.addaudithook(_WATCH)
+        _HOOKED = True
+    _WATCH.events.clear()
+    _WATCH.active = True
+    return _WATCH
+
+
+class StepFailed(Exception):
+    pass
+
+
+def run(out=None, *, with_qt: bool = True) -> int:
+    """Run every step; returns 0 when all pass, 1 naming the first failing step."""
+    out = out or sys.stdout
+    watch = _install_hook()
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    tmp = Path(tempfile.mkdtemp(prefix="scrutiny-self-test-"))
+    failures: list[str] = []
+
+    def step(name: str, fn: Callable[[], str | None]) -> None:
+        try:
+            detail = fn()
+        except Exception as exc:  # noqa: BLE001 - every failure becomes one line
+            text = " ".join(str(exc).split()) or exc.__class__.__name__
+            failures.append(name)
+            print(f"FAIL  {name}: {text}", file=out)
+            if os.environ.get("SCRUTINY_DESKTOP_DEBUG"):
+                traceback.print_exc()
+            return
+        print(f"ok    {name}" + (f": {detail}" if detail else ""), file=out)
+
+    try:
+        from scrutiny_desktop import __version__
+
+        print(f"Scrutiny Desktop {__version__} self-test (temporary folder {tmp})", file=out)
+        step("resources", _check_resources)
+        step("fonts", _check_fonts)
+        step("migrations", _check_migrations)
+        step("managed settings", _check_managed)
+        from scrutiny_desktop.checklist import discover_templates
+
+        for info in [i for i in discover_templates() if i.origin == "bundled"]:
+            if info.template is None:
+                step(f"template {info.path.name}", lambda info=info: (_ for _ in ()).throw(
+                    StepFailed(info.error or "invalid")))
+                continue
+            step(f"template {info.template.id}: document round trip",
+                 lambda t=info.template: _round_trip(t, tmp))
+        if with_qt:
+            step("Qt offscreen", _check_qt)
+        step("no network", lambda: _check_network(watch))
+    finally:
+        watch.active = False
+        shutil.rmtree(tmp, ignore_errors=True)
+    if failures:
+        print(f"self-test failed: {', '.join(failures)}", file=out)
+        return 1
+    print("self-test passed", file=out)
+    return 0
+
+
+def _check_resources() -> str:
+    from scrutiny_desktop import paths
+    from scrutiny_desktop.report.jsonio import schema_path
+
+    needed = [paths.bundled_checklists_dir() / "cis.toml", paths.resource("help", "guide.html"),
+              schema_path(), paths.icons_dir() / "scrutiny-desktop.png"]
+    missing = [str(p) for p in needed if not p.is_file()]
+    if missing:
+        raise StepFailed("missing: " + ", ".join(missing))
+    return str(paths.resources_dir())
+
+
+def _check_fonts() -> str:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from scrutiny_desktop import paths
+
+    names = ["NotoSans-Regular", "NotoSans-Bold", "NotoSans-Italic", "NotoSans-BoldItalic"]
+    for name in names:
+        font_path = paths.fonts_dir() / f"{name}.ttf"
+        if not font_path.is_file():
+            raise StepFailed(f"missing font {font_path}")
+        font = TTFont(f"selftest-{name}", str(font_path))
+        pdfmetrics.registerFont(font)
+        for ch in "ŵŷżąΩЖ":
+            if ord(ch) not in font.face.charToGlyph:
+                raise StepFailed(f"{name} cannot show {ch!r}")
+    return f"{len(names)} Noto Sans faces cover Latin, Greek and Cyrillic"
+
+
+def _check_migrations() -> str:
+    from scrutiny_desktop.storage import FORMAT_VERSION
+    from scrutiny_desktop.storage.migrate import head_format
+
+    head = head_format()
+    if head != FORMAT_VERSION:
+        raise StepFailed(f"the migrations reach format {head}, the app expects {FORMAT_VERSION}")
+    return f"format {head}"
+
+
+def _check_managed() -> str:
+    from scrutiny_desktop.settings import load_managed
+
+    managed = load_managed()
+    if managed.error:
+        raise StepFailed(managed.error)
+    if managed.path is None:
+        return "none installed"
+    return f"{managed.path}: " + ("; ".join(managed.describe()) or "nothing set")
+
+
+def _round_trip(template, tmp: Path) -> str:
+    from scrutiny_desktop.report.csvout import export_csv
+    from scrutiny_desktop.report.data import ReportOptions, collect
+    from scrutiny_desktop.report.jsonio import export_json, import_json
+    from scrutiny_desktop.report.pdf import build_pdf
+    from scrutiny_desktop.report.verify import verify_against
+    from scrutiny_desktop.services import answers, assessments, signoff
+    from scrutiny_desktop.services.assessments import NewAssessment
+
+    folder = tmp / template.id
+    folder.mkdir()
+    path = assessments.create_assessment(folder / "self-test.scrutiny", template, NewAssessment(
+        partnership="Self-test Partnership (Łódź, Αθήνα, Київ)", period="2025-26",
+        scrutineer_name="Self Test", scrutineer_role="Installer check"))
+    answered = [v for v, _label in template.judgement_options()
+                if template.counts_as_answered(v)][0]
+    with assessments.open_assessment(path, lock=True) as doc:
+        ids = template.question_ids()
+        answers.set_findings(doc, ids[0], "Self-test findings <with markup> & “quotes”.")
+        for qid in ids:
+            answers.set_judgement(doc, qid, answered)
+        signoff.sign_off(doc, name="Self Test", role="Installer check",
+                         statement=template.signoff_statement, confirmed=True)
+        pdf = build_pdf(collect(doc, ReportOptions()), folder / "self-test.pdf")
+        export_json(doc, folder / "self-test.json")
+        export_csv(doc, folder / "self-test.csv")
+        result = verify_against(pdf, doc)
+        if not result.ok:
+            raise StepFailed(f"verify: {result.message}")
+    copy = import_json(folder / "self-test.json", folder / "imported.scrutiny")
+    with assessments.open_assessment(copy, readonly=True) as doc:
+        export_json(doc, folder / "again.json")
+    if (folder / "self-test.json").read_bytes() != (folder / "again.json").read_bytes():
+        raise StepFailed("JSON export and import did not round-trip exactly")
+    return (f"{len(template.question_ids())} questions; signed off; PDF "
+            f"({pdf.stat().st_size // 1024} KB), JSON and CSV exported; PDF verified")
+
+
+def _check_qt() -> str:
+    from scrutiny_desktop.ui.smoke import qt_smoke
+
+    return qt_smoke()
+
+
+def _check_network(watch: _NetworkWatch) -> str:
+    if watch.events:
+        raise StepFailed("network activity: " + "; ".join(watch.events[:3]))
+    return "no connection or host lookup was attempted"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    with contextlib.suppress(KeyboardInterrupt):
+        sys.exit(run())

@@ -1,0 +1,276 @@
+"""The chair's review: comments, an overall response, decisions on each
+recommendation, and the countersignature.
+
+Review content lives in its own tables and never changes the scrutineer's
+content, so the scrutineer's sign-off (and its fingerprint) stays valid.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from scrutiny_desktop.services.common import clean, record, required_text
+from scrutiny_desktop.storage.document import Document
+from scrutiny_desktop.storage.errors import DocumentLocked, InvalidInput
+from scrutiny_desktop.storage.models import (
+    STATUS_DRAFT,
+    STATUS_REVIEWED,
+    STATUS_SIGNED_OFF,
+    Assessment,
+    Countersignature,
+    Recommendation,
+    RecommendationResponse,
+    ReviewComment,
+    utcnow,
+)
+
+DECISIONS = {
+    "accepted": "Accepted",
+    "accepted_with_changes": "Accepted with changes",
+    "not_accepted": "Not accepted",
+}
+
+
+@dataclass(frozen=True)
+class ResponseView:
+    recommendation_id: int
+    decision: str
+    detail: str
+    action_owner: str
+    action_due: dt.date | None
+    updated_at: dt.datetime
+
+    @property
+    def decision_label(self) -> str:
+        return DECISIONS.get(self.decision, self.decision)
+
+
+@dataclass(frozen=True)
+class CountersignatureView:
+    id: int
+    name: str
+    role: str
+    signed_at: dt.datetime
+    statement: str
+    has_signature: bool
+    fingerprint: str
+    voided_at: dt.datetime | None
+    voided_by: str
+    void_reason: str
+
+    @property
+    def voided(self) -> bool:
+        return self.voided_at is not None
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    overall: str
+    comments: dict[str, str]  # question id -> comment
+    responses: dict[int, ResponseView]  # recommendation id -> response
+    countersignature: CountersignatureView | None
+    history: tuple[CountersignatureView, ...]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.overall or self.comments or self.responses)
+
+
+def _cs_view(row: Countersignature) -> CountersignatureView:
+    return CountersignatureView(row.id, row.name, row.role, row.signed_at, row.statement,
+                                row.signature_png is not None, row.fingerprint, row.voided_at,
+                                row.voided_by, row.void_reason)
+
+
+def get_review(doc: Document) -> ReviewView:
+    with doc.read() as session:
+        comments = session.scalars(select(ReviewComment)).all()
+        responses = session.scalars(select(RecommendationResponse)).all()
+        history = tuple(_cs_view(c) for c in session.scalars(
+            select(Countersignature).order_by(Countersignature.id)))
+    current = next((c for c in reversed(history) if not c.voided), None)
+    return ReviewView(
+        overall=next((c.text for c in comments if c.question_id is None), ""),
+        comments={c.question_id: c.text for c in comments if c.question_id is not None and c.text},
+        responses={r.recommendation_id: ResponseView(r.recommendation_id, r.decision, r.detail,
+                                                     r.action_owner, r.action_due, r.updated_at)
+                   for r in responses},
+        countersignature=current, history=history)
+
+
+LOCKED_REVIEW = ("The partnership's response has been countersigned, so it is locked. "
+                 "Reopen the review to change it.")
+
+
+def _require_reviewable(doc: Document, session) -> Assessment:
+    a = session.get(Assessment, 1)
+    if a.status == STATUS_DRAFT:
+        raise InvalidInput("Only a signed-off assessment can be reviewed. The scrutineer has not "
+                           "signed this one off yet.")
+    if a.status == STATUS_REVIEWED:
+        raise DocumentLocked(doc.path, LOCKED_REVIEW)
+    return a
+
+
+def _author(doc: Document) -> str:
+    return doc.actor or "chair"
+
+
+def _set_comment(doc: Document, question_id: str | None, text: str, action: str) -> bool:
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    with doc.write() as session:
+        _require_reviewable(doc, session)
+        if question_id is not None:
+            from scrutiny_desktop.services.common import answer_row
+
+            answer_row(session, question_id)  # must be a real question
+        row = session.scalars(select(ReviewComment).where(
+            ReviewComment.question_id.is_(None) if question_id is None
+            else ReviewComment.question_id == question_id)).one_or_none()
+        old = row.text if row else ""
+        if old == text:
+            return False
+        if row is None:
+            row = ReviewComment(question_id=question_id, author=_author(doc), text=text,
+                                updated_at=utcnow())
+            session.add(row)
+        else:
+            row.text, row.author, row.updated_at = text, _author(doc), utcnow()
+        record(doc, session, action, question_id or "assessment", old, text)
+    return True
+
+
+def set_overall_response(doc: Document, text: str) -> bool:
+    return _set_comment(doc, None, text, "review.overall_response")
+
+
+def set_question_comment(doc: Document, question_id: str, text: str) -> bool:
+    return _set_comment(doc, question_id, text, "review.comment")
+
+
+def set_response(doc: Document, recommendation_id: int, *, decision: str, detail: str = "",
+                 action_owner: str = "", action_due: dt.date | None = None) -> ResponseView:
+    """Record the partnership's decision on one recommendation."""
+    if decision not in DECISIONS:
+        raise InvalidInput("Choose Accepted, Accepted with changes or Not accepted.")
+    detail = clean(detail)
+    if decision == "accepted_with_changes" and not detail:
+        raise InvalidInput("Say what change the partnership will make to this recommendation.")
+    if decision == "not_accepted" and not detail:
+        raise InvalidInput("Give the reason the partnership does not accept this recommendation.")
+    with doc.write() as session:
+        _require_reviewable(doc, session)
+        rec = session.get(Recommendation, recommendation_id)
+        if rec is None:
+            raise InvalidInput("That recommendation no longer exists.")
+        row = session.scalars(select(RecommendationResponse).where(
+            RecommendationResponse.recommendation_id == recommendation_id)).one_or_none()
+        new = {"decision": decision, "detail": detail, "action_owner": clean(action_owner),
+               "action_due": action_due.isoformat() if action_due else None}
+        old = None
+        if row is None:
+            row = RecommendationResponse(recommendation_id=recommendation_id, updated_at=utcnow(),
+                                         decision=decision)
+            session.add(row)
+        else:
+            old = {"decision": row.decision, "detail": row.detail, "action_owner": row.action_owner,
+                   "action_due": row.action_due.isoformat() if row.action_due else None}
+        row.decision, row.detail, row.action_owner, row.action_due = (
+            decision, detail, clean(action_owner), action_due)
+        row.updated_at = utcnow()
+        session.flush()
+        if old != new:
+            record(doc, session, "review.response",
+                   f"{rec.answer.question_id}/recommendations/{rec.id}", old, new)
+        return ResponseView(recommendation_id, decision, detail, row.action_owner, action_due,
+                            row.updated_at)
+
+
+def review_readiness(doc: Document) -> tuple[bool, list[str]]:
+    """Every recommendation needs a decision, and the overall response must be written."""
+    from scrutiny_desktop.services import assessments, recommendations
+
+    info = assessments.info(doc)
+    reasons = []
+    if info.status == STATUS_DRAFT:
+        reasons.append("The scrutineer has not signed this assessment off yet.")
+    elif info.status == STATUS_REVIEWED:
+        reasons.append("The review is already countersigned.")
+    if doc.readonly:
+        reasons.append(f"It is open read-only ({doc.readonly_reason}).")
+    review = get_review(doc)
+    if not review.overall.strip():
+        reasons.append("Write the partnership's overall response.")
+    missing = [r for r in recommendations.list_recommendations(doc) if r.id not in review.responses]
+    if missing:
+        reasons.append(f"{len(missing)} recommendation{'s' if len(missing) != 1 else ''} "
+                       f"{'have' if len(missing) != 1 else 'has'} no decision yet.")
+    return (not reasons, reasons)
+
+
+def countersign(doc: Document, *, name: str, role: str, statement: str, confirmed: bool,
+                signature_png: bytes | None = None) -> CountersignatureView:
+    from scrutiny_desktop.report.content import countersign_fingerprint
+    from scrutiny_desktop.services.signoff import _check_png, verify_signoff
+
+    if not confirmed:
+        raise InvalidInput("Tick “I confirm” to countersign.")
+    name = required_text(name, "Your name")
+    statement = required_text(statement, "The statement")
+    ok, reasons = review_readiness(doc)
+    if not ok:
+        raise InvalidInput("The review cannot be countersigned yet. " + " ".join(reasons))
+    valid, why = verify_signoff(doc)
+    if not valid:
+        raise InvalidInput(f"The scrutineer's sign-off no longer matches the content ({why}).")
+    signature_png = _check_png(signature_png)
+    fp = countersign_fingerprint(doc)
+    with doc.write() as session:
+        a = session.get(Assessment, 1)
+        if a.status != STATUS_SIGNED_OFF:
+            raise DocumentLocked(doc.path, LOCKED_REVIEW)
+        row = Countersignature(name=name, role=clean(role), signed_at=utcnow(), statement=statement,
+                               signature_png=signature_png, fingerprint=fp)
+        session.add(row)
+        a.status = STATUS_REVIEWED
+        session.flush()
+        record(doc, session, "review.countersigned", "assessment", {"status": STATUS_SIGNED_OFF}, {
+            "status": STATUS_REVIEWED, "name": name, "role": row.role, "statement": statement,
+            "fingerprint": fp,
+            "signature_sha256": hashlib.sha256(signature_png).hexdigest() if signature_png else None,
+        })
+        return _cs_view(row)
+
+
+def reopen_review(doc: Document, *, reason: str, by: str = "") -> CountersignatureView | None:
+    reason = required_text(reason, "The reason for reopening the review")
+    with doc.write() as session:
+        a = session.get(Assessment, 1)
+        if a.status != STATUS_REVIEWED:
+            raise InvalidInput("The review has not been countersigned, so there is nothing to reopen.")
+        row = session.scalars(select(Countersignature).where(Countersignature.voided_at.is_(None))
+                              .order_by(Countersignature.id.desc())).first()
+        if row is not None:
+            row.voided_at, row.voided_by, row.void_reason = utcnow(), by or _author(doc), reason
+        a.status = STATUS_SIGNED_OFF
+        session.flush()
+        record(doc, session, "review.reopened", "assessment",
+               {"status": STATUS_REVIEWED, "countersignature": row.id if row else None},
+               {"status": STATUS_SIGNED_OFF, "reason": reason})
+        return _cs_view(row) if row else None
+
+
+def countersignature_png(doc: Document, countersignature_id: int) -> bytes | None:
+    with doc.read() as session:
+        row = session.get(Countersignature, countersignature_id)
+        return row.signature_png if row else None
+
+
+DEFAULT_COUNTERSIGN_STATEMENT = (
+    "On behalf of the safeguarding partners, I confirm that this is the partnership's response to "
+    "the independent scrutineer's assessment, and that the decisions recorded here were agreed."
+)

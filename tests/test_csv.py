@@ -1,0 +1,134 @@
+"""CSV export: one row per question, readable in Excel (issue 4, item 6)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from scrutiny_desktop.checklist import bundled_template
+from scrutiny_desktop.report.csvout import export_csv
+from scrutiny_desktop.services import answers, evidence, recommendations, signoff
+from scrutiny_desktop.services.assessments import NewAssessment, create_assessment, open_assessment
+
+BOM = b"\xef\xbb\xbf"
+AWKWARD_FINDINGS = 'Commas, "double quotes", and\nnew lines;\n\n"quoted, with comma"\tand a tab'
+ACCENTS = "Siân Llŷr — Zażółć gęślą jaźń — Ελληνικά — Русский — café naïve"
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("pristine")
+    return create_assessment(folder / "pristine.scrutiny", bundled_template(),
+                             NewAssessment("Northshire Safeguarding Children Partnership",
+                                           "2025-26", "Ann Jones"))
+
+
+@pytest.fixture
+def doc(tmp_path, pristine):
+    path = tmp_path / "doc.scrutiny"
+    shutil.copyfile(pristine, path)
+    with open_assessment(path) as d:
+        yield d
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    text = path.read_bytes().decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def by_id(rows: list[list[str]]) -> dict[str, dict[str, str]]:
+    header = rows[0]
+    return {r[header.index("Question ID")]: dict(zip(header, r, strict=True)) for r in rows[1:]}
+
+
+def test_csv_starts_with_a_byte_order_mark_and_a_header(doc, tmp_path):
+    """The CSV begins with a UTF-8 byte-order mark (so Excel shows accents) and a header row naming the columns."""
+    out = export_csv(doc, tmp_path / "out.csv")
+    raw = out.read_bytes()
+    assert raw.startswith(BOM)
+    assert not raw[3:].startswith(BOM)
+    header = read_rows(out)[0]
+    wanted = ["Section", "Question ID", "Question", "Judgement", "Findings", "Evidence count",
+              "Recommendation count"]
+    positions = [header.index(name) for name in wanted]
+    assert positions == sorted(positions), header
+
+
+def test_one_row_per_question_in_checklist_order(doc, tmp_path, cis):
+    """There is exactly one row for every question in the checklist, in order, with its section and wording."""
+    rows = read_rows(export_csv(doc, tmp_path / "out.csv"))
+    header, body = rows[0], rows[1:]
+    assert len(body) == len(cis.question_ids())
+    assert all(len(r) == len(header) for r in body)
+    assert [r[header.index("Question ID")] for r in body] == cis.question_ids()
+    for row, (section, question) in zip(body, cis.questions(), strict=True):
+        assert row[header.index("Section")] == section.title
+        assert row[header.index("Question")] == question.text
+
+
+def test_rows_carry_judgement_findings_and_counts(doc, tmp_path, cis):
+    """Each row shows the judgement, the findings exactly as typed, and how many evidence items and recommendations it has."""
+    answers.set_judgement(doc, "ARR-01", "limited")
+    answers.set_findings(doc, "ARR-01", AWKWARD_FINDINGS)
+    evidence.add_evidence(doc, "ARR-01", evidence.EvidenceInput("Minutes, 3 May"))
+    evidence.add_evidence(doc, "ARR-01", evidence.EvidenceInput('"Dashboard"'))
+    recommendations.add_recommendation(doc, "ARR-01", recommendations.RecommendationInput("Act"))
+    rows = by_id(read_rows(export_csv(doc, tmp_path / "out.csv")))
+    row = rows["ARR-01"]
+    assert row["Judgement"] == cis.judgement_label("limited")
+    assert row["Findings"] == AWKWARD_FINDINGS
+    assert row["Evidence count"] == "2"
+    assert row["Recommendation count"] == "1"
+    untouched = rows["ARR-02"]
+    assert untouched["Judgement"] == ""
+    assert untouched["Findings"] == ""
+    assert untouched["Evidence count"] == "0" and untouched["Recommendation count"] == "0"
+
+
+def test_accents_and_other_scripts_read_back_exactly(doc, tmp_path):
+    """Accented, Welsh, Polish, Greek and Cyrillic text reads back exactly when the file is decoded as UTF-8 with BOM."""
+    answers.set_findings(doc, "ARR-02", ACCENTS)
+    out = export_csv(doc, tmp_path / "out.csv")
+    assert ACCENTS in out.read_bytes().decode("utf-8-sig")
+    assert by_id(read_rows(out))["ARR-02"]["Findings"] == ACCENTS
+
+
+def test_csv_of_a_signed_off_document(doc, tmp_path, cis):
+    """A signed-off document exports to CSV when opened read-only, every judgement shown, the file untouched."""
+    for qid in cis.question_ids():
+        answers.set_judgement(doc, qid, "strong")
+    signoff.sign_off(doc, name="Ann Jones", role="", statement="I confirm.", confirmed=True)
+    before = doc.path.read_bytes()
+    with open_assessment(doc.path, readonly=True) as ro:
+        rows = by_id(read_rows(export_csv(ro, tmp_path / "signed.csv")))
+    assert len(rows) == len(cis.question_ids())
+    assert {r["Judgement"] for r in rows.values()} == {cis.judgement_label("strong")}
+    assert doc.path.read_bytes() == before
+
+
+_TEXT = st.text(alphabet=st.characters(exclude_categories=("Cs",), exclude_characters="\r\x00"),
+                max_size=200)
+_AWKWARD = st.lists(st.sampled_from([",", '"', "\n", "\n\n", " ", "'", ";", "\t", "é", "ŵ",
+                                     "=SUM(A1)", "😀", "a", "Z"]), max_size=30).map("".join)
+
+
+@settings(max_examples=15, derandomize=True, database=None, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(findings=st.one_of(_TEXT, _AWKWARD))
+def test_any_findings_survive_a_csv_round_trip(pristine, tmp_path, findings):
+    """Whatever the findings hold (commas, quotes, new lines, any script), a CSV reader gets them back exactly."""
+    with tempfile.TemporaryDirectory(dir=tmp_path) as folder:
+        path = Path(folder) / "doc.scrutiny"
+        shutil.copyfile(pristine, path)
+        with open_assessment(path) as doc:
+            answers.set_findings(doc, "ARR-03", findings)
+            rows = read_rows(export_csv(doc, Path(folder) / "out.csv"))
+    assert len(rows) == 1 + len(bundled_template().question_ids())
+    assert by_id(rows)["ARR-03"]["Findings"] == findings
