@@ -62,6 +62,7 @@ class AppState(BaseModel):
     documents: dict[str, DocumentState] = Field(default_factory=dict)
     window_geometry: str = ""
     guidance_expanded: bool = True
+    library_folders: list[str] = Field(default_factory=list)
 
     def add_recent(self, path: Path) -> None:
         key = str(Path(path).resolve())

@@ -12,7 +12,7 @@ from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from scrutiny_desktop.checklist.model import Template
-from scrutiny_desktop.services import answers, assessments, evidence, recommendations
+from scrutiny_desktop.services import answers, assessments, evidence, recommendations, review
 from scrutiny_desktop.services.assessments import AssessmentInfo
 from scrutiny_desktop.services.common import template_of
 from scrutiny_desktop.storage.document import Document
@@ -21,6 +21,7 @@ from scrutiny_desktop.ui.autosave import Autosaver
 from scrutiny_desktop.ui.item_dialogs import EvidenceDialog, RecommendationDialog
 from scrutiny_desktop.ui.navigator import Navigator
 from scrutiny_desktop.ui.question_page import QuestionPage
+from scrutiny_desktop.ui.review import ResponseDialog
 from scrutiny_desktop.ui.widgets import Banner, local_time
 
 
@@ -37,6 +38,8 @@ class AssessmentPage(QWidget):
         self.template: Template | None = None
         self.info: AssessmentInfo | None = None
         self.editable = False
+        self.review_mode = False
+        self.review_editable = False
         self._order: list[str] = []
 
         self.banner = Banner()
@@ -68,6 +71,8 @@ class AssessmentPage(QWidget):
         p.add_recommendation.connect(self._add_recommendation)
         p.edit_recommendation.connect(self._edit_recommendation)
         p.remove_recommendation.connect(self._remove_recommendation)
+        p.review_comment_edited.connect(self._review_comment_edited)
+        p.respond_recommendation.connect(self.respond_to)
 
         # Alt+1 ... Alt+9 choose the judgement options in order.
         self._option_shortcuts = []
@@ -88,7 +93,10 @@ class AssessmentPage(QWidget):
         self.page.set_scale(self.template)
         self.navigator.populate(self.template, answers.question_states(doc))
         self.editable = not doc.readonly and self.info.status == "draft"
+        self.review_mode = self.info.status != "draft"
+        self.review_editable = not doc.readonly and self.info.status == "signed_off"
         self.page.set_editable(self.editable)
+        self.page.set_review_mode(self.review_mode, self.review_editable)
         self.banner.show_message(banner or self.lock_message())
         first = question_id if question_id in self._order else self._first_open_question()
         self.go_to(first)
@@ -111,8 +119,10 @@ class AssessmentPage(QWidget):
         if self.info and self.info.status == "reviewed":
             return (f"This assessment was signed off{who} and has been reviewed, so it is locked. "
                     "Use File > Save a copy to keep a copy.")
-        return (f"This assessment was signed off{who}, so its answers are locked. "
-                "To change them, reopen it (Assessment > Reopen for changes…).")
+        return (f"Signed off{who}: the scrutineer's answers are locked. Chairs can review it: add a "
+                "comment on any question and the partnership's response (Assessment > Partnership "
+                "response…). The scrutineer can reopen it for changes (Assessment > Reopen for "
+                "changes…).")
 
     def _first_open_question(self) -> str:
         for state in answers.question_states(self.doc):
@@ -139,10 +149,16 @@ class AssessmentPage(QWidget):
         question = self.template.question(question_id)
         try:
             answer = answers.get_answer(self.doc, question_id)
+            comment = ""
+            if self.review_mode:
+                review_view = review.get_review(self.doc)
+                comment = review_view.comments.get(question_id, "")
+                self.page.set_decisions({rid: r.decision_label
+                                         for rid, r in review_view.responses.items()})
         except (DocumentError, InvalidInput) as exc:
             self.window_.show_error("Cannot show this question", str(exc))
             return
-        self.page.show_question(section, question, index, len(self._order), answer)
+        self.page.show_question(section, question, index, len(self._order), answer, comment)
         self.navigator.select(question_id)
         self.question_shown.emit(question_id)
 
@@ -182,6 +198,31 @@ class AssessmentPage(QWidget):
             return
         self.autosaver.schedule(("findings", question_id),
                                 partial(answers.set_findings, self.doc, question_id, text))
+
+    def _review_comment_edited(self, question_id: str, text: str) -> None:
+        if self.doc is None:
+            return
+        self.autosaver.schedule(("review-comment", question_id),
+                                partial(review.set_question_comment, self.doc, question_id, text))
+
+    def respond_to(self, recommendation_id: int) -> bool:
+        """Ask for and store the partnership's decision on one recommendation."""
+        if self.doc is None or not self.review_editable:
+            return False
+        rec = next((r for r in recommendations.list_recommendations(self.doc)
+                    if r.id == recommendation_id), None)
+        if rec is None:
+            return False
+        existing = review.get_review(self.doc).responses.get(recommendation_id)
+        result = ResponseDialog.ask(self.window_, rec, existing)
+        if result is None:
+            return False
+        ok = self._run("Could not save the response",
+                       lambda: review.set_response(self.doc, recommendation_id, **result))
+        if ok:
+            self.go_to(self.current_question)
+            self.changed.emit()
+        return ok
 
     def _reload_lists(self) -> None:
         if self.doc is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
@@ -26,7 +27,14 @@ from PySide6.QtWidgets import (
 
 from scrutiny_desktop import APP_NAME, __version__
 from scrutiny_desktop.checklist import discover_templates
-from scrutiny_desktop.services import assessments, library, progress, recommendations, signoff
+from scrutiny_desktop.services import (
+    assessments,
+    library,
+    progress,
+    recommendations,
+    review,
+    signoff,
+)
 from scrutiny_desktop.settings import (
     AppState,
     DocumentState,
@@ -45,6 +53,7 @@ from scrutiny_desktop.ui.home import HomePage
 from scrutiny_desktop.ui.new_assessment import NewAssessmentDialog
 from scrutiny_desktop.ui.ops import run_in_background
 from scrutiny_desktop.ui.preferences import PreferencesDialog
+from scrutiny_desktop.ui.review import ReviewPage
 from scrutiny_desktop.ui.signoff import ReadyPage, ReasonDialog, SignOffDialog
 
 FILE_FILTER = f"Scrutiny Desktop assessments (*{SUFFIX});;All files (*)"
@@ -91,6 +100,12 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.home)
         self.stack.addWidget(self.assessment)
         self.stack.addWidget(self.ready)
+        self.review_page = ReviewPage()
+        self.review_page.back_requested.connect(self.show_questions)
+        self.review_page.countersign_requested.connect(self.countersign)
+        self.review_page.respond_requested.connect(self._respond_from_review)
+        self.review_page.overall_edited.connect(self._overall_edited)
+        self.stack.addWidget(self.review_page)
         self.setCentralWidget(self.stack)
 
         self.save_status = QLabel("")
@@ -128,6 +143,8 @@ class MainWindow(QMainWindow):
         m = bar.addMenu("&File")
         self.new_action = self._action(m, "&New assessment…", self.new_assessment,
                                        QKeySequence.StandardKey.New, "new_assessment")
+        self.carry_action = self._action(m, "New assessment from a &previous one…",
+                                         self.carry_forward, None, "new_from_previous")
         self.open_action = self._action(m, "&Open…", self.open_dialog,
                                         QKeySequence.StandardKey.Open, "open")
         self.recent_menu = m.addMenu("Open &recent")
@@ -170,6 +187,12 @@ class MainWindow(QMainWindow):
         self.ready_action = self._action(a, "&Review and sign off…", self.show_ready, "Ctrl+R", "review_sign_off")
         self.sign_action = self._action(a, "&Sign off…", self.sign_off, None, "sign_off")
         self.reopen_action = self._action(a, "Re&open for changes…", self.reopen, None, "reopen")
+        a.addSeparator()
+        self.response_action = self._action(a, "&Partnership response…", self.show_review,
+                                            "Ctrl+Shift+R", "partnership_response")
+        self.countersign_action = self._action(a, "&Countersign…", self.countersign, None, "countersign")
+        self.reopen_review_action = self._action(a, "Reopen the re&view…", self.reopen_review, None,
+                                                 "reopen_review")
 
         h = bar.addMenu("&Help")
         self._action(h, "&User guide", self.show_guide, QKeySequence.StandardKey.HelpContents, "user_guide")
@@ -196,8 +219,12 @@ class MainWindow(QMainWindow):
         info = self.assessment.info
         draft = has_doc and info is not None and info.status == "draft" and not self.doc.readonly
         self.sign_action.setEnabled(draft)
-        self.reopen_action.setEnabled(has_doc and info is not None and info.status == "signed_off"
-                                      and not self.doc.readonly)
+        signed = has_doc and info is not None and info.status == "signed_off" and not self.doc.readonly
+        self.reopen_action.setEnabled(signed)
+        self.response_action.setEnabled(has_doc and info is not None and info.status != "draft")
+        self.countersign_action.setEnabled(signed)
+        self.reopen_review_action.setEnabled(has_doc and info is not None and info.status == "reviewed"
+                                             and not self.doc.readonly)
 
     def _focus_navigator(self) -> None:
         if self.doc is not None:
@@ -500,6 +527,114 @@ class MainWindow(QMainWindow):
         self._reload_assessment()
         self.show_questions()
         self.statusBar().showMessage("Reopened: the sign-off is void and the answers can be changed.", 10000)
+
+    # -- review (chairs) ---------------------------------------------------------------
+    def show_review(self) -> None:
+        if self.doc is None:
+            return
+        self.autosaver.flush()
+        info = assessments.info(self.doc)
+        if info.status == "draft":
+            self.show_error("Not signed off yet",
+                            "Only a signed-off assessment can be reviewed. The scrutineer has not "
+                            "signed this one off yet.")
+            return
+        current = signoff.current_signoff(self.doc)
+        signed = (f"Signed off by {current.name} on {when_text(current.signed_at)}. "
+                  "The scrutineer's content is read-only; your response is saved as you type "
+                  "and does not affect their sign-off.") if current else ""
+        ok, reasons = review.review_readiness(self.doc)
+        self.review_page.show_review(
+            review.get_review(self.doc), recommendations.list_recommendations(self.doc),
+            signed_text=signed, editable=self.assessment.review_editable, ready=ok, reasons=reasons)
+        self.stack.setCurrentWidget(self.review_page)
+        self.review_page.overall.setFocus()
+
+    def _overall_edited(self, text: str) -> None:
+        if self.doc is not None:
+            self.autosaver.schedule(("overall-response",),
+                                    partial(review.set_overall_response, self.doc, text))
+
+    def _respond_from_review(self, recommendation_id: int) -> None:
+        if self.assessment.respond_to(recommendation_id):
+            self.show_review()
+
+    def countersign(self) -> None:
+        if self.doc is None:
+            return
+        self.autosaver.flush()
+        ok, reasons = review.review_readiness(self.doc)
+        if not ok:
+            self.show_error("Not ready to countersign", " ".join(reasons))
+            self.show_review()
+            return
+        answer = SignOffDialog.ask(
+            self, name=self.settings.scrutineer_name, role=self.settings.scrutineer_role,
+            statement=review.DEFAULT_COUNTERSIGN_STATEMENT, title="Countersign the review",
+            confirm_text="I confirm the statement above", button_text="Countersign")
+        if answer is None:
+            return
+        try:
+            review.countersign(self.doc, **answer)
+        except (DocumentError, InvalidInput) as exc:
+            self.show_error("Could not countersign", str(exc))
+            return
+        self._reload_assessment()
+        self.show_review()
+        self.statusBar().showMessage("Countersigned. The partnership's response is now locked.", 10000)
+
+    def reopen_review(self) -> None:
+        if self.doc is None:
+            return
+        reason = ReasonDialog.ask(
+            self, "Reopen the review",
+            "Reopening voids the countersignature (it stays in the history with your reason) so "
+            "the partnership's response can be changed. Why are you reopening it?", "Reopen review")
+        if reason is None:
+            return
+        try:
+            review.reopen_review(self.doc, reason=reason, by=self.actor())
+        except (DocumentError, InvalidInput) as exc:
+            self.show_error("Could not reopen the review", str(exc))
+            return
+        self._reload_assessment()
+        self.show_review()
+
+    # -- carry forward ----------------------------------------------------------------
+    def carry_forward(self) -> None:
+        from scrutiny_desktop.services.carry_forward import carry_forward
+        from scrutiny_desktop.ui.carry_forward import CarryForwardDialog
+
+        previous = self.doc.path if self.doc is not None else self.ask_open_path()
+        if previous is None or not self.close_document():
+            return
+        try:
+            with assessments.open_assessment(previous, readonly=True) as prev:
+                info = assessments.info(prev)
+                open_count = sum(r.status != "done" for r in recommendations.list_recommendations(prev))
+        except (DocumentError, InvalidInput) as exc:
+            self.show_error("Cannot use this assessment", str(exc))
+            return
+        choice = CarryForwardDialog.ask(self, info, open_count,
+                                        discover_templates(self.settings.extra_template_folders()),
+                                        self.settings)
+        if choice is None:
+            return
+        try:
+            result = carry_forward(previous, choice.path, period=choice.period,
+                                   scrutineer_name=choice.scrutineer_name,
+                                   scrutineer_role=choice.scrutineer_role, template=choice.template,
+                                   copy_findings=choice.copy_findings, actor=self.actor())
+        except (DocumentError, InvalidInput, FileExistsError, OSError) as exc:
+            self.show_error("Could not create the assessment", str(exc))
+            return
+        self.open_path(result.path)
+        note = f"{result.carried} recommendation{'s' if result.carried != 1 else ''} brought forward."
+        if result.skipped:
+            note += (f" {len(result.skipped)} could not be, because their question is not in the new "
+                     "checklist: " + "; ".join(result.skipped))
+            self.show_info("New assessment created", note)
+        self.statusBar().showMessage(note, 15000)
 
     # -- exports ----------------------------------------------------------------------
     def _export_target(self, title: str, extension: str, file_filter: str) -> Path | None:

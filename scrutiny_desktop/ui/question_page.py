@@ -67,6 +67,8 @@ class QuestionPage(QWidget):
     previous_requested = Signal()
     next_requested = Signal()
     guidance_toggled = Signal(bool)
+    review_comment_edited = Signal(str, str)  # question id, text
+    respond_recommendation = Signal(int)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -167,12 +169,19 @@ class QuestionPage(QWidget):
 
         # Recommendations
         self.rec_table = _table("Recommendations list", ["Recommendation", "Owner", "Priority",
-                                                         "Target date", "Status"])
+                                                         "Target date", "Status",
+                                                         "Partnership decision"])
+        self.rec_table.setColumnHidden(5, True)
         self.rec_table.itemDoubleClicked.connect(lambda _i: self._emit_selected(
             self.rec_table, self._rec_ids, self.edit_recommendation))
         self.add_rec_button = named(QPushButton("Add recommendation…"), "Add recommendation")
         self.edit_rec_button = named(QPushButton("Edit…"), "Edit recommendation")
         self.remove_rec_button = named(QPushButton("Remove"), "Remove recommendation")
+        self.respond_button = named(QPushButton("Respond…"), "Respond to recommendation",
+                                    "Record the partnership's decision on this recommendation")
+        self.respond_button.clicked.connect(lambda: self._emit_selected(
+            self.rec_table, self._rec_ids, self.respond_recommendation))
+        self.respond_button.hide()
         self.add_rec_button.clicked.connect(self.add_recommendation)
         self.edit_rec_button.clicked.connect(lambda: self._emit_selected(
             self.rec_table, self._rec_ids, self.edit_recommendation))
@@ -183,10 +192,27 @@ class QuestionPage(QWidget):
         rec_layout = QVBoxLayout(rec_box)
         rec_layout.addWidget(self.rec_table)
         rec_buttons = QHBoxLayout()
-        for b in (self.add_rec_button, self.edit_rec_button, self.remove_rec_button):
+        for b in (self.add_rec_button, self.edit_rec_button, self.remove_rec_button,
+                  self.respond_button):
             rec_buttons.addWidget(b)
         rec_buttons.addStretch(1)
         rec_layout.addLayout(rec_buttons)
+
+        # The chair's comment (review mode only)
+        self.review_comment = named(QPlainTextEdit(), "Chair's comment",
+                                    "The partnership's comment on this question; saved as you type")
+        self.review_comment.setTabChangesFocus(True)
+        self.review_comment.setPlaceholderText("Comment on the scrutineer's findings for this question.")
+        self.review_comment.setMinimumHeight(80)
+        self.review_comment.setMaximumHeight(140)
+        self.review_comment.textChanged.connect(self._review_comment_changed)
+        self.review_box = QGroupBox("Chair's comment")
+        rv_layout = QVBoxLayout(self.review_box)
+        rv_layout.addWidget(self.review_comment)
+        self.review_box.hide()
+        self._review_mode = False
+        self._review_editable = False
+        self._decisions: dict[int, str] = {}
 
         # Previous / Next
         self.previous_button = named(QPushButton("◀ Previous"), "Previous question",
@@ -211,6 +237,7 @@ class QuestionPage(QWidget):
         body.addWidget(self.judgement_box)
         body.addWidget(findings_label)
         body.addWidget(self.findings, 1)
+        body.addWidget(self.review_box)
         body.addWidget(evidence_box)
         body.addWidget(rec_box)
 
@@ -258,7 +285,7 @@ class QuestionPage(QWidget):
         self.judgement_layout.addWidget(self.clear_judgement, 0, columns + 1)
 
     def show_question(self, section: Section, question: Question, index: int, total: int,
-                      answer: AnswerView) -> None:
+                      answer: AnswerView, review_comment: str = "") -> None:
         self._loading = True
         try:
             self.question_id = question.id
@@ -274,6 +301,7 @@ class QuestionPage(QWidget):
             self.findings.setPlainText(answer.findings)
             self.show_evidence(answer)
             self.show_recommendations(answer)
+            self.review_comment.setPlainText(review_comment)
             self.previous_button.setEnabled(index > 0)
             self.next_button.setEnabled(index < total - 1)
             self.scroll.verticalScrollBar().setValue(0)
@@ -316,7 +344,7 @@ class QuestionPage(QWidget):
             t.insertRow(row)
             text = r.text if not r.carried_from else f"{r.text}\n(Carried forward from {r.carried_from})"
             for col, value in enumerate((text, r.owner_label, r.priority_label, uk_date(r.due),
-                                         r.status_label)):
+                                         r.status_label, self._decisions.get(r.id, ""))):
                 item = QTableWidgetItem(value)
                 item.setToolTip(value)
                 t.setItem(row, col, item)
@@ -334,6 +362,25 @@ class QuestionPage(QWidget):
         self.add_evidence_button.setEnabled(editable)
         self.add_rec_button.setEnabled(editable)
         self._update_buttons()
+
+    def set_review_mode(self, review: bool, editable: bool) -> None:
+        """Signed-off documents: show the chair's comment and decisions."""
+        self._review_mode = review
+        self._review_editable = editable
+        self.review_box.setVisible(review)
+        self.review_comment.setReadOnly(not editable)
+        self.rec_table.setColumnHidden(5, not review)
+        self.respond_button.setVisible(review)
+        self._update_buttons()
+
+    def set_decisions(self, decisions: dict[int, str]) -> None:
+        """Decision labels by recommendation id, shown in review mode."""
+        self._decisions = dict(decisions)
+
+    def _review_comment_changed(self) -> None:
+        if self._loading or not self._review_editable:
+            return
+        self.review_comment_edited.emit(self.question_id, self.review_comment.toPlainText())
 
     def set_guidance_visible(self, visible: bool) -> None:
         self.guidance_button.setChecked(visible)
@@ -396,3 +443,7 @@ class QuestionPage(QWidget):
         has_rec = self._selected_row(self.rec_table) >= 0
         self.edit_rec_button.setEnabled(has_rec and self._editable)
         self.remove_rec_button.setEnabled(has_rec and self._editable)
+        self.respond_button.setEnabled(has_rec and self._review_editable)
+        # Scrutineer-only controls make no sense while reviewing.
+        for b in (self.add_rec_button, self.edit_rec_button, self.remove_rec_button):
+            b.setVisible(not self._review_mode)

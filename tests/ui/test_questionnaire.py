@@ -263,7 +263,7 @@ def test_signed_off_document_is_locked_with_banner(make_window, new_doc_path):
         conn.commit()
     window = make_window()
     window.open_path(new_doc_path)
-    assert "signed off" in window.assessment.banner.label.text()
+    assert "signed off" in window.assessment.banner.label.text().lower()
     assert find(window, "Findings", QPlainTextEdit).isReadOnly()
     assert not find(window, "Add evidence", QAbstractButton).isEnabled()
 

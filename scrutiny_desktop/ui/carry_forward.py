@@ -1,0 +1,136 @@
+"""New assessment from a previous one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from scrutiny_desktop.checklist import Template, TemplateInfo
+from scrutiny_desktop.services.assessments import AssessmentInfo, suggested_file_name
+from scrutiny_desktop.services.carry_forward import next_period
+from scrutiny_desktop.settings import Settings
+from scrutiny_desktop.storage import SUFFIX
+from scrutiny_desktop.ui.widgets import ErrorLabel, named
+
+
+@dataclass(frozen=True)
+class CarryForwardChoice:
+    period: str
+    scrutineer_name: str
+    scrutineer_role: str
+    template: Template | None  # None: the same checklist as last time
+    copy_findings: bool
+    path: Path
+
+
+class CarryForwardDialog(QDialog):
+    def __init__(self, parent: QWidget | None, previous: AssessmentInfo, open_count: int,
+                 templates: list[TemplateInfo], settings: Settings):
+        super().__init__(parent)
+        self.setWindowTitle("New assessment from a previous one")
+        self.setMinimumWidth(600)
+        self._settings = settings
+        self._path_edited = False
+        intro = QLabel(
+            f"Starts the next assessment of {previous.partnership} from the one for "
+            f"{previous.period}. {open_count} recommendation{'s' if open_count != 1 else ''} not yet "
+            "marked done will be brought forward to follow up, each on the same question and "
+            "labelled with where it came from.")
+        intro.setWordWrap(True)
+        self.partnership = QLabel(previous.partnership)
+        self.area = QLabel(previous.area or "—")
+        self.period = named(QLineEdit(next_period(previous.period)), "Period covered")
+        self.name = named(QLineEdit(settings.scrutineer_name or previous.scrutineer_name), "Scrutineer name")
+        self.role = named(QLineEdit(settings.scrutineer_role or previous.scrutineer_role), "Scrutineer role")
+        self.template = named(QComboBox(), "Template")
+        self.template.addItem(f"The same checklist as last time ({previous.template_title}, "
+                              f"version {previous.template_version})", None)
+        for info in templates:
+            if info.template is not None and info.template.id == previous.template_id \
+                    and info.template.version != previous.template_version:
+                self.template.addItem(f"{info.label} (newer)", info.template)
+        if self.template.count() > 1:
+            self.template.setCurrentIndex(1)
+        self.copy = named(QCheckBox("Start from last year's findings and judgements"),
+                          "Start from last year's findings",
+                          "Copy each question's findings and judgement into the new assessment")
+        self.location = named(QLineEdit(), "Save as")
+        self.location.textEdited.connect(lambda _t: setattr(self, "_path_edited", True))
+        self.error = ErrorLabel()
+        self._previous = previous
+        form = QFormLayout()
+        form.addRow("Partnership:", self.partnership)
+        form.addRow("Area:", self.area)
+        form.addRow("Period &covered:", self.period)
+        form.addRow("Scrutineer &name:", self.name)
+        form.addRow("Scrutineer &role:", self.role)
+        form.addRow("&Template:", self.template)
+        form.addRow("", self.copy)
+        form.addRow("&Save as:", self.location)
+        form.addRow("", self.error)
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok = box.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText("Create")
+        named(self.ok, "Create")
+        box.accepted.connect(self.accept)
+        box.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(box)
+        self.period.textChanged.connect(self._suggest)
+        for w in (self.period, self.name, self.location):
+            w.textChanged.connect(self._validate)
+        self._suggest()
+        self._validate()
+
+    def _suggest(self) -> None:
+        if not self._path_edited:
+            folder = self._previous.path.parent
+            self.location.setText(str(folder / suggested_file_name(self._previous.partnership,
+                                                                   self.period.text())))
+
+    def target(self) -> Path:
+        p = Path(self.location.text().strip()).expanduser()
+        return p if p.suffix.lower() == SUFFIX else p.with_name(p.name + SUFFIX)
+
+    def problem(self) -> str:
+        if not self.period.text().strip():
+            return "Enter the period the new assessment covers."
+        if not self.name.text().strip():
+            return "Enter the scrutineer's name."
+        if not self.location.text().strip():
+            return "Choose where to save the new assessment."
+        if self.target().exists():
+            return "A file with this name already exists. Choose another name."
+        return ""
+
+    def _validate(self, *_a) -> None:
+        problem = self.problem()
+        self.error.show_error(problem)
+        self.ok.setEnabled(not problem)
+
+    def result_value(self) -> CarryForwardChoice:
+        return CarryForwardChoice(self.period.text().strip(), self.name.text().strip(),
+                                  self.role.text().strip(), self.template.currentData(),
+                                  self.copy.isChecked(), self.target())
+
+    @classmethod
+    def ask(cls, parent, previous: AssessmentInfo, open_count: int, templates: list[TemplateInfo],
+            settings: Settings) -> CarryForwardChoice | None:
+        dialog = cls(parent, previous, open_count, templates, settings)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            return dialog.result_value()
+        return None
