@@ -49,7 +49,7 @@ def by_id(rows: list[list[str]]) -> dict[str, dict[str, str]]:
 
 
 def test_csv_starts_with_a_byte_order_mark_and_a_header(doc, tmp_path):
-    """The CSV begins with a UTF-8 byte-order mark (so Excel shows accents) and a header row naming the columns."""
+    """The CSV begins with a UTF-8 byte-order mark (for Excel) and a header row naming the columns."""
     out = export_csv(doc, tmp_path / "out.csv")
     raw = out.read_bytes()
     assert raw.startswith(BOM)
@@ -62,7 +62,7 @@ def test_csv_starts_with_a_byte_order_mark_and_a_header(doc, tmp_path):
 
 
 def test_one_row_per_question_in_checklist_order(doc, tmp_path, cis):
-    """There is exactly one row for every question in the checklist, in order, with its section and wording."""
+    """There is one row for every question in the checklist, in order, with its section and wording."""
     rows = read_rows(export_csv(doc, tmp_path / "out.csv"))
     header, body = rows[0], rows[1:]
     assert len(body) == len(cis.question_ids())
@@ -74,7 +74,7 @@ def test_one_row_per_question_in_checklist_order(doc, tmp_path, cis):
 
 
 def test_rows_carry_judgement_findings_and_counts(doc, tmp_path, cis):
-    """Each row shows the judgement, the findings exactly as typed, and how many evidence items and recommendations it has."""
+    """Each row shows the judgement, the findings as typed, and the evidence and recommendation counts."""
     answers.set_judgement(doc, "ARR-01", "limited")
     answers.set_findings(doc, "ARR-01", AWKWARD_FINDINGS)
     evidence.add_evidence(doc, "ARR-01", evidence.EvidenceInput("Minutes, 3 May"))
@@ -93,7 +93,7 @@ def test_rows_carry_judgement_findings_and_counts(doc, tmp_path, cis):
 
 
 def test_accents_and_other_scripts_read_back_exactly(doc, tmp_path):
-    """Accented, Welsh, Polish, Greek and Cyrillic text reads back exactly when the file is decoded as UTF-8 with BOM."""
+    """Welsh, Polish, Greek and Cyrillic text reads back exactly when decoded as UTF-8 with BOM."""
     answers.set_findings(doc, "ARR-02", ACCENTS)
     out = export_csv(doc, tmp_path / "out.csv")
     assert ACCENTS in out.read_bytes().decode("utf-8-sig")
@@ -101,7 +101,7 @@ def test_accents_and_other_scripts_read_back_exactly(doc, tmp_path):
 
 
 def test_csv_of_a_signed_off_document(doc, tmp_path, cis):
-    """A signed-off document exports to CSV when opened read-only, every judgement shown, the file untouched."""
+    """A signed-off document opened read-only exports to CSV with every judgement, untouched."""
     for qid in cis.question_ids():
         answers.set_judgement(doc, qid, "strong")
     signoff.sign_off(doc, name="Ann Jones", role="", statement="I confirm.", confirmed=True)
@@ -123,7 +123,7 @@ _AWKWARD = st.lists(st.sampled_from([",", '"', "\n", "\n\n", " ", "'", ";", "\t"
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(findings=st.one_of(_TEXT, _AWKWARD))
 def test_any_findings_survive_a_csv_round_trip(pristine, tmp_path, findings):
-    """Whatever the findings hold (commas, quotes, new lines, any script), a CSV reader gets them back exactly."""
+    """Whatever findings hold (commas, quotes, new lines, any script), a CSV reader gets them back."""
     with tempfile.TemporaryDirectory(dir=tmp_path) as folder:
         path = Path(folder) / "doc.scrutiny"
         shutil.copyfile(pristine, path)

@@ -19,7 +19,6 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from scrutiny_desktop.checklist import bundled_template
-from scrutiny_desktop.report import jsonio
 from scrutiny_desktop.report.content import content_fingerprint
 from scrutiny_desktop.report.jsonio import (
     FORMAT_NAME,
@@ -27,7 +26,6 @@ from scrutiny_desktop.report.jsonio import (
     AssessmentExport,
     ImportProblem,
     dumps,
-    export_data,
     export_json,
     import_json,
     json_schema,
@@ -123,7 +121,8 @@ def build_rich(folder: Path, cis) -> Path:
         signoff.sign_off(doc, name="Siân Llŷr-Wójcik", role="Craffwr annibynnol",
                          statement="Rwy’n cadarnhau & I confirm <this>.", confirmed=True,
                          signature_png=PNG)
-        signoff.reopen(doc, reason="Tystiolaeth hwyr — late evidence & a typo", by="Siân Llŷr-Wójcik")
+        signoff.reopen(doc, reason="Tystiolaeth hwyr — late evidence & a typo",
+                       by="Siân Llŷr-Wójcik")
         answers.set_findings(doc, qids[20], "Added after reopening: Ελληνικά.")
         signoff.sign_off(doc, name="Siân Llŷr-Wójcik", role="Craffwr annibynnol",
                          statement="Rwy’n cadarnhau & I confirm <this>.", confirmed=True,
@@ -185,7 +184,7 @@ def test_exporting_twice_gives_identical_bytes(rich, tmp_path):
 
 
 def test_export_is_sorted_indented_utf8_with_a_trailing_newline(rich, tmp_path):
-    """The export is UTF-8 text (non-ASCII written as is), keys sorted, two-space indent, one trailing newline."""
+    """The export is UTF-8 (non-ASCII as is), keys sorted, two-space indent, one trailing newline."""
     raw = export_bytes(rich, tmp_path / "a.json")
     text = raw.decode("utf-8")
     assert not raw.startswith(b"\xef\xbb\xbf")
@@ -204,7 +203,7 @@ def test_export_does_not_change_the_document(rich, tmp_path):
 
 
 def test_export_has_the_documented_top_level_shape(rich_export):
-    """The export has format, assessment, template, answers, signoffs, reviews and audit, and names its format and version."""
+    """The export has the seven documented top-level parts and names its format and version."""
     assert set(rich_export) == {"format", "assessment", "template", "answers", "signoffs",
                                 "reviews", "audit"}
     assert rich_export["format"] == {"name": "scrutiny-desktop-assessment", "version": 1}
@@ -217,7 +216,7 @@ def test_export_has_the_documented_top_level_shape(rich_export):
 
 
 def test_answers_carry_evidence_attachments_and_recommendations(rich_export):
-    """Each answer has its question id, judgement, findings, evidence (with attachment name, SHA-256 and content) and recommendations."""
+    """Answers carry judgement, findings, evidence (with attachment and hash) and recommendations."""
     answers_ = rich_export["answers"]
     for item in answers_:
         assert {"question_id", "judgement", "findings", "evidence", "recommendations"} <= set(item)
@@ -239,14 +238,14 @@ def test_answers_carry_evidence_attachments_and_recommendations(rich_export):
     assert first["evidence"][1]["attachment"] is None and first["evidence"][1]["date"] is None
     rec = first["recommendations"][0]
     assert {"text", "owner", "priority", "due"} <= set(rec)
-    assert rec == {**rec, "text": "Publish the <annual> report & plan — Łódź", "owner": "partnership",
-                   "priority": "high", "due": "2026-06-30"}
+    assert rec == {**rec, "text": "Publish the <annual> report & plan — Łódź",
+                   "owner": "partnership", "priority": "high", "due": "2026-06-30"}
     other = answers_[2]["recommendations"][0]
     assert other["owner"] == "other" and other["owner_other"] == "Heddlu Gogledd Cymru"
 
 
 def test_sign_offs_and_reopen_are_exported(rich_export):
-    """The voided first sign-off (with reason) and the second sign-off in force are both in the export, with the signature."""
+    """The voided first sign-off (with reason and signature) and the one in force are both exported."""
     first, second = rich_export["signoffs"]
     assert first["voided_at"] is not None
     assert first["void_reason"] == "Tystiolaeth hwyr — late evidence & a typo"
@@ -274,7 +273,7 @@ def test_times_are_utc_iso_8601_with_microseconds(rich_export):
 
 
 def test_committed_json_schema_matches_the_models():
-    """The JSON Schema file shipped in resources/ is exactly what the models generate (regenerate with --schema)."""
+    """The JSON Schema shipped in resources/ is exactly what the models generate (see --schema)."""
     path = schema_path()
     assert path.name == "assessment-export.schema.json"
     assert path.parent.name == "schemas"
@@ -284,7 +283,7 @@ def test_committed_json_schema_matches_the_models():
 
 
 def test_export_validates_against_the_schema(rich_export):
-    """A real export validates against the published schema (by jsonschema if installed, else by its pydantic model)."""
+    """A real export validates against the published schema (jsonschema if installed, else the model)."""
     schema = json.loads(schema_path().read_text(encoding="utf-8"))
     try:
         import jsonschema
@@ -307,7 +306,7 @@ def test_export_import_export_gives_identical_bytes(rich, tmp_path):
 
 
 def test_import_restores_the_document_exactly(rich, tmp_path):
-    """The imported document has the same details, status, answers, sign-offs, fingerprint and attachments as the original."""
+    """The imported document has the original's details, status, answers, sign-offs and attachments."""
     export_bytes(rich, tmp_path / "a.json")
     import_json(tmp_path / "a.json", tmp_path / "imported.scrutiny")
     with open_assessment(rich, readonly=True) as a, \
@@ -377,7 +376,7 @@ _TEXT = st.text(alphabet=st.characters(exclude_categories=("Cs",), exclude_chara
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(findings=_TEXT, title=_TEXT.filter(lambda s: s.strip()))
 def test_any_text_round_trips_through_json(pristine, tmp_path, findings, title):
-    """Whatever text a scrutineer types survives JSON export and import exactly, with the same fingerprint."""
+    """Any text a scrutineer types survives JSON export and import exactly, fingerprint included."""
     with tempfile.TemporaryDirectory(dir=tmp_path) as folder:
         folder = Path(folder)
         path = folder / "doc.scrutiny"
@@ -454,7 +453,7 @@ def test_invalid_json_is_reported_with_line_and_column(tmp_path):
     (b'"just a string"', "$"),
 ])
 def test_other_non_exports_are_refused(tmp_path, raw, words):
-    """Empty files, JSON that is not an object, and non-UTF-8 bytes are refused with a message and nothing written."""
+    """Empty files, JSON that is not an object, and non-UTF-8 bytes are refused and nothing is written."""
     source = _write(tmp_path, raw)
     before = _folder_names(tmp_path)
     with pytest.raises(ImportProblem) as info:
@@ -533,7 +532,7 @@ BROKEN = {
 
 @pytest.mark.parametrize("case", list(BROKEN))
 def test_broken_export_is_refused_with_its_json_path(rich_export, tmp_path, case):
-    """An export that was damaged or edited is refused with the JSON path of the problem, leaving no file behind."""
+    """A damaged or edited export is refused with the problem's JSON path, leaving no file behind."""
     mutate, where = BROKEN[case]
     data = copy.deepcopy(rich_export)
     mutate(data)

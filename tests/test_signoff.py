@@ -110,7 +110,7 @@ def ready(tmp_path, answered_pristine):
 # -- readiness -----------------------------------------------------------------------------
 
 def test_fresh_document_is_not_ready_and_the_reason_names_the_missing_questions(doc, cis):
-    """A new assessment cannot be signed: the reason says how many required questions are unanswered and which."""
+    """A new assessment cannot be signed; the reason counts and names the open required questions."""
     required = [q.id for _s, q in cis.questions() if q.required]
     state = signoff.readiness(doc)
     assert not state.ready
@@ -177,7 +177,7 @@ def test_tampered_audit_log_makes_the_document_not_ready(tmp_path, answered_pris
     ({"statement": "\n\t"}, "statement"),
 ])
 def test_sign_off_needs_confirmation_a_name_and_a_statement(ready, overrides, words):
-    """Signing without ticking "I confirm", or with a blank name or statement, is refused and nothing changes."""
+    """Signing without "I confirm", a name or a statement is refused and nothing changes."""
     fp = content_fingerprint(ready)
     rows_before = len(audit_rows(ready))
     with pytest.raises(InvalidInput, match=words):
@@ -203,7 +203,7 @@ def test_a_signature_that_is_not_a_png_is_refused(ready, data):
 
 
 def test_sign_off_records_who_when_what_and_the_fingerprint(ready):
-    """Signing stores name, role, statement, signature, time and the content fingerprint, and the status becomes Signed off."""
+    """Signing stores who, role, when, statement, signature and fingerprint, and marks it Signed off."""
     expected_fp = content_fingerprint(ready)
     before = dt.datetime.now(dt.timezone.utc)
     view = sign(ready, name="  Siân Llŷr-Wójcik ", role="Craffwr annibynnol")
@@ -266,7 +266,8 @@ def _locked_edits(doc, tmp_path):
         "clear judgement": lambda: answers.set_judgement(doc, "ARR-01", None),
         "findings": lambda: answers.set_findings(doc, "ARR-01", "changed after signing"),
         "add evidence": lambda: evidence.add_evidence(doc, "ARR-01", evidence.EvidenceInput("New")),
-        "change evidence": lambda: evidence.update_evidence(doc, ev.id, evidence.EvidenceInput("Renamed")),
+        "change evidence": lambda: evidence.update_evidence(
+            doc, ev.id, evidence.EvidenceInput("Renamed")),
         "attach to evidence": lambda: evidence.update_evidence(
             doc, ev.id, evidence.EvidenceInput(ev.title), attach=extra),
         "remove evidence": lambda: evidence.remove_evidence(doc, ev.id),
@@ -280,7 +281,7 @@ def _locked_edits(doc, tmp_path):
 
 
 def test_signed_off_assessment_refuses_every_change(ready, tmp_path):
-    """After sign-off every answer, evidence, recommendation and detail change is refused as locked, and nothing changes."""
+    """After sign-off every answer, evidence, recommendation and detail change is refused as locked."""
     evidence.add_evidence(ready, "ARR-01", evidence.EvidenceInput("Board minutes"))
     recommendations.add_recommendation(ready, "ARR-01", recommendations.RecommendationInput("Do it"))
     sign(ready)
@@ -314,7 +315,7 @@ def test_reopen_a_draft_is_refused(ready):
 
 
 def test_reopen_voids_the_sign_off_and_unlocks(ready):
-    """Reopening voids the sign-off (kept in history with who, when and why), returns to Draft and allows edits again."""
+    """Reopening voids the sign-off (kept with who, when and why), returns to Draft and allows edits."""
     view = sign(ready)
     before = dt.datetime.now(dt.timezone.utc)
     voided = signoff.reopen(ready, reason="A finding was typed against the wrong question.",
@@ -334,14 +335,14 @@ def test_reopen_voids_the_sign_off_and_unlocks(ready):
 
 
 def test_reopen_without_by_names_the_scrutineer(ready):
-    """When no one is named, the voided sign-off records the document's scrutineer as the person who reopened it."""
+    """With no one named, the voided sign-off records the document's scrutineer as who reopened it."""
     sign(ready)
     voided = signoff.reopen(ready, reason="Late evidence")
     assert voided.voided_by == "Ann Jones"
 
 
 def test_reopen_writes_one_audit_row_with_the_reason(ready):
-    """Reopening adds one audit row, "assessment.reopened", holding the reason, and the chain still verifies."""
+    """Reopening adds one audit row, "assessment.reopened", with the reason; the chain still verifies."""
     sign(ready)
     before = audit_rows(ready)
     signoff.reopen(ready, reason="Late evidence from health")
@@ -397,7 +398,7 @@ def _walk_keys(value):
 
 
 def test_fingerprint_is_stable_and_reading_does_not_change_it(ready):
-    """Computing the fingerprint twice, and reading the document in every way, gives the same 64-hex fingerprint."""
+    """The fingerprint is the same every time it is computed, however the document is read in between."""
     from scrutiny_desktop.report.data import collect
     from scrutiny_desktop.report.jsonio import export_data
 
@@ -415,7 +416,7 @@ def test_fingerprint_is_stable_and_reading_does_not_change_it(ready):
 
 
 def test_fingerprint_changes_with_each_kind_of_content(ready, tmp_path):
-    """Changing a judgement, findings, evidence, an attachment, a recommendation or a detail changes the fingerprint."""
+    """Each change to a judgement, findings, evidence, attachment, recommendation or detail changes it."""
     seen = {content_fingerprint(ready)}
     attachment = tmp_path / "minutes.txt"
     attachment.write_text("minutes", encoding="utf-8")
@@ -425,15 +426,24 @@ def test_fingerprint_changes_with_each_kind_of_content(ready, tmp_path):
         assert fp not in seen
         seen.add(fp)
 
-    answers.set_judgement(ready, "ARR-01", "limited"); changed()  # noqa: E702
-    answers.set_findings(ready, "ARR-01", "Some findings."); changed()  # noqa: E702
-    ev = evidence.add_evidence(ready, "ARR-01", evidence.EvidenceInput("Minutes")); changed()  # noqa: E702
-    evidence.update_evidence(ready, ev.id, evidence.EvidenceInput("Minutes"), attach=attachment); changed()  # noqa: E702
+    answers.set_judgement(ready, "ARR-01", "limited")
+    changed()
+    answers.set_findings(ready, "ARR-01", "Some findings.")
+    changed()
+    ev = evidence.add_evidence(ready, "ARR-01", evidence.EvidenceInput("Minutes"))
+    changed()
+    evidence.update_evidence(ready, ev.id, evidence.EvidenceInput("Minutes"), attach=attachment)
+    changed()
     attachment.write_text("minutes, revised", encoding="utf-8")
-    evidence.update_evidence(ready, ev.id, evidence.EvidenceInput("Minutes"), attach=attachment); changed()  # noqa: E702
-    rec = recommendations.add_recommendation(ready, "ARR-01", recommendations.RecommendationInput("Act")); changed()  # noqa: E702
-    recommendations.update_recommendation(ready, rec.id, recommendations.RecommendationInput("Act", priority="high")); changed()  # noqa: E702
-    assessments.update_details(ready, period="2026-27"); changed()  # noqa: E702
+    evidence.update_evidence(ready, ev.id, evidence.EvidenceInput("Minutes"), attach=attachment)
+    changed()
+    rec = recommendations.add_recommendation(ready, "ARR-01", recommendations.RecommendationInput("Act"))
+    changed()
+    recommendations.update_recommendation(ready, rec.id,
+                                          recommendations.RecommendationInput("Act", priority="high"))
+    changed()
+    assessments.update_details(ready, period="2026-27")
+    changed()
 
 
 def test_fingerprint_ignores_status_and_timestamps(ready):
@@ -470,7 +480,7 @@ def test_fingerprint_survives_a_json_round_trip(ready, tmp_path):
 
 
 def test_separately_created_documents_with_the_same_content_differ_by_uid(tmp_path, cis):
-    """Two assessments typed identically but created separately have different fingerprints, because the assessment's uid is covered."""
+    """Two identically typed but separate assessments differ, because the fingerprint covers the uid."""
     paths = [create_assessment(tmp_path / f"{n}.scrutiny", cis, DETAILS) for n in ("one", "two")]
     contents = []
     for path in paths:

@@ -23,8 +23,16 @@ import sys
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+)
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from scrutiny_desktop import paths
@@ -49,9 +57,25 @@ from scrutiny_desktop.storage.models import (
 FORMAT_NAME = "scrutiny-desktop-assessment"
 FORMAT_VERSION = 1
 
+def _real_date(value: str) -> str:
+    import datetime as dt
+
+    dt.date.fromisoformat(value)  # raises ValueError ("not a real date") for 2025-02-30
+    return value
+
+
+def _real_time(value: str) -> str:
+    import datetime as dt
+
+    dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return value
+
+
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
-IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
-IsoTime = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")]
+IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$"), AfterValidator(_real_date)]
+IsoTime = Annotated[str, StringConstraints(
+    pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$"),
+    AfterValidator(_real_time)]
 
 
 class _M(BaseModel):
@@ -79,6 +103,10 @@ class AssessmentJ(_M):
     template_sha256: Sha256
     previous_uid: str | None = None
     previous_period: str | None = None
+    #: The newest audit row's hash and the number of rows, so that rows cut
+    #: from the end of ``audit`` are detected on import.
+    audit_head: str
+    audit_count: int = Field(ge=0)
 
 
 class AttachmentJ(_M):
@@ -255,6 +283,7 @@ def export_data(doc: Document) -> dict:
                 "template_id": a.template_id, "template_version": a.template_version,
                 "template_title": a.template_title, "template_sha256": a.template_sha256,
                 "previous_uid": a.previous_uid, "previous_period": a.previous_period,
+                "audit_head": a.audit_head, "audit_count": a.audit_count,
             },
             "template": json.loads(a.template_snapshot),
             "answers": answers,
@@ -395,6 +424,25 @@ def validate(data, source: Path) -> tuple[AssessmentExport, Template]:
     for k, resp in enumerate(model.reviews.responses):
         if resp.recommendation_id not in ids["recommendations"]:
             problems.append(f"$.reviews.responses[{k}].recommendation_id: no such recommendation")
+    unique_checks = [
+        ("$.signoffs", [x.id for x in model.signoffs], "id"),
+        ("$.reviews.comments", [x.id for x in model.reviews.comments], "id"),
+        ("$.reviews.comments", [x.question_id for x in model.reviews.comments], "question_id"),
+        ("$.reviews.responses", [x.id for x in model.reviews.responses], "id"),
+        ("$.reviews.responses", [x.recommendation_id for x in model.reviews.responses],
+         "recommendation_id"),
+        ("$.reviews.countersignatures", [x.id for x in model.reviews.countersignatures], "id"),
+    ]
+    for where, values, field in unique_checks:
+        seen: set = set()
+        for k, value in enumerate(values):
+            if value in seen:
+                problems.append(f"{where}[{k}].{field}: used twice")
+            seen.add(value)
+    question_ids = set(expected)
+    for k, c in enumerate(model.reviews.comments):
+        if c.question_id is not None and c.question_id not in question_ids:
+            problems.append(f"$.reviews.comments[{k}].question_id: not a question in the template")
     for k, sig in enumerate(list(model.signoffs) + list(model.reviews.countersignatures)):
         try:
             png = _unb64(sig.signature_png_base64, "signature")
@@ -413,6 +461,11 @@ def validate(data, source: Path) -> tuple[AssessmentExport, Template]:
             problems.append(f"$.audit[{k}]: the audit log has been altered (its hash chain is broken)")
             break
         prev = row.row_hash
+    else:
+        if len(model.audit) != model.assessment.audit_count or (
+                (model.audit[-1].row_hash if model.audit else "") != model.assessment.audit_head):
+            problems.append("$.audit: rows are missing from the end of the audit log "
+                            "(it does not reach $.assessment.audit_head)")
     if problems:
         raise ImportProblem(source, problems)
     return model, template
@@ -462,8 +515,11 @@ def import_json(source: Path | str, target: Path | str) -> Path:
     try:
         create_document(tmp)
         with open_document(tmp) as doc:
-            with doc.write() as session:
-                _restore(session, model)
+            try:
+                with doc.write() as session:
+                    _restore(session, model)
+            except IntegrityError as exc:
+                raise ImportProblem(source, [f"$: the export is inconsistent ({exc.orig})"]) from None
             from scrutiny_desktop.storage.audit import verify_chain
 
             with doc.read() as session:
@@ -487,7 +543,7 @@ def _restore(session, m: AssessmentExport) -> None:
         template_version=a.template_version, template_title=a.template_title,
         template_snapshot=canonical_json(m.template), template_sha256=a.template_sha256,
         previous_uid=a.previous_uid, previous_period=a.previous_period,
-        audit_head=last, audit_count=len(m.audit)))
+        audit_head=a.audit_head or last, audit_count=a.audit_count))
     for position, ans in enumerate(m.answers):
         row = Answer(question_id=ans.question_id, position=position, judgement=ans.judgement,
                      findings=ans.findings, updated_at=_dt(ans.updated_at))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,15 @@ def read_stamp(pdf: Path | str) -> stamp.Stamp:
     pdf = Path(pdf)
     if not pdf.is_file():
         raise InvalidInput(f"{pdf} does not exist or is not a file.")
+    try:
+        with pdf.open("rb") as fh:
+            head = fh.read(1024)
+    except OSError as exc:
+        raise InvalidInput(f"{pdf} cannot be read ({exc.strerror}).") from None
+    if b"%PDF-" not in head:
+        raise InvalidInput(f"{pdf} is not a readable PDF (it does not start like one).")
+    # pypdf reports damaged files through logging; we report them ourselves, once.
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     try:
         reader = PdfReader(str(pdf))
         meta = reader.metadata or {}
@@ -60,7 +70,9 @@ def verify_against(pdf: Path | str, doc: Document) -> VerifyResult:
         problems.append(report.problem)
     sign = signoff.current_signoff(doc)
     if found.state in ("signed_off", "reviewed"):
-        match = next((s for s in signoff.history(doc) if s.fingerprint == found.fingerprint), None)
+        matches = [s for s in signoff.history(doc) if s.fingerprint == found.fingerprint]
+        # The sign-off in force if it matches, else the newest one that does.
+        match = next((s for s in reversed(matches) if not s.voided), matches[-1] if matches else None)
         if match is None:
             return VerifyResult(False, "does not match: the PDF says it was signed off, but the "
                                        "assessment holds no sign-off with this fingerprint")
