@@ -14,15 +14,17 @@ from pathlib import Path
 from scrutiny_desktop.checklist.model import Template
 from scrutiny_desktop.report.content import (
     content_fingerprint,
+    countersign_fingerprint,
     part_hashes,
     scrutineer_content,
 )
-from scrutiny_desktop.services import answers, assessments, progress, signoff
+from scrutiny_desktop.services import answers, assessments, progress, review, signoff
 from scrutiny_desktop.services.assessments import AssessmentInfo
 from scrutiny_desktop.services.common import template_of
 from scrutiny_desktop.services.evidence import EvidenceView
 from scrutiny_desktop.services.progress import Progress, SectionProgress
 from scrutiny_desktop.services.recommendations import RecommendationView
+from scrutiny_desktop.services.review import CountersignatureView
 from scrutiny_desktop.services.signoff import SignOffView
 from scrutiny_desktop.settings import DEFAULT_MARKING
 from scrutiny_desktop.storage.document import Document
@@ -71,6 +73,33 @@ class NumberedRecommendation:
 
 
 @dataclass(frozen=True)
+class ReportDecision:
+    """The partnership's decision on one numbered recommendation."""
+
+    number: int
+    question_id: str
+    question_number: int
+    text: str
+    decision_label: str
+    detail: str
+    action_owner: str
+    action_due: dt.date | None
+
+
+@dataclass(frozen=True)
+class ReportReview:
+    """The chair's review as the PDF prints it."""
+
+    overall: str
+    comments: dict[str, str]  # question id -> the chair's comment
+    decisions: tuple[ReportDecision, ...]
+    countersignature: CountersignatureView | None
+    countersignature_png: bytes | None
+    history: tuple[CountersignatureView, ...]
+    countersign_fingerprint: str
+
+
+@dataclass(frozen=True)
 class ReportData:
     info: AssessmentInfo
     template: Template
@@ -83,8 +112,8 @@ class ReportData:
     fingerprint: str
     parts: dict[str, str]
     options: ReportOptions
-    # Filled in once chairs' review exists (see services.review); empty otherwise.
-    review: object | None = None
+    #: The chair's review; None while the assessment is a draft or nobody has reviewed it.
+    review: ReportReview | None = None
 
     @property
     def is_draft(self) -> bool:
@@ -122,12 +151,31 @@ def collect(doc: Document, options: ReportOptions | None = None) -> ReportData:
                                       tuple(questions), section_progress[section.id]))
     current = signoff.current_signoff(doc)
     content = scrutineer_content(doc)
+    rv = review.get_review(doc)
+    report_review = None
+    if info.status != "draft" and not (rv.is_empty and rv.countersignature is None and not rv.history):
+        decisions = []
+        for n in numbered_recs:
+            resp = rv.responses.get(n.recommendation.id)
+            decisions.append(ReportDecision(
+                n.number, n.question_id, n.question_number, n.recommendation.text,
+                resp.decision_label if resp else "No decision recorded",
+                resp.detail if resp else "", resp.action_owner if resp else "",
+                resp.action_due if resp else None))
+        cs = rv.countersignature
+        report_review = ReportReview(
+            overall=rv.overall, comments=dict(rv.comments), decisions=tuple(decisions),
+            countersignature=cs,
+            countersignature_png=review.countersignature_png(doc, cs.id) if cs and cs.has_signature else None,
+            history=rv.history,
+            countersign_fingerprint=countersign_fingerprint(doc) if cs else "")
     return ReportData(
         info=info, template=template, sections=tuple(sections), progress=prog,
         recommendations=tuple(numbered_recs), signoff=current,
         signature_png=signoff.signature_png(doc, current.id) if current and current.has_signature else None,
         signoff_history=tuple(signoff.history(doc)),
         fingerprint=content_fingerprint(doc), parts=part_hashes(content), options=options,
+        review=report_review,
     )
 
 

@@ -395,10 +395,21 @@ def _table(rows, widths, *, header=True, extra_style: Iterable = ()) -> Table:
         style += [("BACKGROUND", (0, 0), (-1, 0), HEADER_SHADE),
                   ("LINEBELOW", (0, 0), (-1, 0), 0.8, MUTED)]
     style += list(extra_style)
-    # splitInRow lets a row with very long text continue on the next page
-    # instead of failing the export.
-    return Table(rows, colWidths=widths, repeatRows=1 if header else 0, splitInRow=1,
-                 style=TableStyle(style), hAlign="LEFT")
+    # A table with a header row repeats it on each page and never splits a row
+    # (its cells are kept short, see _excerpt).  A key/value table without one
+    # may split a row, so a very long value continues on the next page instead
+    # of failing the export.
+    return Table(rows, colWidths=widths, repeatRows=1 if header else 0,
+                 splitInRow=0 if header else 1, style=TableStyle(style), hAlign="LEFT")
+
+
+TABLE_TEXT_LIMIT = 600  # characters of free text in a table cell
+
+
+def _excerpt(text: object, limit: int = TABLE_TEXT_LIMIT) -> str:
+    """Text for a table cell, on one line and at most ``limit`` characters."""
+    line = _one_line(text)
+    return line if len(line) <= limit else line[:limit].rstrip() + "…"
 
 
 def _signer_line(s: SignOffView) -> str:
@@ -410,11 +421,17 @@ def _one_line(text: object) -> str:
 
 
 def _truncate(text: str, font: str, size: float, width: float) -> str:
+    """``text`` cut (with an ellipsis) to fit ``width`` points on one line."""
     if pdfmetrics.stringWidth(text, font, size) <= width:
         return text
-    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
+    lo, hi = 0, len(text)  # binary search: the longest prefix that fits
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if pdfmetrics.stringWidth(text[:mid] + "…", font, size) <= width:
+            lo = mid
+        else:
+            hi = mid - 1
+    return text[:lo].rstrip() + "…"
 
 
 # Chart fills: the "cividis" ramp (navy to yellow), whose lightness rises
@@ -519,6 +536,12 @@ class _Builder:
         self.ticks_total = 0
         self.ticks_done = 0
         self.marking = _one_line(data.options.protective_marking)
+        # The marking is set in 10 pt bold, smaller (down to 7 pt) if it is long.
+        self.marking_size = 10.0
+        while (self.marking_size > 7 and pdfmetrics.stringWidth(
+                self.marking, FONT_BOLD, self.marking_size) > CONTENT_WIDTH - 2 * 2.2 * cm):
+            self.marking_size -= 0.5
+        self.marking = _truncate(self.marking, FONT_BOLD, self.marking_size, CONTENT_WIDTH - 2 * 2.2 * cm)
         self.draft = data.signoff is None
         self.rec_numbers = {n.recommendation.id: n.number for n in data.recommendations}
         self.options = [(v, clean_text(label)) for v, label in data.template.judgement_options()]
@@ -541,7 +564,7 @@ class _Builder:
         canv.saveState()
         y = PAGE_HEIGHT - 1.25 * cm
         if self.marking:
-            canv.setFont(FONT_BOLD, 10)
+            canv.setFont(FONT_BOLD, self.marking_size)
             canv.setFillColor(INK)
             canv.drawCentredString(PAGE_WIDTH / 2, y, self.marking)
         if self.draft:
@@ -561,7 +584,7 @@ class _Builder:
         canv.line(MARGIN, 1.6 * cm, PAGE_WIDTH - MARGIN, 1.6 * cm)
         y = 1.1 * cm
         if self.marking:
-            canv.setFont(FONT_BOLD, 10)
+            canv.setFont(FONT_BOLD, self.marking_size)
             canv.setFillColor(INK)
             canv.drawCentredString(PAGE_WIDTH / 2, y, self.marking)
         canv.setFont(FONT, 8)
@@ -569,7 +592,7 @@ class _Builder:
         canv.drawRightString(PAGE_WIDTH - MARGIN, y, f"Page {number} of {total}")
         info = self.data.info
         period = f", {_one_line(info.period)}"
-        marking_w = pdfmetrics.stringWidth(self.marking, FONT_BOLD, 10) if self.marking else 0
+        marking_w = pdfmetrics.stringWidth(self.marking, FONT_BOLD, self.marking_size)
         room = (PAGE_WIDTH - marking_w) / 2 - MARGIN - 12
         period_w = pdfmetrics.stringWidth(period, FONT, 8)
         if room - period_w > 40:
@@ -594,6 +617,9 @@ class _Builder:
         for section in self.data.sections:
             story.append(PageBreak())
             story += self.section(section)
+        if self.data.review is not None:
+            story.append(PageBreak())
+            story += self.response_section()
         story.append(PageBreak())
         story += self.signoff_block()
         story += self.fingerprint_block()
@@ -794,12 +820,17 @@ class _Builder:
         widths.append(CONTENT_WIDTH - sum(widths))
         rows = [[para(h, s["cell_head"]) for h in
                  ("No.", "Recommendation", "Owner", "Priority", "Target date", "Question")]]
+        # Table rows cannot split across pages, so a very long recommendation is
+        # shortened here; it is printed in full under its question.
         for n in d.recommendations:
             r = n.recommendation
+            text = _excerpt(r.text)
+            if text != _one_line(r.text):
+                text += f" (in full under question {n.question_number})"
             rows.append([
                 para(str(n.number), s["cell"]),
-                para(r.text, s["cell"]),
-                para(r.owner_label, s["cell"]),
+                para(text, s["cell"]),
+                para(_excerpt(r.owner_label, 200), s["cell"]),
                 para(r.priority_label, s["cell"]),
                 para(uk_date(r.due) or "None set", s["cell"]),
                 para(f"Q{n.question_number} ({n.question_id})", s["cell"]),
@@ -840,13 +871,21 @@ class _Builder:
             out.append(para(f"Evidence ({len(q.evidence)})", s["h3"]))
             for i, e in enumerate(q.evidence, start=1):
                 out += self.evidence(i, e)
+                if i % 25 == 0:
+                    out.append(self.tick())
         else:
             out.append(para("Evidence", s["h3"]))
             out.append(para("No evidence recorded.", s["empty"]))
         if q.recommendations:
             out.append(para(f"Recommendations ({len(q.recommendations)})", s["h3"]))
-            for r in q.recommendations:
+            for i, r in enumerate(q.recommendations, start=1):
                 out += self.recommendation(r)
+                if i % 25 == 0:
+                    out.append(self.tick())
+        comment = self.data.review.comments.get(q.id, "") if self.data.review else ""
+        if clean_text(comment).strip():
+            out.append(para("Chair's comment", s["h3"]))
+            out += paragraphs(comment, s["body"])
         return out
 
     def evidence(self, i: int, e: EvidenceView) -> list[Flowable]:
@@ -906,6 +945,7 @@ class _Builder:
                 out.append(para(so.name, s["small"]))
             elif d.signature_png:
                 out.append(para("The drawn signature could not be shown.", s["empty"]))
+        out += self.review_block()
         voided = [h for h in d.signoff_history if h.voided]
         if voided:
             out.append(para("Earlier sign-offs, since voided", s["h2"]))
@@ -914,6 +954,74 @@ class _Builder:
                     f"Voided on {uk_datetime(h.voided_at)} by {_one_line(h.voided_by) or 'unknown'}: "
                     f"{_one_line(h.void_reason)} (signed off by {_signer_line(h)} on "
                     f"{uk_datetime(h.signed_at)}).", s["body"]))
+        return out
+
+    def response_section(self) -> list[Flowable]:
+        """The partnership's response: overall response, decisions, question comments."""
+        rv, s = self.data.review, self.s
+        if rv is None:
+            return []
+        out: list[Flowable] = [_Bookmark("partnership-response", "Partnership response"),
+                               para("Partnership response", s["h1"])]
+        out.append(para("Overall response", s["h2"]))
+        out += paragraphs(rv.overall, s["body"]) or [para("No overall response recorded.", s["empty"])]
+        out.append(para("Decisions on the recommendations", s["h2"]))
+        if not rv.decisions:
+            out.append(para(NO_RECOMMENDATIONS, s["body"]))
+        else:
+            widths = [0.9 * cm, 5.6 * cm, 2.7 * cm, 3.4 * cm, 2.5 * cm]
+            widths.append(CONTENT_WIDTH - sum(widths))
+            rows = [[para(h, s["cell_head"]) for h in
+                     ("No.", "Recommendation", "Decision", "Change or reason", "Action owner",
+                      "Action date")]]
+            for d in rv.decisions:
+                rows.append([para(str(d.number), s["cell"]), para(_excerpt(d.text), s["cell"]),
+                             para(d.decision_label, s["cell"]), para(_excerpt(d.detail), s["cell"]),
+                             para(_excerpt(d.action_owner, 200), s["cell"]),
+                             para(uk_date(d.action_due) or "", s["cell"])])
+            out.append(_table(rows, widths))
+        if rv.comments:
+            out.append(para("Comments on questions", s["h2"]))
+            numbers = {q.id: q.number for sec in self.data.sections for q in sec.questions}
+            for qid, text in sorted(rv.comments.items(), key=lambda kv: numbers.get(kv[0], 0)):
+                out.append(para(f"Question {numbers.get(qid, '?')} ({qid})", s["h3"]))
+                out += paragraphs(text, s["body"])
+        out.append(self.tick())
+        return out
+
+    def review_block(self) -> list[Flowable]:
+        """The countersignature, under the scrutineer's sign-off."""
+        rv, s = self.data.review, self.s
+        if rv is None:
+            return []
+        out: list[Flowable] = [Spacer(1, 10), para("Countersignature", s["h1"])]
+        cs = rv.countersignature
+        if cs is None:
+            out.append(para("The partnership's response has not been countersigned.", s["body"]))
+        else:
+            rows = [("Name", cs.name), ("Role", cs.role or "Not given"),
+                    ("Countersigned", uk_datetime(cs.signed_at))]
+            cells = [[para(k, s["label"]), para(v, s["value"])] for k, v in rows]
+            out.append(_table(cells, [4 * cm, CONTENT_WIDTH - 4 * cm], header=False))
+            out.append(Spacer(1, 8))
+            out.append(para("Statement", s["h3"]))
+            out += paragraphs(cs.statement, s["body"])
+            image = _signature(rv.countersignature_png)
+            if image is not None:
+                out.append(para("Signature", s["h3"]))
+                out.append(Spacer(1, 4))
+                out.append(image)
+                out.append(HRFlowable(width=SIGNATURE_MAX_WIDTH + 1 * cm, thickness=0.6,
+                                      color=MUTED, hAlign="LEFT", spaceBefore=2, spaceAfter=2))
+                out.append(para(cs.name, s["small"]))
+            out.append(para(rv.countersign_fingerprint, s["fingerprint"],
+                            label="Countersignature fingerprint (SHA-256):"))
+        for h in rv.history:
+            if h.voided:
+                out.append(para(
+                    f"An earlier countersignature by {_one_line(h.name)} on {uk_datetime(h.signed_at)} "
+                    f"was voided on {uk_datetime(h.voided_at)} by {_one_line(h.voided_by) or 'unknown'}: "
+                    f"{_one_line(h.void_reason)}.", s["body"]))
         return out
 
     def fingerprint_block(self) -> list[Flowable]:
@@ -929,7 +1037,9 @@ class _Builder:
 def _metadata(data: ReportData) -> dict[str, str]:
     info = data.info
     state = "draft" if data.signoff is None else info.status
-    stamp = Stamp(data.fingerprint, state, dict(data.parts)).encode()
+    countersigned = data.review is not None and data.review.countersignature is not None
+    stamp = Stamp(data.fingerprint, state, dict(data.parts),
+                  data.review.countersign_fingerprint if countersigned else "").encode()
     status = "Draft" if data.signoff is None else info.status_label
     return {
         "title": _one_line(f"Independent scrutiny: {info.partnership}, {info.period}"),

@@ -28,6 +28,7 @@ class HomePage(QWidget):
     open_requested = Signal()
     open_path = Signal(Path)
     remove_requested = Signal(Path)
+    library_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -44,12 +45,16 @@ class HomePage(QWidget):
         self.new_button = named(QPushButton("New assessment…"), "New assessment",
                                 "Start a new assessment (Ctrl+N)")
         self.open_button = named(QPushButton("Open…"), "Open", "Open an assessment file (Ctrl+O)")
+        self.library_button = named(QPushButton("Library…"), "Library",
+                                    "List every assessment in chosen folders (Ctrl+Shift+L)")
         self.new_button.setDefault(True)
         self.new_button.clicked.connect(self.new_requested)
         self.open_button.clicked.connect(self.open_requested)
+        self.library_button.clicked.connect(self.library_requested)
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.open_button)
+        buttons.addWidget(self.library_button)
         buttons.addStretch(1)
 
         recent_label = QLabel("&Recent assessments")

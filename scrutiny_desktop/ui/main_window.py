@@ -49,7 +49,9 @@ from scrutiny_desktop.storage.errors import DocumentError, DocumentInUse, Invali
 from scrutiny_desktop.ui_text import when_text
 from scrutiny_desktop.ui.assessment_page import AssessmentPage, open_with_system_viewer
 from scrutiny_desktop.ui.autosave import DEFAULT_DELAY_MS, RETRY_MS, Autosaver
+from scrutiny_desktop.ui.compare import CompareDialog, compare_paths, in_time_order
 from scrutiny_desktop.ui.home import HomePage
+from scrutiny_desktop.ui.library import LibraryPage
 from scrutiny_desktop.ui.new_assessment import NewAssessmentDialog
 from scrutiny_desktop.ui.ops import run_in_background
 from scrutiny_desktop.ui.preferences import PreferencesDialog
@@ -100,6 +102,10 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.home)
         self.stack.addWidget(self.assessment)
         self.stack.addWidget(self.ready)
+        self.library = LibraryPage(self.state.library_folders, save_folders=self._save_library_folders)
+        self.library.open_requested.connect(self.open_path)
+        self.library.compare_requested.connect(self.compare_documents)
+        self.stack.addWidget(self.library)
         self.review_page = ReviewPage()
         self.review_page.back_requested.connect(self.show_questions)
         self.review_page.countersign_requested.connect(self.countersign)
@@ -117,6 +123,7 @@ class MainWindow(QMainWindow):
         self.home.open_requested.connect(self.open_dialog)
         self.home.open_path.connect(self.open_path)
         self.home.remove_requested.connect(self.remove_recent)
+        self.home.library_requested.connect(self.show_library)
         self.assessment.changed.connect(self._update_title)
 
         self._build_menus()
@@ -149,6 +156,9 @@ class MainWindow(QMainWindow):
                                         QKeySequence.StandardKey.Open, "open")
         self.recent_menu = m.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self.library_action = self._action(m, "&Library…", self.show_library, "Ctrl+Shift+L", "library")
+        self.compare_action = self._action(m, "Co&mpare two assessments…", self.compare_dialog, None,
+                                           "compare")
         m.addSeparator()
         self.save_copy_action = self._action(m, "Save a &copy…", self.save_a_copy,
                                              "Ctrl+Shift+S", "save_copy")
@@ -599,6 +609,47 @@ class MainWindow(QMainWindow):
             return
         self._reload_assessment()
         self.show_review()
+
+    # -- library and comparison -------------------------------------------------------
+    def _save_library_folders(self, folders: list[str]) -> None:
+        self.state.library_folders = list(folders)
+        self._save_state(self.state)
+
+    def show_library(self) -> None:
+        if not self.close_document():
+            return
+        self.library.refresh()
+        self.stack.setCurrentWidget(self.library)
+        self.library.table.setFocus()
+
+    def compare_dialog(self) -> None:
+        """Pick two documents, one after the other, and compare them."""
+        first = self.ask_open_path()
+        if first is None:
+            return
+        second = self.ask_open_path()
+        if second is None:
+            return
+        if first.resolve() == second.resolve():
+            self.show_error("Choose two different assessments",
+                            "Both choices were the same file. Choose two assessments to compare.")
+            return
+        self.compare_documents(*in_time_order(first, second))
+
+    def compare_documents(self, earlier: Path, later: Path) -> None:
+        self.statusBar().showMessage("Comparing…")
+
+        def done(comparison) -> None:
+            self.statusBar().clearMessage()
+            CompareDialog.ask(self, comparison, self.ask_save_path,
+                              protective_marking=self.settings.protective_marking)
+
+        def failed(exc) -> None:
+            self.statusBar().clearMessage()
+            self.show_error("Cannot compare these assessments", " ".join(str(exc).split()))
+
+        self._compare_op = run_in_background(self, lambda progress: compare_paths(earlier, later),
+                                             done, failed)
 
     # -- carry forward ----------------------------------------------------------------
     def carry_forward(self) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import traceback
 from collections.abc import Callable
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 
@@ -63,8 +64,10 @@ class BackgroundOp(QObject):
             if callback is not None:
                 callback(value)
         finally:
-            self.finished.emit()
-            self.deleteLater()
+            # The parent (and so this op) may have been deleted while the job ran.
+            if shiboken6.isValid(self):
+                self.finished.emit()
+                self.deleteLater()
 
 
 def run_in_background(parent: QObject, work: Callable[[Callable[[int, int], None]], object],

@@ -1,0 +1,645 @@
+"""The library: every assessment in one or more folders, in a sortable, filterable table.
+
+``LibraryPage`` lists the ``.scrutiny`` documents in the chosen folders (and
+their subfolders) on a worker thread through :func:`run_in_background`; the
+listing only reads metadata over read-only connections
+(:func:`scrutiny_desktop.services.library.list_library`), so it never changes,
+locks or migrates a file.  Unreadable files are rows with their problem.
+
+The page talks to the main window only through signals (``open_requested``,
+``compare_requested``, ``folders_changed``) and two injectable callables: the
+folder prompt (``ask_folder``) and ``save_folders``, which stores the folder
+list in the app state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QKeySequence, QShortcut, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QStyledItemDelegate,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from shiboken6 import isValid
+
+from scrutiny_desktop.services.library import DocumentSummary, list_library
+from scrutiny_desktop.ui.ops import run_in_background
+from scrutiny_desktop.ui.widgets import named
+from scrutiny_desktop.ui_text import date_text
+
+COLUMNS = ["Partnership", "Period", "Scrutineer", "Status", "Progress", "Signed off", "Reviewed",
+           "File", "Problem"]
+(COL_PARTNERSHIP, COL_PERIOD, COL_SCRUTINEER, COL_STATUS, COL_PROGRESS, COL_SIGNED,
+ COL_REVIEWED, COL_FILE, COL_PROBLEM) = range(len(COLUMNS))
+
+#: What the proxy sorts on (set on every cell): casefolded text, or a number.
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+#: On column 0: the row's position in ``LibraryPage.summaries``.
+INDEX_ROLE = Qt.ItemDataRole.UserRole + 2
+#: On column 0: the casefolded text the filter box searches.
+FILTER_ROLE = Qt.ItemDataRole.UserRole + 3
+
+CANNOT_BE_READ = "Cannot be read"
+MISSING = "Missing"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _local_date(value: dt.datetime | None) -> str:
+    return date_text(value.astimezone().date()) if value is not None else ""
+
+
+def _stamp(value: dt.datetime | None) -> float:
+    """A sortable number for a date (no date sorts first)."""
+    return value.timestamp() if value is not None else float("-inf")
+
+
+def earlier_first(a: DocumentSummary, b: DocumentSummary) -> tuple[DocumentSummary, DocumentSummary]:
+    """The two summaries in time order: by period text, then by when last changed, then by path."""
+    def key(s: DocumentSummary):
+        modified = s.modified_at.timestamp() if s.modified_at is not None else float("-inf")
+        return (s.period.casefold(), modified, str(s.path))
+
+    return (a, b) if key(a) <= key(b) else (b, a)
+
+
+def status_text(s: DocumentSummary) -> str:
+    if s.ok:
+        return s.status_label
+    return MISSING if s.missing else CANNOT_BE_READ
+
+
+def listing_status(summaries: Sequence[DocumentSummary]) -> str:
+    """"500 assessments, 3 cannot be read" (files that cannot be read are counted apart)."""
+    bad = sum(1 for s in summaries if not s.ok)
+    good = len(summaries) - bad
+    if not summaries:
+        return "No assessments were found in these folders."
+    text = _plural(good, "assessment")
+    if bad:
+        text += f", {bad} cannot be read"
+    return text
+
+
+def shown_path(path: Path, folders: Sequence[str | Path]) -> str:
+    """The path as shown: relative to the library folder it was found in."""
+    for folder in folders:
+        try:
+            return str(path.relative_to(Path(folder).expanduser()))
+        except ValueError:
+            continue
+    return str(path)
+
+
+def problem_text(s: DocumentSummary) -> str:
+    """The error, with the full path it usually starts with (the File column has that)
+    turned into "This file"."""
+    error = s.error
+    full = str(s.path)
+    if error.startswith(full):
+        error = "This file" + error[len(full):]
+    return error
+
+
+def _row_items(n: int, s: DocumentSummary, folders: Sequence[str | Path] = ()) -> list[QStandardItem]:
+    """The cells of one table row (display text, sort key, tooltip)."""
+    status = status_text(s)
+    shown = shown_path(s.path, folders)
+    problem = problem_text(s)
+    if s.ok:
+        fraction = s.answered / s.total if s.total else 0.0
+        progress_sort = fraction + s.answered * 1e-6
+    else:
+        progress_sort = -1.0
+    cells: list[tuple[str, object]] = [
+        (s.partnership, s.partnership.casefold()),
+        (s.period, s.period.casefold()),
+        (s.scrutineer, s.scrutineer.casefold()),
+        (status, status.casefold()),
+        (s.progress_text, progress_sort),
+        (_local_date(s.signed_off_at), _stamp(s.signed_off_at)),
+        (_local_date(s.reviewed_at), _stamp(s.reviewed_at)),
+        (shown, str(s.path).casefold()),
+        (problem, problem.casefold()),
+    ]
+    items = []
+    for col, (text, key) in enumerate(cells):
+        item = QStandardItem(text)
+        item.setEditable(False)
+        item.setData(key, SORT_ROLE)
+        if not s.ok:
+            item.setToolTip(f"{s.path}\n{s.error}")
+            font = item.font()
+            font.setItalic(True)
+            item.setFont(font)
+        elif col == COL_FILE:
+            item.setToolTip(str(s.path))
+        elif col == COL_PROGRESS:
+            item.setToolTip(f"{s.answered} of {s.total} questions answered")
+        elif text:
+            item.setToolTip(text)
+        if col in (COL_PROGRESS, COL_SIGNED, COL_REVIEWED):
+            item.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        items.append(item)
+    items[0].setData(n, INDEX_ROLE)
+    # The file as shown (relative to its library folder), so that a word in the
+    # folder's own path does not match every row.
+    haystack = " ".join((s.partnership, s.area, s.period, s.scrutineer, status, shown, problem))
+    items[0].setData(haystack.casefold(), FILTER_ROLE)
+    return items
+
+
+class LibraryFilter(QSortFilterProxyModel):
+    """Keeps rows whose partnership, period, scrutineer, status or file contain every word typed."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._terms: list[str] = []
+        self.setSortRole(SORT_ROLE)
+        self.setDynamicSortFilter(True)
+
+    def set_text(self, text: str) -> None:
+        terms = text.casefold().split()
+        if terms == self._terms:
+            return
+        if hasattr(self, "beginFilterChange"):  # Qt 6.9 and later
+            self.beginFilterChange()
+            self._terms = terms
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:  # pragma: no cover - older Qt
+            self._terms = terms
+            self.invalidateRowsFilter()
+
+    @property
+    def active(self) -> bool:
+        return bool(self._terms)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex) -> bool:  # noqa: N802
+        if not self._terms:
+            return True
+        index = self.sourceModel().index(source_row, 0, source_parent)
+        haystack = index.data(FILTER_ROLE) or ""
+        return all(term in haystack for term in self._terms)
+
+
+class _ElideLeft(QStyledItemDelegate):
+    """Paths keep their end (the file name) when the column is narrow."""
+
+    def initStyleOption(self, option, index) -> None:  # noqa: N802
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideLeft
+
+
+def _default_ask_folder(parent: QWidget) -> Path | None:
+    chosen = QFileDialog.getExistingDirectory(parent, "Add a folder to the library")
+    return Path(chosen) if chosen else None
+
+
+class LibraryPage(QWidget):
+    """Every assessment in the chosen folders; open one, or compare two."""
+
+    #: Open this document (Enter or double-click on a row, or "Open selected").
+    open_requested = Signal(Path)
+    #: Compare these two documents: (earlier, later).
+    compare_requested = Signal(Path, Path)
+    #: The folder list changed (a list of str): store it.
+    folders_changed = Signal(list)
+    #: A listing finished and the table shows it (a list of DocumentSummary).
+    listing_finished = Signal(list)
+
+    def __init__(self, folders: Sequence[str | Path] = (), *,
+                 ask_folder: Callable[[QWidget], Path | str | None] | None = None,
+                 save_folders: Callable[[list[str]], None] | None = None,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self._ask_folder = ask_folder or _default_ask_folder
+        self._save_folders = save_folders or (lambda folders: None)
+        self._folders: list[str] = []
+        for f in folders:
+            if str(f) not in self._folders:
+                self._folders.append(str(f))
+        self.summaries: list[DocumentSummary] = []
+        self._op = None
+        self._again = False
+        self._missing_folders: set[str] = set()
+        self._listing_text = ""
+        self._shown_once = False
+        self._requested = False
+
+        title = QLabel("Library")
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setBold(True)
+        title.setFont(font)
+        intro = QLabel("Every assessment in these folders and their subfolders. Listing only reads "
+                       "the files; it never changes them. Select one to open it, or two to "
+                       "compare them.")
+        intro.setWordWrap(True)
+
+        # -- folders ------------------------------------------------------------
+        folders_label = QLabel("&Folders")
+        bold = folders_label.font()
+        bold.setBold(True)
+        folders_label.setFont(bold)
+        self.folder_list = named(QListWidget(), "Library folders",
+                                 "The folders listed; press Delete to remove the selected folder")
+        folders_label.setBuddy(self.folder_list)
+        self.folder_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.folder_list.setUniformItemSizes(True)
+        self.folder_list.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 14)
+        self.folder_list.currentRowChanged.connect(lambda _row: self._update_buttons())
+        self.add_button = named(QPushButton("Add folder…"), "Add folder",
+                                "Choose a folder to add to the library")
+        self.remove_button = named(QPushButton("Remove folder"), "Remove folder",
+                                   "Stop listing the selected folder; no file is deleted")
+        self.add_button.clicked.connect(self.add_folder)
+        self.remove_button.clicked.connect(self.remove_selected_folder)
+        folder_buttons = QVBoxLayout()
+        folder_buttons.addWidget(self.add_button)
+        folder_buttons.addWidget(self.remove_button)
+        folder_buttons.addStretch(1)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder_list, 1)
+        folder_row.addLayout(folder_buttons)
+
+        # -- filter and actions -------------------------------------------------------
+        filter_label = QLabel("Fi&lter:")
+        self.filter_edit = named(QLineEdit(), "Filter assessments",
+                                 "Type words from the partnership, period, scrutineer, status "
+                                 "or file name")
+        self.filter_edit.setPlaceholderText("Partnership, period, scrutineer, status or file")
+        self.filter_edit.setClearButtonEnabled(True)
+        filter_label.setBuddy(self.filter_edit)
+        self.refresh_button = named(QPushButton("Refresh"), "Refresh", "List the folders again (F5)")
+        self.open_button = named(QPushButton("Open selected"), "Open selected",
+                                 "Open the selected assessment (Enter)")
+        self.compare_button = named(QPushButton("Compare selected"), "Compare selected",
+                                    "Compare the two selected assessments, earlier with later")
+        self.refresh_button.clicked.connect(self.refresh)
+        self.open_button.clicked.connect(self._open_selected)
+        self.compare_button.clicked.connect(self._compare_selected)
+        actions = QHBoxLayout()
+        actions.addWidget(filter_label)
+        actions.addWidget(self.filter_edit, 1)
+        actions.addSpacing(12)
+        actions.addWidget(self.open_button)
+        actions.addWidget(self.compare_button)
+        actions.addWidget(self.refresh_button)
+
+        # -- progress ---------------------------------------------------------------
+        self.progress_bar = named(QProgressBar(), "Listing progress")
+        self.progress_bar.setTextVisible(False)
+        self.progress_bar.setMaximumWidth(240)
+        self.progress_bar.hide()
+        self.status_label = named(QLabel(""), "Library status")
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.progress_bar)
+        status_row.addWidget(self.status_label, 1)
+
+        # -- the table ---------------------------------------------------------------
+        self.model = QStandardItemModel(0, len(COLUMNS), self)
+        self.model.setHorizontalHeaderLabels(COLUMNS)
+        self.proxy = LibraryFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = named(QTableView(), "Assessments in the library",
+                           "Press Enter to open the selected assessment; select two to compare them")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(COL_PARTNERSHIP, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        vh = self.table.verticalHeader()
+        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vh.setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.table.setItemDelegateForColumn(COL_FILE, _ElideLeft(self.table))
+        header = self.table.horizontalHeader()
+        header.setSectionsMovable(False)
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setMinimumSectionSize(self.fontMetrics().horizontalAdvance("Progress") + 24)
+        self._set_column_widths()
+        # Double-click (or the platform's activation) opens; Enter is handled in
+        # eventFilter so that it works the same on every platform.
+        self.table.activated.connect(self._open_index)
+        self.table.installEventFilter(self)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.filter_edit.textChanged.connect(self._filter_changed)
+        table_label = QLabel("&Assessments")
+        table_label.setFont(bold)
+        table_label.setBuddy(self.table)
+
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.refresh,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 12)
+        layout.setSpacing(8)
+        layout.addWidget(title)
+        layout.addWidget(intro)
+        layout.addWidget(folders_label)
+        layout.addLayout(folder_row)
+        layout.addSpacing(4)
+        layout.addLayout(actions)
+        layout.addLayout(status_row)
+        layout.addWidget(table_label)
+        layout.addWidget(self.table, 1)
+
+        self._fill_folder_list()
+        self._show_status()
+        self._update_buttons()
+
+    # -- folders -------------------------------------------------------------------
+    @property
+    def folders(self) -> list[str]:
+        return list(self._folders)
+
+    def set_folders(self, folders: Sequence[str | Path], *, refresh: bool = True) -> None:
+        """Replace the folder list (without saving it: the caller already has it)."""
+        self._folders = []
+        for f in folders:
+            if str(f) not in self._folders:
+                self._folders.append(str(f))
+        self._fill_folder_list()
+        if refresh:
+            self.refresh()
+
+    def add_folder(self) -> None:
+        chosen = self._ask_folder(self)
+        if not chosen:
+            return
+        folder = str(Path(chosen).expanduser())
+        known = {str(Path(f).expanduser().resolve()): n for n, f in enumerate(self._folders)}
+        existing = known.get(str(Path(folder).resolve()))
+        if existing is not None:
+            self.folder_list.setCurrentRow(existing)
+            self.status_label.setText(f"{folder} is already in the library.")
+            return
+        self._folders.append(folder)
+        self._fill_folder_list()
+        self.folder_list.setCurrentRow(len(self._folders) - 1)
+        self._folders_changed()
+
+    def remove_selected_folder(self) -> None:
+        row = self.folder_list.currentRow()
+        if not 0 <= row < len(self._folders):
+            return
+        del self._folders[row]
+        self._fill_folder_list()
+        if self._folders:
+            self.folder_list.setCurrentRow(min(row, len(self._folders) - 1))
+        self._folders_changed()
+
+    def _folders_changed(self) -> None:
+        folders = self.folders
+        self._save_folders(folders)
+        self.folders_changed.emit(folders)
+        self.refresh()
+
+    def _fill_folder_list(self) -> None:
+        current = self.folder_list.currentRow()
+        self.folder_list.clear()
+        for folder in self._folders:
+            item = QListWidgetItem(folder)
+            if folder in self._missing_folders:
+                item.setText(f"{folder} (not found)")
+                item.setToolTip(f"{folder} cannot be found. Is the drive connected?")
+            else:
+                item.setToolTip(folder)
+            self.folder_list.addItem(item)
+        if self._folders:
+            self.folder_list.setCurrentRow(max(0, min(current, len(self._folders) - 1)))
+        self._update_buttons()
+
+    # -- listing --------------------------------------------------------------------
+    @property
+    def listing(self) -> bool:
+        return self._op is not None
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        """The first time the page is shown, list its folders."""
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            if self._folders and not self._requested:
+                self.refresh()
+
+    def refresh(self) -> None:
+        """List the folders again, on a worker thread (a second request waits for the first)."""
+        if self._op is not None:
+            self._again = True
+            return
+        folders = self.folders
+        self._requested = True
+        self._again = False
+        self.progress_bar.setRange(0, 0)
+        self.progress_bar.show()
+        self._listing_text = "Looking for assessments…"
+        self.status_label.setText(self._listing_text)
+        self.refresh_button.setEnabled(False)
+
+        def work(progress):
+            missing = [f for f in folders if not Path(f).expanduser().is_dir()]
+            return list_library(folders, progress), missing
+
+        # The operation belongs to the application, not to the page: if the page is
+        # deleted mid-listing (the window closes), the late result still arrives
+        # safely and _listed drops it.
+        self._op = run_in_background(QCoreApplication.instance() or self, work, self._listed,
+                                     self._listing_failed)
+        self._op.progress.connect(self._progress)
+
+    def _alive(self) -> bool:
+        """False once Qt has deleted the page (a listing may finish after that)."""
+        return isValid(self) and isValid(self.status_label)
+
+    def _progress(self, done: int, total: int) -> None:
+        if total and self._alive():
+            self._listing_text = f"Listing {done} of {total}…"
+            self.status_label.setText(self._listing_text)
+            self.progress_bar.setRange(0, total)
+            self.progress_bar.setValue(done)
+
+    def _listed(self, result) -> None:
+        self._op = None
+        if not self._alive():
+            return
+        summaries, missing = result
+        self._missing_folders = set(missing)
+        self._fill_folder_list()
+        self.show_summaries(summaries)
+        self._end_listing()
+        self.listing_finished.emit(list(summaries))
+
+    def _listing_failed(self, exc: Exception) -> None:
+        self._op = None
+        if not self._alive():
+            return
+        self._end_listing()
+        self._listing_text = ""
+        message = " ".join(str(exc).split()) or exc.__class__.__name__
+        self.status_label.setText(f"The folders could not be listed: {message}")
+        self.listing_finished.emit(list(self.summaries))
+
+    def _end_listing(self) -> None:
+        self.progress_bar.hide()
+        self.refresh_button.setEnabled(True)
+        if self._again:
+            self.refresh()
+
+    def show_summaries(self, summaries: Sequence[DocumentSummary]) -> None:
+        """Fill the table in one go: a new model is built off-screen, then swapped in."""
+        selected = {str(p) for p in self.selected_paths()}
+        self.summaries = list(summaries)
+        model = QStandardItemModel(0, len(COLUMNS), self)
+        model.setHorizontalHeaderLabels(COLUMNS)
+        for n, s in enumerate(self.summaries):
+            model.appendRow(_row_items(n, s, self._folders))
+        old = self.model
+        self.model = model
+        self.proxy.setSourceModel(model)
+        old.deleteLater()
+        self._set_column_widths()
+        if selected:
+            self._reselect(selected)
+        self._listing_text = ""
+        self._show_status()
+        self._update_buttons()
+
+    def _reselect(self, paths: set[str]) -> None:
+        sel = self.table.selectionModel()
+        selection = QItemSelection()
+        for row in range(self.proxy.rowCount()):
+            if str(self._summary_at(row).path) in paths:
+                selection.select(self.proxy.index(row, 0),
+                                 self.proxy.index(row, len(COLUMNS) - 1))
+        sel.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+
+    def _set_column_widths(self) -> None:
+        fm = self.table.fontMetrics()
+        pad = 24
+
+        def width(*samples: str) -> int:
+            return max(fm.horizontalAdvance(t) for t in samples) + pad
+
+        header = self.table.horizontalHeader()
+        header.resizeSection(COL_PARTNERSHIP, width("Northshire Safeguarding Children Partn"))
+        header.resizeSection(COL_PERIOD, width("Period", "April 2025 to Ma"))
+        header.resizeSection(COL_SCRUTINEER, width("Scrutineer", "Alexandra Smith"))
+        header.resizeSection(COL_STATUS, width(CANNOT_BE_READ, "Signed off"))
+        header.resizeSection(COL_PROGRESS, width("Progress", "100/100"))
+        header.resizeSection(COL_SIGNED, width("28 September 2026"))
+        header.resizeSection(COL_REVIEWED, width("28 September 2026"))
+        header.resizeSection(COL_FILE, width("Northshire/2025-26/assessment.scrutiny"))
+        # Problem is the last column and takes the rest; it is hidden when every file reads.
+        self.table.setColumnHidden(COL_PROBLEM, all(s.ok for s in self.summaries))
+
+    def _show_status(self) -> None:
+        if self._listing_text:
+            self.status_label.setText(self._listing_text)
+            return
+        if not self._folders:
+            self.status_label.setText("Add a folder to list the assessments in it.")
+            return
+        text = listing_status(self.summaries)
+        if self._missing_folders:
+            text += f"; {_plural(len(self._missing_folders), 'folder')} not found"
+        shown = self.proxy.rowCount()
+        if self.proxy.active and self.summaries:
+            text += f"; {shown} shown by the filter"
+        self.status_label.setText(text)
+
+    def _filter_changed(self, text: str) -> None:
+        self.proxy.set_text(text)
+        self._show_status()
+        self._update_buttons()
+
+    # -- selection ---------------------------------------------------------------------
+    def _summary_at(self, proxy_row: int) -> DocumentSummary:
+        n = self.proxy.index(proxy_row, 0).data(INDEX_ROLE)
+        return self.summaries[n]
+
+    def selected_summaries(self) -> list[DocumentSummary]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [self._summary_at(r) for r in rows]
+
+    def selected_paths(self) -> list[Path]:
+        return [s.path for s in self.selected_summaries()]
+
+    def _update_buttons(self) -> None:
+        chosen = self.selected_summaries()
+        self.open_button.setEnabled(len(chosen) == 1 and not chosen[0].missing)
+        pair = len(chosen) == 2 and all(s.ok for s in chosen)
+        self.compare_button.setEnabled(pair)
+        if len(chosen) == 2 and not pair:
+            self.compare_button.setToolTip("One of the selected files cannot be read.")
+        else:
+            self.compare_button.setToolTip("Select two assessments to compare them.")
+        self.remove_button.setEnabled(0 <= self.folder_list.currentRow() < len(self._folders))
+
+    def _open_index(self, index: QModelIndex) -> None:
+        if not index.isValid():
+            return
+        s = self._summary_at(index.row())
+        if not s.missing:
+            self.open_requested.emit(s.path)
+
+    def _open_selected(self) -> None:
+        chosen = self.selected_summaries()
+        if len(chosen) == 1 and not chosen[0].missing:
+            self.open_requested.emit(chosen[0].path)
+
+    def _compare_selected(self) -> None:
+        chosen = self.selected_summaries()
+        if len(chosen) != 2 or not all(s.ok for s in chosen):
+            return
+        earlier, later = earlier_first(*chosen)
+        self.compare_requested.emit(earlier.path, later.path)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+        if (watched is self.table and event.type() == QEvent.Type.KeyPress
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and event.modifiers() in (Qt.KeyboardModifier.NoModifier,
+                                          Qt.KeyboardModifier.KeypadModifier)):
+            self._open_index(self.table.currentIndex())
+            return True
+        return super().eventFilter(watched, event)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        if event.key() == Qt.Key.Key_Delete and self.folder_list.hasFocus():
+            self.remove_selected_folder()
+            return
+        super().keyPressEvent(event)

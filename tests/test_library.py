@@ -1,0 +1,323 @@
+"""The library listing (issue 6, item 1): every document in a folder tree, read
+without changing a byte, with unreadable files as rows that carry their error.
+
+The document builders at the top are shared with tests/ui/test_library_ui.py.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import importlib.util
+import os
+import shutil
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+from scrutiny_desktop.checklist import bundled_template
+from scrutiny_desktop.services import answers, assessments, recommendations, review, signoff
+from scrutiny_desktop.services.assessments import NewAssessment, create_assessment, open_assessment
+from scrutiny_desktop.services.library import find_documents, list_library, summarise_file
+from scrutiny_desktop.services.recommendations import RecommendationInput
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _load_fixture_module(name: str):
+    spec = importlib.util.spec_from_file_location(f"_fixture_{name}", FIXTURES / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+badfiles = _load_fixture_module("badfiles")
+
+NORTHSHIRE = "Northshire Safeguarding Children Partnership"
+WESTVALE = "Westvale Safeguarding Children Partnership"
+STATEMENT = "I confirm that this assessment is my independent judgement."
+
+
+# -- builders (shared with the UI tests) -------------------------------------------
+
+def answer_all(path: Path, value: str = "reasonable") -> None:
+    """Give every question the same judgement (about a second for the full checklist)."""
+    with open_assessment(path) as doc:
+        for qid in assessments.question_ids(doc):
+            answers.set_judgement(doc, qid, value)
+
+
+def make_document(path: Path, *, partnership: str = NORTHSHIRE, period: str = "2025-26",
+                  scrutineer: str = "Ann Jones", area: str | None = None,
+                  template=None, base: Path | None = None,
+                  judgements: dict[str, str] | None = None,
+                  findings: dict[str, str] | None = None,
+                  recommendation: str = "", sign: bool = False, countersign: bool = False) -> Path:
+    """A document built through the services.
+
+    ``base`` (a fully answered draft of the same template) is copied instead
+    of creating a new one, which makes a signable document quickly; its
+    details are then changed to these.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    area = partnership.split()[0] if area is None else area
+    if base is not None:
+        shutil.copyfile(base, path)
+        with open_assessment(path) as doc:
+            assessments.update_details(doc, partnership=partnership, period=period,
+                                       scrutineer_name=scrutineer, area=area)
+    else:
+        create_assessment(path, template or bundled_template(),
+                          NewAssessment(partnership, period, scrutineer, area=area,
+                                        scrutineer_role="Independent scrutineer"))
+    with open_assessment(path, actor=scrutineer) as doc:
+        for qid, value in (judgements or {}).items():
+            answers.set_judgement(doc, qid, value)
+        for qid, text in (findings or {}).items():
+            answers.set_findings(doc, qid, text)
+        if recommendation:
+            first = assessments.question_ids(doc)[0]
+            recommendations.add_recommendation(doc, first, RecommendationInput(recommendation))
+        if sign or countersign:
+            signoff.sign_off(doc, name=scrutineer, role="Independent scrutineer",
+                             statement=STATEMENT, confirmed=True)
+        if countersign:
+            review.set_overall_response(doc, "The partnership accepts the findings.")
+            for r in recommendations.list_recommendations(doc):
+                review.set_response(doc, r.id, decision="accepted", action_owner="Business manager")
+            review.countersign(doc, name="Chris Chair", role="Chair", statement="Reviewed.",
+                               confirmed=True)
+    return path
+
+
+def set_signed_at(path: Path, when: dt.datetime, table: str = "signoffs") -> None:
+    """Backdate a sign-off (test set-up only, behind the app's back)."""
+    with contextlib.closing(sqlite3.connect(str(path), isolation_level=None)) as conn:
+        conn.execute(f"UPDATE {table} SET signed_at = ?", (when.isoformat(),))
+
+
+def tree_snapshot(folder: Path) -> dict[str, tuple]:
+    """Every file's SHA-256, size, mtime and mode, and every folder's entries and
+    mtime (a journal or lock file created and deleted again changes a folder's mtime)."""
+    out: dict[str, tuple] = {}
+    for root, dirs, files in os.walk(folder):
+        st = os.stat(root)
+        out[root] = ("dir", tuple(sorted(dirs + files)), st.st_mtime_ns)
+        for name in files:
+            p = Path(root) / name
+            st = p.stat()
+            out[str(p)] = ("file", hashlib.sha256(p.read_bytes()).hexdigest(), st.st_size,
+                           st.st_mtime_ns, st.st_mode)
+    return out
+
+
+@pytest.fixture(scope="session")
+def answered_base(tmp_path_factory) -> Path:
+    """One fully answered CIS draft; copies of it can be signed off straight away."""
+    folder = tmp_path_factory.mktemp("base")
+    path = create_assessment(folder / "base.scrutiny", bundled_template(),
+                             NewAssessment(NORTHSHIRE, "2025-26", "Ann Jones"))
+    answer_all(path)
+    return path
+
+
+def build_library(folder: Path, base: Path, *, broken: bool = True) -> dict[str, Path]:
+    """A shared folder as a chair might find it: two periods of one partnership
+    (signed off, then reviewed), another partnership's draft, a draft with a
+    few answers, and (with ``broken``) some files that cannot be read."""
+    docs = {
+        "north_2024": make_document(folder / "Northshire" / "2024-25.scrutiny", period="2024-25",
+                                    base=base, sign=True),
+        "north_2025": make_document(folder / "Northshire" / "2025-26" / "final.scrutiny",
+                                    period="2025-26", scrutineer="Bea Khan", base=base,
+                                    recommendation="Publish the scrutiny plan.", countersign=True),
+        "west_2025": make_document(folder / "Westvale-2025-26.scrutiny", partnership=WESTVALE,
+                                   period="2025-26", scrutineer="Cy Evans",
+                                   judgements={"ARR-01": "strong", "ARR-02": "limited",
+                                               "ARR-03": "not_yet"}),
+    }
+    set_signed_at(docs["north_2024"], dt.datetime(2025, 5, 9, 12, 0, tzinfo=dt.timezone.utc))
+    (folder / "notes.txt").write_text("Not an assessment.\n", encoding="utf-8")
+    if broken:
+        bad = folder / "Problems"
+        bad.mkdir()
+        docs["empty"] = badfiles.make_empty(bad, base)
+        docs["png"] = badfiles.make_png(bad, base)
+    return docs
+
+
+# -- finding and describing documents ---------------------------------------------------
+
+def test_lists_every_document_in_the_folder_and_its_subfolders(tmp_path, answered_base):
+    """Each .scrutiny file at any depth is listed once, with its partnership, period,
+    scrutineer, status, progress and sign-off / review dates; other files are not."""
+    docs = build_library(tmp_path / "shared", answered_base, broken=False)
+    deep = tmp_path / "shared" / "Deep" / "er"
+    deep.mkdir(parents=True)
+    upper = Path(shutil.copyfile(docs["west_2025"], deep / "COPY.SCRUTINY"))
+    before = dt.datetime.now(dt.timezone.utc)
+
+    summaries = list_library([tmp_path / "shared", tmp_path / "shared" / "Northshire"])
+
+    by_path = {s.path.resolve(): s for s in summaries}
+    assert set(by_path) == {p.resolve() for p in [*docs.values(), upper]}, \
+        "every document once (the overlapping folder adds no duplicates), nothing else"
+    assert all(s.ok and not s.error for s in summaries)
+
+    north_2024 = by_path[docs["north_2024"].resolve()]
+    assert (north_2024.partnership, north_2024.period, north_2024.scrutineer) == (
+        NORTHSHIRE, "2024-25", "Ann Jones")
+    assert north_2024.status_label == "Signed off"
+    assert (north_2024.answered, north_2024.total) == (51, 51)
+    assert north_2024.progress_text == "51/51"
+    assert north_2024.signed_off_at == dt.datetime(2025, 5, 9, 12, 0, tzinfo=dt.timezone.utc)
+    assert north_2024.reviewed_at is None
+
+    north_2025 = by_path[docs["north_2025"].resolve()]
+    assert (north_2025.scrutineer, north_2025.status_label) == ("Bea Khan", "Reviewed")
+    assert north_2025.signed_off_at is not None and north_2025.reviewed_at is not None
+    assert north_2025.signed_off_at <= north_2025.reviewed_at <= before + dt.timedelta(seconds=5)
+
+    west = by_path[docs["west_2025"].resolve()]
+    assert (west.partnership, west.status_label, west.scrutineer) == (WESTVALE, "Draft", "Cy Evans")
+    # "Not yet" is on the scale but does not count as an answer.
+    assert west.progress_text == "2/51"
+    assert west.signed_off_at is None and west.reviewed_at is None
+
+
+def test_a_missing_folder_or_a_folder_named_like_a_document_is_no_error(tmp_path, answered_base):
+    (tmp_path / "lib" / "looks-like.scrutiny").mkdir(parents=True)
+    shutil.copyfile(answered_base, tmp_path / "lib" / "real.scrutiny")
+    summaries = list_library([tmp_path / "lib", tmp_path / "not-there"])
+    assert [s.path.name for s in summaries] == ["real.scrutiny"]
+
+
+@pytest.mark.parametrize("kind", ["empty", "random", "png", "zip", "truncated", "foreign",
+                                  "too_new", "damaged_index"])
+def test_an_unreadable_file_is_a_row_with_its_error(tmp_path, answered_base, kind):
+    """Broken files come back as rows carrying a sentence about the problem; the
+    listing never raises and the good documents beside them are still listed."""
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    good = shutil.copyfile(answered_base, folder / "good.scrutiny")
+    maker, _error, _words = badfiles.BAD_FILES[kind]
+    bad = maker(folder, answered_base)
+
+    summaries = {s.path.name: s for s in list_library([folder])}
+
+    assert summaries[good.name].ok
+    row = summaries[bad.name]
+    if kind == "damaged_index":
+        # An index the listing never reads: it may list fine; opening the
+        # document (which runs quick_check) is where that damage is caught.
+        assert row.ok or row.error
+        return
+    assert not row.ok
+    assert str(bad) in row.error or bad.name in row.error
+    assert len(row.error) > 20 and row.progress_text == ""
+    assert not row.partnership and row.signed_off_at is None
+
+
+def test_a_file_that_disappears_during_listing_is_reported_missing(tmp_path):
+    row = summarise_file(tmp_path / "gone.scrutiny")
+    assert row.missing and not row.ok and "missing" in row.error
+
+
+# -- the no-write guarantee --------------------------------------------------------------
+
+def test_listing_changes_no_byte_and_leaves_no_file(tmp_path, answered_base):
+    """Every file keeps its bytes, size, modification time and mode; no folder gains or
+    loses an entry or changes its mtime (no journal, lock or backup file comes and goes),
+    including for a document of an older format and one that is read-only on disk."""
+    folder = tmp_path / "shared"
+    build_library(folder, answered_base)
+    for kind in ("random", "truncated", "foreign", "too_new", "zip"):
+        badfiles.BAD_FILES[kind][0](folder / "Problems", answered_base)
+    older = shutil.copyfile(FIXTURES / "golden-format1.scrutiny", folder / "golden.scrutiny")
+    readonly = shutil.copyfile(answered_base, folder / "read-only.scrutiny")
+    readonly.chmod(0o444)
+    before = tree_snapshot(folder)
+    time.sleep(0.02)  # a write after this would show in the nanosecond mtimes
+
+    for _ in range(2):
+        summaries = list_library([folder])
+
+    assert tree_snapshot(folder) == before
+    assert {s.path.name for s in summaries} >= {older.name, readonly.name}
+    assert summarise_file(older).ok
+
+
+def test_a_document_being_written_is_listed_or_reported_without_waiting(tmp_path, answered_base):
+    """Another program holds a write transaction open (BEGIN IMMEDIATE and an UPDATE
+    not yet committed): the listing does not wait for it, does not see the uncommitted
+    change, and changes nothing."""
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    doc = shutil.copyfile(answered_base, folder / "busy.scrutiny")
+    other = shutil.copyfile(answered_base, folder / "other.scrutiny")
+    before = doc.read_bytes()
+    with contextlib.closing(sqlite3.connect(str(doc), isolation_level=None, timeout=0)) as writer:
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("UPDATE assessments SET partnership = 'Changed by someone else'")
+        start = time.perf_counter()
+        summaries = {s.path.name: s for s in list_library([folder])}
+        elapsed = time.perf_counter() - start
+        writer.execute("ROLLBACK")
+    assert elapsed < 1.5
+    row = summaries[doc.name]
+    if row.ok:
+        assert row.partnership == NORTHSHIRE
+    else:
+        assert "another program" in row.error
+    assert summaries[other.name].ok
+    assert doc.read_bytes() == before
+    assert sorted(p.name for p in folder.iterdir()) == ["busy.scrutiny", "other.scrutiny"]
+
+
+def test_a_document_locked_exclusively_is_reported_after_a_short_wait(tmp_path, answered_base):
+    """While another program commits (an exclusive lock), the row says so within about
+    a second instead of hanging the listing."""
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    doc = shutil.copyfile(answered_base, folder / "busy.scrutiny")
+    before = doc.read_bytes()
+    with contextlib.closing(sqlite3.connect(str(doc), isolation_level=None, timeout=0)) as writer:
+        writer.execute("BEGIN EXCLUSIVE")
+        start = time.perf_counter()
+        (row,) = list_library([folder])
+        elapsed = time.perf_counter() - start
+        writer.execute("ROLLBACK")
+    assert elapsed < 3
+    assert not row.ok and "another program" in row.error and "try again" in row.error
+    assert doc.read_bytes() == before
+
+
+# -- speed -----------------------------------------------------------------------------------
+
+def make_many(folder: Path, source: Path, count: int) -> list[Path]:
+    """``count`` copies of one document, spread over ten subfolders."""
+    out = []
+    for n in range(count):
+        sub = folder / f"team-{n % 10:02d}"
+        sub.mkdir(parents=True, exist_ok=True)
+        out.append(Path(shutil.copyfile(source, sub / f"assessment-{n:03d}.scrutiny")))
+    return out
+
+
+def test_five_hundred_documents_list_in_under_two_seconds(tmp_path, answered_base):
+    folder = tmp_path / "many"
+    make_many(folder, answered_base, 500)
+    assert len(find_documents([folder])) == 500
+    calls = []
+
+    start = time.perf_counter()
+    summaries = list_library([folder], lambda done, total: calls.append((done, total)))
+    elapsed = time.perf_counter() - start
+
+    assert len(summaries) == 500 and all(s.ok for s in summaries)
+    assert elapsed < 2.0, f"listing 500 documents took {elapsed:.2f} s"
+    assert calls[-1] == (500, 500) and len(calls) >= 10, "progress is reported as it goes"
