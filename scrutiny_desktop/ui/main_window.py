@@ -102,7 +102,8 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.home)
         self.stack.addWidget(self.assessment)
         self.stack.addWidget(self.ready)
-        self.library = LibraryPage(self.state.library_folders, save_folders=self._save_library_folders)
+        self.library = LibraryPage(self.state.library_folders, save_folders=self._save_library_folders,
+                                   ask_folder=lambda _parent: self.ask_folder())
         self.library.open_requested.connect(self.open_path)
         self.library.compare_requested.connect(self.compare_documents)
         self.stack.addWidget(self.library)
@@ -258,6 +259,11 @@ class MainWindow(QMainWindow):
 
     def ask_save_path(self, title: str, suggested: Path, file_filter: str = FILE_FILTER) -> Path | None:
         chosen, _ = QFileDialog.getSaveFileName(self, title, str(suggested), file_filter)
+        return Path(chosen) if chosen else None
+
+    def ask_folder(self) -> Path | None:
+        chosen = QFileDialog.getExistingDirectory(self, "Choose a folder of assessments",
+                                                  str(self.settings.documents_folder()))
         return Path(chosen) if chosen else None
 
     def confirm(self, title: str, text: str) -> bool:
