@@ -355,7 +355,12 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.assessment)
         self.state.add_recent(path)
         self._save_state(self.state)
-        self.save_status.setText("Read-only" if not self.assessment.editable else "All changes saved")
+        if self.assessment.editable:
+            self.save_status.setText("All changes saved")
+        elif self.assessment.review_editable:
+            self.save_status.setText("Reviewing: your comments are saved as you type")
+        else:
+            self.save_status.setText("Read-only")
         self._update_title()
         self._update_actions()
         self.assessment.page.question_label.setFocus()

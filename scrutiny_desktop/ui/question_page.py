@@ -43,6 +43,8 @@ def _table(name: str, headers: list[str]) -> QTableWidget:
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.verticalHeader().setVisible(False)
+    # Rows follow their wrapped text as the columns resize.
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.setTabKeyNavigation(False)
     table.setWordWrap(True)
     header = table.horizontalHeader()
@@ -332,7 +334,6 @@ class QuestionPage(QWidget):
                 t.setItem(row, col, item)
             self._evidence_ids.append(e.id)
             self._evidence_attachments.append(e.attachment.id if e.attachment else None)
-        t.resizeRowsToContents()
         self._update_buttons()
 
     def show_recommendations(self, answer: AnswerView) -> None:
@@ -349,7 +350,6 @@ class QuestionPage(QWidget):
                 item.setToolTip(value)
                 t.setItem(row, col, item)
             self._rec_ids.append(r.id)
-        t.resizeRowsToContents()
         self._update_buttons()
 
     def set_editable(self, editable: bool) -> None:

@@ -151,6 +151,8 @@ class ReviewPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
+        # Rows follow their wrapped text as the columns resize.
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setTabKeyNavigation(False)
         self.table.setWordWrap(True)
         h = self.table.horizontalHeader()
@@ -223,7 +225,6 @@ class ReviewPage(QWidget):
                 item.setToolTip(v)
                 self.table.setItem(row, c, item)
             self._ids.append(r.id)
-        self.table.resizeRowsToContents()
         if recs:
             self.table.selectRow(0)
         self.respond.setEnabled(editable and bool(recs))

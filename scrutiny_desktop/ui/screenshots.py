@@ -51,6 +51,42 @@ def _sample(folder: Path) -> Path:
     return path
 
 
+def _earlier_year(folder: Path) -> Path:
+    """Last year's assessment of the same partnership: signed off, with a chair's review."""
+    from scrutiny_desktop.checklist import bundled_template
+    from scrutiny_desktop.services import answers, recommendations, review, signoff
+    from scrutiny_desktop.services.assessments import NewAssessment, create_assessment, open_assessment
+    from scrutiny_desktop.services.recommendations import RecommendationInput
+
+    template = bundled_template()
+    path = create_assessment(folder / "Northshire-2024-25.scrutiny", template, NewAssessment(
+        partnership="Northshire Safeguarding Children Partnership", period="April 2024 to March 2025",
+        scrutineer_name="Ann Jones", area="Northshire", scrutineer_role="Independent scrutineer"))
+    cycle = ["limited", "reasonable", "limited", "none", "reasonable", "strong"]
+    with open_assessment(path) as doc:
+        ids = template.question_ids()
+        for n, qid in enumerate(ids):
+            answers.set_judgement(doc, qid, cycle[n % len(cycle)])
+        answers.set_findings(doc, ids[0], "The scrutiny arrangements were not yet published, and "
+                             "the roles of the lay members were unclear.")
+        recommendations.add_recommendation(doc, ids[0], RecommendationInput(
+            "Publish the scrutiny arrangements and the role of each person involved.", "partnership",
+            priority="high", due=dt.date(2025, 6, 30)))
+        recommendations.add_recommendation(doc, ids[6], RecommendationInput(
+            "Agree a joint data set for the three safeguarding partners.", "health",
+            priority="medium", due=dt.date(2025, 9, 30)))
+        signoff.sign_off(doc, name="Ann Jones", role="Independent scrutineer",
+                         statement=template.signoff_statement, confirmed=True)
+        doc.actor = "Chris Patel"
+        review.set_overall_response(doc, "The partnership welcomes the assessment and accepts its "
+                                    "main findings. Actions are in the business plan.")
+        review.set_question_comment(doc, ids[0], "Agreed. The arrangements will be published in June.")
+        recs = recommendations.list_recommendations(doc)
+        review.set_response(doc, recs[0].id, decision="accepted", action_owner="Business manager",
+                            action_due=dt.date(2025, 6, 30))
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("out", nargs="?", default="docs/screenshots")
@@ -98,9 +134,13 @@ def main(argv: list[str] | None = None) -> int:
             app.setPalette(pal)
 
         doc_path = _sample(tmp_path)
+        earlier_path = _earlier_year(tmp_path)
+        broken = tmp_path / "Problems" / "copied-from-email.scrutiny"
+        broken.parent.mkdir()
+        broken.write_bytes(b"PK\x03\x04 not an assessment")
         settings = Settings(scrutineer_name="Ann Jones", scrutineer_role="Independent scrutineer",
                             documents_dir=str(tmp_path))
-        state = AppState(recent=[str(doc_path)])
+        state = AppState(recent=[str(doc_path), str(earlier_path)], library_folders=[str(tmp_path)])
         window = MainWindow(settings, state)
         window.resize(1366, 768)
         window.show()
@@ -140,6 +180,40 @@ def main(argv: list[str] | None = None) -> int:
         window.assessment.navigator.filter.setChecked(True)
         window.assessment.go_to(window.assessment.template.question_ids()[5])
         shot(window, "navigator-unanswered")
+        window.assessment.navigator.filter.setChecked(False)
+        window.show_ready()
+        shot(window, "ready-to-sign")
+
+        # The chairs' screens.
+        from scrutiny_desktop.ui.compare import CompareDialog, compare_paths
+
+        window.user_settings.scrutineer_name = "Chris Patel"
+        window.settings.scrutineer_name = "Chris Patel"
+        done = []
+        window.library.listing_finished.connect(lambda _s: done.append(True))
+        window.show_library()
+        while not done:
+            app.processEvents()
+        shot(window, "library")
+        window.open_path(earlier_path)
+        shot(window, "review-question")
+        window.show_review()
+        shot(window, "partnership-response")
+        window.close_document()
+
+        def grab_compare():
+            dialog = QApplication.activeModalWidget()
+            if dialog is None:
+                QTimer.singleShot(20, grab_compare)
+                return
+            dialog.resize(1366, 768)
+            if hasattr(dialog, "questions"):
+                dialog.questions.selectRow(0)
+            shot(dialog, "comparison")
+            dialog.reject()
+
+        QTimer.singleShot(0, grab_compare)
+        CompareDialog.ask(window, compare_paths(earlier_path, doc_path), window.ask_save_path)
         window.close()
     return 0
 

@@ -297,6 +297,8 @@ class ReadyPage(QWidget):
         self.sections.setHorizontalHeaderLabels(["Section", "Answered", "Required answered", "Judgements"])
         self.sections.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.sections.verticalHeader().setVisible(False)
+        # Rows follow their wrapped text as the columns resize.
+        self.sections.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.sections.setTabKeyNavigation(False)
         self.sections.setWordWrap(True)
         h = self.sections.horizontalHeader()
@@ -356,7 +358,6 @@ class ReadyPage(QWidget):
             for c, text in enumerate((sp.title, f"{sp.answered} of {sp.total}",
                                       f"{sp.required_answered} of {sp.required}", spread)):
                 self.sections.setItem(r, c, QTableWidgetItem(text))
-        self.sections.resizeRowsToContents()
         self.sections.setMinimumHeight(min(420, 30 + 26 * max(1, len(prog.sections))))
         self.missing.clear()
         for qid in ready.missing_required:
