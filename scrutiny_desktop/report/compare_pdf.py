@@ -37,7 +37,6 @@ from reportlab.platypus import (
     PageTemplate,
     Spacer,
     Table,
-    TableStyle,
 )
 
 from scrutiny_desktop import __version__
@@ -49,6 +48,7 @@ from scrutiny_desktop.report.pdf import (
     para,
     paragraphs,
     register_fonts,
+    table,
     uk_datetime,
 )
 from scrutiny_desktop.services.assessments import AssessmentInfo
@@ -125,22 +125,8 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 
 def _table(rows, widths, *, header=True, extra_style=(), split_in_row=True) -> Table:
-    style = [
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
-    ]
-    if header:
-        style += [("BACKGROUND", (0, 0), (-1, 0), HEADER_SHADE),
-                  ("LINEBELOW", (0, 0), (-1, 0), 0.8, MUTED)]
-    style += list(extra_style)
     # splitInRow: a row with very long findings continues on the next page.
-    return Table(rows, colWidths=widths, repeatRows=1 if header else 0,
-                 splitInRow=1 if split_in_row else 0,
-                 style=TableStyle(style), hAlign="LEFT")
+    return table(rows, widths, header=header, extra_style=extra_style, split_in_row=split_in_row)
 
 
 class _NumberedCanvas(Canvas):

@@ -382,7 +382,9 @@ def _signature(png: bytes | None) -> Image | None:
         return None
 
 
-def _table(rows, widths, *, header=True, extra_style: Iterable = ()) -> Table:
+def table(rows, widths, *, header=True, extra_style: Iterable = (),
+          split_in_row: bool | None = None) -> Table:
+    """A report table: ruled rows, a shaded header row repeated on each page."""
     style = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 4),
@@ -395,12 +397,13 @@ def _table(rows, widths, *, header=True, extra_style: Iterable = ()) -> Table:
         style += [("BACKGROUND", (0, 0), (-1, 0), HEADER_SHADE),
                   ("LINEBELOW", (0, 0), (-1, 0), 0.8, MUTED)]
     style += list(extra_style)
-    # A table with a header row repeats it on each page and never splits a row
-    # (its cells are kept short, see _excerpt).  A key/value table without one
-    # may split a row, so a very long value continues on the next page instead
-    # of failing the export.
+    # By default a table with a header row never splits a row (its cells are
+    # kept short, see _excerpt), while a key/value table without one may, so a
+    # very long value continues on the next page instead of failing the export.
+    if split_in_row is None:
+        split_in_row = not header
     return Table(rows, colWidths=widths, repeatRows=1 if header else 0,
-                 splitInRow=0 if header else 1, style=TableStyle(style), hAlign="LEFT")
+                 splitInRow=1 if split_in_row else 0, style=TableStyle(style), hAlign="LEFT")
 
 
 TABLE_TEXT_LIMIT = 600  # characters of free text in a table cell
@@ -665,7 +668,7 @@ class _Builder:
             ("Checklist", f"{d.template.id}, version {d.template.version}"),
         ]
         cells = [[para(k, s["label"]), para(v, s["value"])] for k, v in rows]
-        out.append(_table(cells, [4 * cm, CONTENT_WIDTH - 4 * cm], header=False,
+        out.append(table(cells, [4 * cm, CONTENT_WIDTH - 4 * cm], header=False,
                           extra_style=[("TOPPADDING", (0, 0), (-1, -1), 4),
                                        ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
         sources = d.template.source_statement()
@@ -717,7 +720,7 @@ class _Builder:
                      para(f"{p.answered}/{p.total}", s["cell_head_num"]),
                      para(f"{p.required_answered}/{p.required}", s["cell_head_num"])]
                     + [para(str(c), s["cell_head_num"]) for c in totals])
-        out.append(_table(rows, widths, extra_style=[
+        out.append(table(rows, widths, extra_style=[
             ("LEFTPADDING", (1, 0), (-1, -1), 2),
             ("RIGHTPADDING", (1, 0), (-1, -1), 2),
             ("LINEABOVE", (0, -1), (-1, -1), 0.8, MUTED),
@@ -835,7 +838,7 @@ class _Builder:
                 para(uk_date(r.due) or "None set", s["cell"]),
                 para(f"Q{n.question_number} ({n.question_id})", s["cell"]),
             ])
-        out.append(_table(rows, widths))
+        out.append(table(rows, widths))
         return out
 
     def section(self, section: ReportSection) -> list[Flowable]:
@@ -931,7 +934,7 @@ class _Builder:
                     ("Signed off", uk_datetime(so.signed_at)),
                     ("Status", d.info.status_label)]
             cells = [[para(k, s["label"]), para(v, s["value"])] for k, v in rows]
-            out.append(_table(cells, [4 * cm, CONTENT_WIDTH - 4 * cm], header=False))
+            out.append(table(cells, [4 * cm, CONTENT_WIDTH - 4 * cm], header=False))
             out.append(Spacer(1, 8))
             out.append(para("Statement", s["h3"]))
             out += paragraphs(so.statement, s["body"])
@@ -979,7 +982,7 @@ class _Builder:
                              para(d.decision_label, s["cell"]), para(_excerpt(d.detail), s["cell"]),
                              para(_excerpt(d.action_owner, 200), s["cell"]),
                              para(uk_date(d.action_due) or "", s["cell"])])
-            out.append(_table(rows, widths))
+            out.append(table(rows, widths))
         if rv.comments:
             out.append(para("Comments on questions", s["h2"]))
             numbers = {q.id: q.number for sec in self.data.sections for q in sec.questions}
@@ -1002,7 +1005,7 @@ class _Builder:
             rows = [("Name", cs.name), ("Role", cs.role or "Not given"),
                     ("Countersigned", uk_datetime(cs.signed_at))]
             cells = [[para(k, s["label"]), para(v, s["value"])] for k, v in rows]
-            out.append(_table(cells, [4 * cm, CONTENT_WIDTH - 4 * cm], header=False))
+            out.append(table(cells, [4 * cm, CONTENT_WIDTH - 4 * cm], header=False))
             out.append(Spacer(1, 8))
             out.append(para("Statement", s["h3"]))
             out += paragraphs(cs.statement, s["body"])

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from scrutiny_desktop.services.common import clean, record, required_text
+from scrutiny_desktop.services.signoff import SignatureView, signature_view
 from scrutiny_desktop.storage.document import Document
 from scrutiny_desktop.storage.errors import DocumentLocked, InvalidInput
 from scrutiny_desktop.storage.models import (
@@ -49,22 +50,8 @@ class ResponseView:
         return DECISIONS.get(self.decision, self.decision)
 
 
-@dataclass(frozen=True)
-class CountersignatureView:
-    id: int
-    name: str
-    role: str
-    signed_at: dt.datetime
-    statement: str
-    has_signature: bool
-    fingerprint: str
-    voided_at: dt.datetime | None
-    voided_by: str
-    void_reason: str
-
-    @property
-    def voided(self) -> bool:
-        return self.voided_at is not None
+#: A countersignature has the same fields as a sign-off.
+CountersignatureView = SignatureView
 
 
 @dataclass(frozen=True)
@@ -81,9 +68,7 @@ class ReviewView:
 
 
 def _cs_view(row: Countersignature) -> CountersignatureView:
-    return CountersignatureView(row.id, row.name, row.role, row.signed_at, row.statement,
-                                row.signature_png is not None, row.fingerprint, row.voided_at,
-                                row.voided_by, row.void_reason)
+    return signature_view(row)
 
 
 def get_review(doc: Document) -> ReviewView:

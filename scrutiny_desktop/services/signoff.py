@@ -21,7 +21,9 @@ from scrutiny_desktop.storage.models import (
 
 
 @dataclass(frozen=True)
-class SignOffView:
+class SignatureView:
+    """A sign-off or a countersignature (a voided one keeps who voided it and why)."""
+
     id: int
     name: str
     role: str
@@ -38,15 +40,20 @@ class SignOffView:
         return self.voided_at is not None
 
 
-def _view(row: SignOff) -> SignOffView:
-    return SignOffView(row.id, row.name, row.role, row.signed_at, row.statement,
-                       row.signature_png is not None, row.fingerprint, row.voided_at,
-                       row.voided_by, row.void_reason)
+#: The scrutineer's sign-off.
+SignOffView = SignatureView
+
+
+def signature_view(row) -> SignatureView:
+    """Plain view of a ``SignOff`` or ``Countersignature`` row."""
+    return SignatureView(row.id, row.name, row.role, row.signed_at, row.statement,
+                         row.signature_png is not None, row.fingerprint, row.voided_at,
+                         row.voided_by, row.void_reason)
 
 
 def history(doc: Document) -> list[SignOffView]:
     with doc.read() as session:
-        return [_view(r) for r in session.scalars(select(SignOff).order_by(SignOff.id))]
+        return [signature_view(r) for r in session.scalars(select(SignOff).order_by(SignOff.id))]
 
 
 def current_signoff(doc: Document) -> SignOffView | None:
@@ -126,7 +133,7 @@ def sign_off(doc: Document, *, name: str, role: str, statement: str, confirmed: 
             "statement": statement, "fingerprint": fp,
             "signature_sha256": hashlib.sha256(signature_png).hexdigest() if signature_png else None,
         })
-        return _view(row)
+        return signature_view(row)
 
 
 def reopen(doc: Document, *, reason: str, by: str = "") -> SignOffView:
@@ -153,7 +160,7 @@ def reopen(doc: Document, *, reason: str, by: str = "") -> SignOffView:
         record(doc, session, "assessment.reopened", "assessment",
                {"status": STATUS_SIGNED_OFF, "signoff": row.id if row else None},
                {"status": STATUS_DRAFT, "reason": reason})
-        return _view(row)
+        return signature_view(row)
 
 
 def verify_signoff(doc: Document) -> tuple[bool, str]:

@@ -217,10 +217,10 @@ class Recommendation(Base):
     answer: Mapped[Answer] = relationship(back_populates="recommendations")
 
 
-class SignOff(Base):
-    """A scrutineer's sign-off.  Voided sign-offs stay, with the reason."""
-
-    __tablename__ = "signoffs"
+class SignatureColumns:
+    """What a signature records: who, when, the statement, an optional drawn
+    signature, the fingerprint of what was signed, and (once voided) by whom,
+    when and why."""
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(Text)
@@ -232,6 +232,12 @@ class SignOff(Base):
     voided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
     voided_by: Mapped[str] = mapped_column(Text, default="")
     void_reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class SignOff(SignatureColumns, Base):
+    """A scrutineer's sign-off.  Voided sign-offs stay, with the reason."""
+
+    __tablename__ = "signoffs"
 
 
 class ReviewComment(Base):
@@ -267,19 +273,10 @@ class RecommendationResponse(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
-class Countersignature(Base):
-    __tablename__ = "countersignatures"
+class Countersignature(SignatureColumns, Base):
+    """A chair's countersignature of the review.  Voided ones stay, with the reason."""
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(Text)
-    role: Mapped[str] = mapped_column(Text, default="")
-    signed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-    statement: Mapped[str] = mapped_column(Text)
-    signature_png: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
-    fingerprint: Mapped[str] = mapped_column(String(64))
-    voided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
-    voided_by: Mapped[str] = mapped_column(Text, default="")
-    void_reason: Mapped[str] = mapped_column(Text, default="")
+    __tablename__ = "countersignatures"
 
 
 class AuditEntry(Base):
