@@ -1,11 +1,17 @@
 # Two commands set everything up on a fresh machine:
 #   make run    create .venv if needed, install, start the app
 #   make test   the same set-up, then the whole test suite offscreen
+#   make dist   the same set-up plus PyInstaller, then the one-folder bundle
+#               dist/scrutiny-desktop/ (see build.spec and docs/INSTALL.md)
 
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
+BUILD_STAMP := $(VENV)/.build-installed-stamp
+BUNDLE := dist/scrutiny-desktop
+# Largest bundle we accept, in MB on disk (du -sm); issue 5's budget.
+BUNDLE_BUDGET_MB ?= 200
 
 .PHONY: run test screenshots dist clean
 
@@ -26,6 +32,20 @@ test: $(STAMP)
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m scrutiny_desktop.ui.screenshots docs/screenshots
+
+# The build extra (PyInstaller) goes into the same .venv, with its own stamp so
+# `make run` and `make test` never need it.
+$(BUILD_STAMP): pyproject.toml $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test,build]'
+	@touch $(BUILD_STAMP)
+
+dist: $(BUILD_STAMP)
+	$(VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN \
+		--distpath dist --workpath build build.spec
+	@size=$$(du -sm $(BUNDLE) | cut -f1); \
+	echo "bundle: $(BUNDLE) $$(du -sh $(BUNDLE) | cut -f1) ($$size MB; budget $(BUNDLE_BUDGET_MB) MB)"; \
+	if [ "$$size" -gt "$(BUNDLE_BUDGET_MB)" ]; then \
+		echo "error: the bundle is over the $(BUNDLE_BUDGET_MB) MB budget" >&2; exit 1; fi
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache
