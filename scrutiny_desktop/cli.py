@@ -31,7 +31,7 @@ def _err(message: str) -> int:
 
 def cmd_templates(args) -> int:
     from scrutiny_desktop.checklist import TemplateError, discover_templates, load_template
-    from scrutiny_desktop.settings import load_settings
+    from scrutiny_desktop.settings import current_settings
 
     if args.check:
         try:
@@ -41,15 +41,13 @@ def cmd_templates(args) -> int:
         print(f"{args.check}: valid template '{t.id}' version {t.version}, "
               f"{len(t.sections)} sections, {len(t.question_ids())} questions")
         return EXIT_OK
-    settings = load_settings()
-    problems = 0
+    settings = current_settings()
     for info in discover_templates(settings.extra_template_folders()):
         if info.template:
             t = info.template
             print(f"{t.id}\t{t.version}\t{len(t.question_ids())} questions\t{info.origin}\t"
                   f"{t.title}\t{info.path}")
         else:
-            problems += 1
             print(f"{info.path.stem}\t-\t-\t{info.origin}\tcannot be used: {info.error}")
     return EXIT_OK
 
@@ -57,10 +55,10 @@ def cmd_templates(args) -> int:
 def cmd_new(args) -> int:
     from scrutiny_desktop.checklist import TemplateError, find_template
     from scrutiny_desktop.services.assessments import NewAssessment, create_assessment
-    from scrutiny_desktop.settings import load_settings
+    from scrutiny_desktop.settings import current_settings
 
     try:
-        template = find_template(args.template, load_settings().extra_template_folders())
+        template = find_template(args.template, current_settings().extra_template_folders())
     except TemplateError as exc:
         return _err(str(exc))
     details = NewAssessment(partnership=args.partnership, period=args.period,
@@ -110,9 +108,9 @@ def cmd_export(args) -> int:
             if kind == "pdf":
                 from scrutiny_desktop.report.data import collect, options_from_settings
                 from scrutiny_desktop.report.pdf import build_pdf
-                from scrutiny_desktop.settings import load_settings
+                from scrutiny_desktop.settings import current_settings
 
-                build_pdf(collect(doc, options_from_settings(load_settings())), out)
+                build_pdf(collect(doc, options_from_settings(current_settings())), out)
             elif kind == "json":
                 from scrutiny_desktop.report.jsonio import export_json
 

@@ -97,4 +97,12 @@ def managed_config_file() -> Path | None:
         return Path(base) / "ScrutinyDesktop" / "config.toml"
     if sys.platform == "darwin":
         return Path("/Library/Application Support/ScrutinyDesktop/config.toml")
-    return Path(platformdirs.site_config_dir(APP_SLUG, multipath=False)) / "config.toml"
+    # Every folder in XDG_CONFIG_DIRS is looked at (a desktop session may put
+    # its own first), then /etc/xdg, the documented place.
+    folders = platformdirs.site_config_dir(APP_SLUG, multipath=True).split(os.pathsep)
+    candidates = [Path(f) / "config.toml" for f in folders if f]
+    documented = Path("/etc/xdg") / APP_SLUG / "config.toml"
+    for candidate in candidates + [documented]:
+        if candidate.exists():
+            return candidate
+    return documented

@@ -148,7 +148,9 @@ def _check_managed() -> str:
     if managed.error:
         raise StepFailed(managed.error)
     if managed.path is None:
-        return "none installed"
+        from scrutiny_desktop import paths
+
+        return f"none installed (looked for {paths.managed_config_file()})"
     return f"{managed.path}: " + ("; ".join(managed.describe()) or "nothing set")
 
 

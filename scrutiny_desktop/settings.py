@@ -218,3 +218,8 @@ def effective(user: Settings, managed: Managed) -> Settings:
             data[key] = value
     data["template_folders"] = list(cfg.template_folders) + list(user.template_folders)
     return Settings.model_validate(data)
+
+
+def current_settings() -> Settings:
+    """The settings in force for a command: the user's, with IT's applied."""
+    return effective(load_settings(), load_managed())

@@ -92,3 +92,29 @@ def test_missing_managed_config_is_fine(tmp_path, monkeypatch):
     monkeypatch.setenv("SCRUTINY_DESKTOP_CONFIG", str(tmp_path / "absent.toml"))
     managed = load_managed()
     assert managed.error == "" and managed.describe() == []
+
+
+def test_linux_managed_config_is_found_in_any_xdg_config_dir(tmp_path, monkeypatch):
+    """IT's file in /etc/xdg-style folders is found even when a session lists another folder
+    first (the Linux lookup; CI runs on Linux)."""
+    monkeypatch.delenv("SCRUTINY_DESKTOP_CONFIG", raising=False)
+    first, second = tmp_path / "xdg-session", tmp_path / "xdg"
+    (second / "scrutiny-desktop").mkdir(parents=True)
+    config = second / "scrutiny-desktop" / "config.toml"
+    config.write_text('organisation_name = "Northshire Council"\n')
+    monkeypatch.setenv("XDG_CONFIG_DIRS", f"{first}:{second}")
+    assert paths.managed_config_file() == config
+    assert load_managed().config.organisation_name == "Northshire Council"
+
+
+def test_command_line_pdf_uses_the_managed_marking(tmp_path, monkeypatch, new_doc_path):
+    """A PDF exported from the command line carries IT's locked protective marking."""
+    from pypdf import PdfReader
+
+    from scrutiny_desktop import cli
+
+    write_config(tmp_path, monkeypatch, 'protective_marking = "OFFICIAL"\nlocked = ["protective_marking"]\n')
+    out = tmp_path / "summary.pdf"
+    assert cli.main(["export", str(new_doc_path), "--pdf", str(out)]) == 0
+    first_page = PdfReader(out).pages[0].extract_text()
+    assert "OFFICIAL" in first_page and "OFFICIAL-SENSITIVE" not in first_page

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -51,13 +51,32 @@ def create_main_window(file: Path | None = None, *, autosave_delay_ms: int | Non
     return window
 
 
+class _FileOpenFilter(QObject):
+    """macOS sends documents opened from Finder as FileOpen events, not arguments."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.FileOpen and event.file():
+            self.window.open_path(Path(event.file()))
+            return True
+        return False
+
+
 def run_app(file: Path | None = None) -> int:
     """Show the main window and run the event loop; returns the exit code."""
     app = application()
     window = create_main_window()
     window.show()
     app._scrutiny_main_window = window  # keep a reference; scripts can find it
+    file_open = _FileOpenFilter(window)
+    app.installEventFilter(file_open)
     if file is not None:
         window.open_path(file)
-    code = app.exec()
+    try:
+        code = app.exec()
+    finally:
+        app.removeEventFilter(file_open)
     return int(code)
