@@ -15,7 +15,7 @@ import pytest
 
 from scrutiny_desktop.checklist import bundled_template
 from scrutiny_desktop.cli import main
-from scrutiny_desktop.report.content import content_fingerprint
+from scrutiny_desktop.services.fingerprint import content_fingerprint
 from scrutiny_desktop.services import answers, assessments, evidence, recommendations, signoff
 from scrutiny_desktop.services.assessments import NewAssessment, create_assessment, open_assessment
 

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from scrutiny_desktop.checklist import bundled_template
-from scrutiny_desktop.report.content import content_fingerprint
+from scrutiny_desktop.services.fingerprint import content_fingerprint
 from scrutiny_desktop.report.jsonio import (
     FORMAT_NAME,
     FORMAT_VERSION,

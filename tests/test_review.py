@@ -7,7 +7,7 @@ from contextlib import closing
 
 import pytest
 
-from scrutiny_desktop.report.content import content_fingerprint, countersign_fingerprint
+from scrutiny_desktop.services.fingerprint import content_fingerprint, countersign_fingerprint
 from scrutiny_desktop.services import answers, assessments, recommendations, review, signoff
 from scrutiny_desktop.services.recommendations import RecommendationInput
 from scrutiny_desktop.storage import audit

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from scrutiny_desktop.checklist import bundled_template
-from scrutiny_desktop.report.content import (
+from scrutiny_desktop.services.fingerprint import (
     content_fingerprint,
     part_hashes,
     scrutineer_content,

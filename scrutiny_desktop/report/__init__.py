@@ -1,1 +1,1 @@
-"""Exports and checks: canonical content and fingerprint, PDF, JSON, CSV, verify."""
+"""Exports and checks built on the services: PDF, JSON, CSV, comparison PDF, verify."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scrutiny_desktop.checklist.model import Template
-from scrutiny_desktop.report.content import (
+from scrutiny_desktop.services.fingerprint import (
     content_fingerprint,
     countersign_fingerprint,
     part_hashes,

@@ -37,7 +37,7 @@ from sqlalchemy.orm import selectinload
 
 from scrutiny_desktop import paths
 from scrutiny_desktop.checklist.model import Template
-from scrutiny_desktop.report.content import canonical_json
+from scrutiny_desktop.services.fingerprint import canonical_json
 from scrutiny_desktop.storage import audit as audit_log
 from scrutiny_desktop.storage.document import Document, create_document, open_document
 from scrutiny_desktop.storage.errors import InvalidInput

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scrutiny_desktop.report import stamp
-from scrutiny_desktop.report.content import content_fingerprint, part_hashes, scrutineer_content
+from scrutiny_desktop.services.fingerprint import content_fingerprint, part_hashes, scrutineer_content
 from scrutiny_desktop.storage.document import Document
 from scrutiny_desktop.storage.errors import InvalidInput
 
@@ -98,7 +98,7 @@ def countersign_message(doc: Document, found: stamp.Stamp) -> str:
     """What the PDF says about a countersignature, checked against the document."""
     from sqlalchemy import select
 
-    from scrutiny_desktop.report.content import countersign_fingerprint
+    from scrutiny_desktop.services.fingerprint import countersign_fingerprint
     from scrutiny_desktop.storage.models import Countersignature
     from scrutiny_desktop.ui_text import when_text
 

@@ -199,7 +199,7 @@ def review_readiness(doc: Document) -> tuple[bool, list[str]]:
 
 def countersign(doc: Document, *, name: str, role: str, statement: str, confirmed: bool,
                 signature_png: bytes | None = None) -> CountersignatureView:
-    from scrutiny_desktop.report.content import countersign_fingerprint
+    from scrutiny_desktop.services.fingerprint import countersign_fingerprint
     from scrutiny_desktop.services.signoff import _check_png, verify_signoff
 
     if not confirmed:

@@ -108,7 +108,7 @@ def _check_png(data: bytes | None) -> bytes | None:
 def sign_off(doc: Document, *, name: str, role: str, statement: str, confirmed: bool,
              signature_png: bytes | None = None) -> SignOffView:
     """Sign the assessment off: record who, when, what and the fingerprint; lock it."""
-    from scrutiny_desktop.report.content import content_fingerprint
+    from scrutiny_desktop.services.fingerprint import content_fingerprint
 
     if not confirmed:
         raise InvalidInput("Tick “I confirm” to sign off.")
@@ -165,7 +165,7 @@ def reopen(doc: Document, *, reason: str, by: str = "") -> SignOffView:
 
 def verify_signoff(doc: Document) -> tuple[bool, str]:
     """Does the content still match the fingerprint the sign-off recorded?"""
-    from scrutiny_desktop.report.content import content_fingerprint
+    from scrutiny_desktop.services.fingerprint import content_fingerprint
 
     current = current_signoff(doc)
     if current is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QCheckBox, QComboBox, QPlainTextEdit, QTableWidget
 
-from scrutiny_desktop.report.content import content_fingerprint
+from scrutiny_desktop.services.fingerprint import content_fingerprint
 from scrutiny_desktop.services import answers, assessments, recommendations, review, signoff
 from scrutiny_desktop.services.recommendations import RecommendationInput
 from scrutiny_desktop.settings import Settings
