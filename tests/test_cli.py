@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import os
 import shutil
 import sqlite3
@@ -22,14 +21,8 @@ MINI = FIXTURES / "mini.toml"
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _load_fixture_module(name: str):
-    spec = importlib.util.spec_from_file_location(f"_fixture_{name}", FIXTURES / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
-
-badfiles = _load_fixture_module("badfiles")
+from tests.fixtures import badfiles
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

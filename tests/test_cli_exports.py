@@ -23,16 +23,8 @@ REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-def _load_fixture_module(name: str):
-    import importlib.util
 
-    spec = importlib.util.spec_from_file_location(f"_fixture_{name}", FIXTURES / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-badfiles = _load_fixture_module("badfiles")
+from tests.fixtures import badfiles
 
 
 def run(capsys, *argv) -> tuple[int, str, str]:

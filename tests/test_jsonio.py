@@ -6,7 +6,6 @@ import base64
 import copy
 import datetime as dt
 import hashlib
-import importlib.util
 import json
 import os
 import shutil
@@ -40,14 +39,8 @@ from scrutiny_desktop.storage.models import AuditEntry
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-def _load_fixture_module(name: str):
-    spec = importlib.util.spec_from_file_location(f"_fixture_{name}", FIXTURES / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
-
-badfiles = _load_fixture_module("badfiles")
+from tests.fixtures import badfiles
 PNG = badfiles.minimal_png()
 
 # Awkward text of every kind a held-out document may carry.

@@ -155,12 +155,8 @@ def test_update_details_is_audited(doc):
 
 def test_open_assessment_with_a_damaged_template_snapshot_is_a_typed_error(tmp_path, pristine):
     """A document whose stored checklist is damaged is reported as damaged, not as a crash."""
-    import importlib.util
+    from tests.fixtures import badfiles
 
-    spec = importlib.util.spec_from_file_location(
-        "_fixture_badfiles", Path(__file__).parent / "fixtures" / "badfiles.py")
-    badfiles = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(badfiles)
     path = badfiles.make_damaged_snapshot(tmp_path, pristine)
     before = badfiles.snapshot(path)
     with pytest.raises(errors.DocumentCorrupt) as info_:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import importlib.util
 import shutil
 import sqlite3
 from pathlib import Path
@@ -27,14 +26,8 @@ from scrutiny_desktop.storage.models import AuditEntry
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-def _load_fixture_module(name: str):
-    spec = importlib.util.spec_from_file_location(f"_fixture_{name}", FIXTURES / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
-
-badfiles = _load_fixture_module("badfiles")
+from tests.fixtures import badfiles
 PNG = badfiles.minimal_png()
 
 STATEMENT = "I confirm that this assessment is my independent judgement."

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import importlib.util
 import json
 import os
 import shutil
@@ -38,14 +37,8 @@ from scrutiny_desktop.storage.models import Attachment, AuditEntry
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-def _load_fixture_module(name: str):
-    spec = importlib.util.spec_from_file_location(f"_fixture_{name}", FIXTURES / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
-
-badfiles = _load_fixture_module("badfiles")
+from tests.fixtures import badfiles
 
 
 @contextlib.contextmanager
