@@ -7,6 +7,7 @@ on stderr, never a traceback); 2 bad usage.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -21,6 +22,16 @@ class UserError(Exception):
     """A problem with the user's data, reported as one ``error:`` line."""
 
 
+def _warn_managed() -> None:
+    """Commands that use settings say when IT's config.toml could not be applied."""
+    from scrutiny_desktop.settings import load_managed
+
+    managed = load_managed()
+    if managed.error:
+        print(f"warning: managed settings not applied: {' '.join(managed.error.split())}",
+              file=sys.stderr)
+
+
 def _err(message: str) -> int:
     text = " ".join(str(message).split())
     print(f"error: {text}", file=sys.stderr)
@@ -33,6 +44,8 @@ def cmd_templates(args) -> int:
     from scrutiny_desktop.checklist import TemplateError, discover_templates, load_template
     from scrutiny_desktop.settings import current_settings
 
+    if not args.check:
+        _warn_managed()
     if args.check:
         try:
             t = load_template(args.check)
@@ -57,6 +70,7 @@ def cmd_new(args) -> int:
     from scrutiny_desktop.services.assessments import NewAssessment, create_assessment
     from scrutiny_desktop.settings import current_settings
 
+    _warn_managed()
     try:
         template = find_template(args.template, current_settings().extra_template_folders())
     except TemplateError as exc:
@@ -70,27 +84,37 @@ def cmd_new(args) -> int:
     return EXIT_OK
 
 
+def _printable(text: object) -> str:
+    """Metadata shown on a terminal: control characters as visible escapes."""
+    return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in str(text))
+
+
 def cmd_check(args) -> int:
     from scrutiny_desktop.services import assessments, progress
     from scrutiny_desktop.services.integrity import integrity_report
+    from scrutiny_desktop.storage.document import writable_reason
 
-    with assessments.open_assessment(args.file) as doc:
+    # Read-only: check never writes, migrates or recovers; it still notices a
+    # file that another program is in the middle of writing.
+    with assessments.open_assessment(args.file, readonly=True, detect_writer=True) as doc:
         info = assessments.info(doc)
         prog = progress.progress(doc)
         report = integrity_report(doc)
-    print(f"file: {info.path}")
-    print(f"format: {info.format_version}")
-    print(f"template: {info.template_id} {info.template_version}")
-    print(f"partnership: {info.partnership}")
-    print(f"period: {info.period}")
-    print(f"status: {info.status_label}")
-    print(f"progress: {prog.text}")
-    print(f"required answered: {prog.required_answered}/{prog.required}")
-    print(f"integrity: {'ok' if report.ok else report.problem}")
-    if info.readonly:
-        print(f"read-only: {info.readonly_reason}")
+    cannot_write = writable_reason(info.path)
+    for label, value in (("file", info.path), ("format", info.format_version),
+                         ("template", f"{info.template_id} {info.template_version}"),
+                         ("partnership", info.partnership), ("period", info.period),
+                         ("status", info.status_label), ("progress", prog.text),
+                         ("required answered", f"{prog.required_answered}/{prog.required}"),
+                         ("integrity", "ok" if report.ok else report.problem)):
+        print(f"{label}: {_printable(value)}")
+    if cannot_write:
+        print(f"read-only: {cannot_write}")
     if not report.ok:
         return _err(f"{info.path}: {report.problem}")
+    if cannot_write:
+        return _err(f"{info.path} cannot be changed because {cannot_write}. "
+                    "Use Save a copy in the app to edit a copy of it.")
     return EXIT_OK
 
 
@@ -101,8 +125,16 @@ def cmd_export(args) -> int:
     for _kind, out in outputs:
         if out.resolve() == Path(args.file).resolve():
             raise UserError(f"{out}: that is the assessment itself; choose another file name.")
-        if not out.parent.is_dir():
-            raise UserError(f"{out.parent} is not a folder that exists; create it or choose another.")
+        if out.is_dir():
+            raise UserError(f"{out} is a folder; give a file name inside it.")
+        parent = out.parent if str(out.parent) else Path(".")
+        if not parent.is_dir():
+            raise UserError(f"{parent} is not a folder that exists; create it or choose another.")
+        if not os.access(parent, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+            raise UserError(f"{out} cannot be written: permission denied. Choose a folder you "
+                            "can write to.")
+    if args.pdf:
+        _warn_managed()
     with assessments.open_assessment(args.file, readonly=True) as doc:
         for kind, out in outputs:
             if kind == "pdf":
@@ -221,6 +253,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_command(argv: list[str]) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
     from scrutiny_desktop.checklist import TemplateError
     from scrutiny_desktop.storage.errors import DocumentError, InvalidInput
 
@@ -238,6 +272,10 @@ def run_command(argv: list[str]) -> int:
         return args.func(args)
     except (DocumentError, TemplateError, InvalidInput, UserError) as exc:
         return _err(str(exc))
+    except SQLAlchemyError as exc:
+        detail = " ".join(str(getattr(exc, "orig", None) or exc).split())[:160]
+        return _err(f"the document is damaged and cannot be read ({detail}). "
+                    "Open an earlier copy or backup of it.")
     except FileExistsError as exc:
         return _err(str(exc))
     except PermissionError as exc:
@@ -253,6 +291,12 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in COMMANDS:
         return run_command(argv)
+    if argv and not argv[0].startswith("-") and not Path(argv[0]).exists() \
+            and Path(argv[0]).suffix == "" and os.sep not in argv[0]:
+        # Not a file and not a command: most likely a mistyped command.
+        print(f"{APP_SLUG}: usage error: '{argv[0]}' is not a command or a file. "
+              f"Commands: {', '.join(COMMANDS)}.", file=sys.stderr)
+        return EXIT_USAGE
     gui = _Parser(prog=APP_SLUG, add_help=True,
                   description=f"Open {APP_NAME}. Commands: {', '.join(COMMANDS)} "
                               f"(see '{APP_SLUG} COMMAND --help').")

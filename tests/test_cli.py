@@ -285,13 +285,17 @@ def test_check_document_being_written_elsewhere(capsys, doc_path):
     assert badfiles.snapshot(doc_path) == before
 
 
-def test_check_read_only_document_works_and_says_so(capsys, doc_path):
-    """`check` on a read-only document reports it (it is not an error) and changes nothing."""
+def test_check_read_only_document_reports_everything_then_one_error(capsys, doc_path):
+    """`check` on a read-only document prints the full report, then exits 1 with one
+    error line saying it cannot be edited and how to get an editable copy."""
     doc_path.chmod(0o444)
     before = badfiles.snapshot(doc_path)
     code, out, err = run(capsys, "check", doc_path)
-    assert code == 0, err
+    assert code == 1
     assert "read-only: the file is read-only" in out.splitlines()
+    assert "progress: 0/" in out
+    line = assert_one_error_line(err, out)
+    assert "read-only" in line and "Save a copy" in line
     assert badfiles.snapshot(doc_path) == before
 
 
@@ -342,3 +346,98 @@ def test_help_exits_0(capsys):
     code, out, err = run(capsys, "new", "--help")
     assert code == 0
     assert "--partnership" in out and "--scrutineer" in out
+
+
+def test_check_never_changes_a_document_even_one_in_wal_mode(capsys, tmp_path, pristine):
+    """A document another program switched to WAL mode is checked without a byte changing
+    and without -wal/-shm files appearing beside it."""
+    import shutil
+    import sqlite3
+    from contextlib import closing
+
+    path = tmp_path / "wal.scrutiny"
+    shutil.copy(pristine, path)
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("PRAGMA journal_mode = WAL").fetchall()
+    before = badfiles.snapshot(path)
+    listing = sorted(p.name for p in tmp_path.iterdir())
+    code, out, err = run(capsys, "check", path)
+    assert "Traceback" not in err
+    assert badfiles.snapshot(path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == listing
+
+
+def test_structural_damage_is_one_error_line(capsys, tmp_path, pristine):
+    """Dropped tables or columns and unreadable values give one error line, not a traceback."""
+    import shutil
+    import sqlite3
+    from contextlib import closing
+
+    for n, sql in enumerate(["DROP TABLE answers", "ALTER TABLE answers DROP COLUMN findings",
+                             "DROP TABLE evidence_items",
+                             "UPDATE assessments SET created_at = 'not a date'"]):
+        path = tmp_path / f"damaged{n}.scrutiny"
+        shutil.copy(pristine, path)
+        with closing(sqlite3.connect(path)) as conn:
+            conn.execute("DROP TRIGGER IF EXISTS audit_entries_no_update")
+            conn.execute(sql)
+            conn.commit()
+        before = badfiles.snapshot(path)
+        code, out, err = run(capsys, "check", path)
+        assert code == 1, sql
+        line = assert_one_error_line(err, out)
+        assert "damaged" in line, line
+        assert badfiles.snapshot(path) == before
+
+
+def test_new_refuses_folders_and_empty_names(capsys, tmp_path):
+    """`new` onto a folder or an empty name explains, with no traceback."""
+    for target in (str(tmp_path), "", "."):
+        code, out, err = run(capsys, "new", target, "--partnership", "P", "--period", "1",
+                             "--scrutineer", "S")
+        assert code == 1, target
+        assert_one_error_line(err, out)
+    assert not (tmp_path.parent / f"{tmp_path.name}.scrutiny").exists()
+
+
+def test_a_mistyped_command_is_a_usage_error(capsys):
+    """`scrutiny-desktop chek F` says the command is unknown rather than opening the app."""
+    code, _out, err = run(capsys, "chek", "F")
+    assert code == 2
+    assert "not a command" in err
+
+
+def test_interrupted_save_is_reported_and_recovered_on_open(capsys, tmp_path, pristine):
+    """A document left with a hot journal by a crash: check says how to recover it (and
+    changes nothing); opening it for editing rolls the unfinished change back and keeps a copy."""
+    import shutil
+    import subprocess
+    import sys
+
+    from scrutiny_desktop.services import assessments
+
+    path = tmp_path / "crashed.scrutiny"
+    shutil.copy(pristine, path)
+    # A child process starts a write and dies without committing or rolling back.
+    script = (
+        "import sqlite3, os, sys\n"
+        f"c = sqlite3.connect({str(path)!r}, isolation_level=None)\n"
+        "c.execute('PRAGMA cache_size=1')\n"
+        "c.execute('BEGIN IMMEDIATE')\n"
+        "c.execute(\"UPDATE answers SET findings = hex(randomblob(2000))\")\n"
+        "os._exit(0)\n")
+    subprocess.run([sys.executable, "-c", script], check=True)
+    journal = path.with_name(path.name + "-journal")
+    assert journal.exists() and journal.stat().st_size > 0
+    before = badfiles.snapshot(path)
+    code, out, err = run(capsys, "check", path)
+    assert code == 1
+    line = assert_one_error_line(err, out)
+    assert "recover" in line
+    assert badfiles.snapshot(path) == before
+    with assessments.open_assessment(path) as doc:
+        assert doc.recovered_backup is not None and doc.recovered_backup.exists()
+        assert assessments.info(doc).partnership
+    assert not journal.exists()
+    code, out, err = run(capsys, "check", path)
+    assert code == 0, err

@@ -314,3 +314,22 @@ def test_five_hundred_documents_list_in_under_two_seconds(tmp_path, answered_bas
     assert len(summaries) == 500 and all(s.ok for s in summaries)
     assert elapsed < 2.0, f"listing 500 documents took {elapsed:.2f} s"
     assert calls[-1] == (500, 500) and len(calls) >= 10, "progress is reported as it goes"
+
+
+def test_listing_a_wal_mode_document_leaves_no_files_behind(tmp_path, new_doc_path):
+    """A document another program switched to WAL mode is listed without -wal/-shm files
+    appearing in the shared folder, and without a byte changing."""
+    import shutil
+    import sqlite3
+    from contextlib import closing
+
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    path = folder / "wal.scrutiny"
+    shutil.copy(new_doc_path, path)
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("PRAGMA journal_mode = WAL").fetchall()
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    rows = list_library([folder])
+    assert [r.ok for r in rows] == [True]
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before

@@ -501,6 +501,11 @@ def import_json(source: Path | str, target: Path | str) -> Path:
         raise InvalidInput(f"{source} is a folder, not a JSON export.") from None
     try:
         data = json.loads(raw.decode("utf-8-sig"))
+        # Lone surrogates ("\ud800") are valid JSON but not text that can be stored.
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ImportProblem(source, ["contains a \\u escape that is not a real character "
+                                     "(a lone surrogate)"]) from None
     except UnicodeDecodeError:
         raise ImportProblem(source, ["not UTF-8 text; choose a JSON export made by Scrutiny Desktop"]) from None
     except json.JSONDecodeError as exc:
@@ -520,12 +525,12 @@ def import_json(source: Path | str, target: Path | str) -> Path:
                     _restore(session, model)
             except IntegrityError as exc:
                 raise ImportProblem(source, [f"$: the export is inconsistent ({exc.orig})"]) from None
-            from scrutiny_desktop.storage.audit import verify_chain
+            from scrutiny_desktop.services.integrity import integrity_report
 
-            with doc.read() as session:
-                chain = verify_chain(session)
-            if not chain.ok:
-                raise ImportProblem(source, [f"$.audit: {chain.problem}"])
+            report = integrity_report(doc)
+            if not report.ok:
+                # e.g. findings of a signed-off assessment edited in the JSON
+                raise ImportProblem(source, [f"$: {report.problem}"])
         _link_new(tmp, target)
     finally:
         with contextlib.suppress(FileNotFoundError):

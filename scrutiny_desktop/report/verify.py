@@ -64,10 +64,11 @@ def verify_against(pdf: Path | str, doc: Document) -> VerifyResult:
         what = ("; changed: " + ", ".join(changed[:12]) + ("…" if len(changed) > 12 else "")) if changed else ""
         return VerifyResult(False, f"does not match: the assessment's content has changed since "
                                    f"this PDF was made{what}", tuple(changed))
-    problems = []
     report = integrity_report(doc)
     if not report.ok:
-        problems.append(report.problem)
+        # The content hash agrees, but the file was altered in a way that matters
+        # (a signature record, an attachment's bytes, the audit log...).
+        return VerifyResult(False, f"does not match: {report.problem}")
     sign = signoff.current_signoff(doc)
     if found.state in ("signed_off", "reviewed"):
         matches = [s for s in signoff.history(doc) if s.fingerprint == found.fingerprint]
@@ -80,21 +81,20 @@ def verify_against(pdf: Path | str, doc: Document) -> VerifyResult:
               + f" on {when_text(match.signed_at)}"
         if match.voided:
             msg += f"; note: that sign-off was later voided ({match.void_reason})"
-        cs = countersign_message(doc, found)
-        if cs.startswith("but "):
-            return VerifyResult(False, msg + "; " + cs)
+        cs_ok, cs = countersign_message(doc, found)
+        if not cs_ok:
+            return VerifyResult(False, f"does not match: {cs} (the scrutineer's content itself "
+                                       "is unchanged)")
         if cs:
             msg += "; " + cs
     else:
         msg = f"matches the draft of {info.partnership}, {info.period}"
         if sign is not None:
             msg += f" (since signed off by {sign.name} on {when_text(sign.signed_at)})"
-    if problems:
-        return VerifyResult(False, msg + "; but " + "; ".join(problems))
     return VerifyResult(True, msg)
 
 
-def countersign_message(doc: Document, found: stamp.Stamp) -> str:
+def countersign_message(doc: Document, found: stamp.Stamp) -> tuple[bool, str]:
     """What the PDF says about a countersignature, checked against the document."""
     from sqlalchemy import select
 
@@ -103,14 +103,14 @@ def countersign_message(doc: Document, found: stamp.Stamp) -> str:
     from scrutiny_desktop.ui_text import when_text
 
     if not found.countersign_fingerprint:
-        return ""
+        return True, ""
     with doc.read() as session:
         rows = session.scalars(select(Countersignature).where(
             Countersignature.fingerprint == found.countersign_fingerprint)).all()
     if not rows:
-        return "but the countersignature in the PDF is not in the assessment"
+        return False, "the countersignature in the PDF is not in the assessment"
     if countersign_fingerprint(doc) != found.countersign_fingerprint:
-        return "but the partnership's response has changed since the PDF was made"
+        return False, "the partnership's response has changed since the PDF was made"
     row = rows[-1]
     role = f" ({row.role})" if row.role else ""
-    return f"countersigned by {row.name}{role} on {when_text(row.signed_at)}"
+    return True, f"countersigned by {row.name}{role} on {when_text(row.signed_at)}"

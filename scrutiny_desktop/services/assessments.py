@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from scrutiny_desktop.checklist.model import Template
 from scrutiny_desktop.services.common import clean, record, required_text, template_of
 from scrutiny_desktop.storage import document as storage
 from scrutiny_desktop.storage.document import Document
-from scrutiny_desktop.storage.errors import InvalidInput
+from scrutiny_desktop.storage.errors import DocumentCorrupt, InvalidInput
 from scrutiny_desktop.storage.models import STATUS_DRAFT, Answer, Assessment, utcnow
 
 STATUS_LABELS = {"draft": "Draft", "signed_off": "Signed off", "reviewed": "Reviewed"}
@@ -92,6 +93,9 @@ def create_assessment(path: Path | str, template: Template, details: NewAssessme
     """Create a new document at ``path`` (which must not exist)."""
     details = details.validated()
     path = Path(path).expanduser()
+    if not path.name or path.name in (".", "..") or path.is_dir():
+        raise InvalidInput(f"'{path}' is a folder, not a file name. Give a name such as "
+                           f"{suggested_file_name(details.partnership, details.period)}.")
     if path.suffix.lower() != storage.SUFFIX:
         path = path.with_name(path.name + storage.SUFFIX)
     storage.create_document(path)
@@ -121,11 +125,17 @@ def create_assessment(path: Path | str, template: Template, details: NewAssessme
 
 
 def open_assessment(path: Path | str, *, readonly: bool = False, actor: str = "",
-                    lock: bool = False) -> Document:
-    doc = storage.open_document(path, readonly=readonly, actor=actor, lock=lock)
+                    lock: bool = False, detect_writer: bool = False) -> Document:
+    doc = storage.open_document(path, readonly=readonly, actor=actor, lock=lock,
+                                detect_writer=detect_writer)
     try:
         template_of(doc)
-    except Exception:
+        info(doc)  # every field readable: dates parse, the row is there
+    except (SQLAlchemyError, ValueError) as exc:
+        doc.close()
+        detail = " ".join(str(getattr(exc, "orig", None) or exc).split())[:160]
+        raise DocumentCorrupt(doc.path, f"its contents cannot be read ({detail})") from None
+    except BaseException:
         doc.close()
         raise
     return doc

@@ -1,12 +1,31 @@
-"""Whole-document checks: SQLite integrity and the audit chain."""
+"""Whole-document checks: is this file exactly what the app wrote?
+
+Beyond SQLite's own ``integrity_check`` this catches changes made behind the
+app's back (with a SQLite shell, say): an edited or removed audit row, an
+attachment whose bytes no longer match its SHA-256, a sign-off or
+countersignature record that differs from the audit row written when it was
+made, a status that disagrees with the signatures, and signed content that no
+longer matches its fingerprint.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sqlite3
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
 from scrutiny_desktop.storage import audit
 from scrutiny_desktop.storage.document import Document
+from scrutiny_desktop.storage.models import (
+    Answer,
+    Assessment,
+    AuditEntry,
+    Countersignature,
+    SignOff,
+)
 
 
 @dataclass(frozen=True)
@@ -16,20 +35,108 @@ class IntegrityReport:
     audit_rows: int = 0
 
 
-def integrity_report(doc: Document) -> IntegrityReport:
-    """``PRAGMA integrity_check`` plus the audit hash chain."""
+def _sqlite_problem(doc: Document) -> str:
     conn = doc.raw()
     try:
         rows = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
+        if rows != ["ok"]:
+            return "the database is damaged (its pages failed the integrity check)"
+        for att_id, name, digest, content in conn.execute(
+                "SELECT id, filename, sha256, content FROM attachments ORDER BY id"):
+            if hashlib.sha256(content or b"").hexdigest() != digest:
+                return f"the attached file {name!r} was changed after it was attached"
     except sqlite3.DatabaseError as exc:
-        return IntegrityReport(False, f"the database is damaged ({exc})")
+        return f"the database is damaged ({exc})"
     finally:
         conn.close()
-    if rows != ["ok"]:
-        return IntegrityReport(False, f"the database is damaged ({rows[0]})")
+    return ""
+
+
+def _png_sha(data: bytes | None) -> str | None:
+    return hashlib.sha256(data).hexdigest() if data else None
+
+
+def _signature_problem(rows, entries, what: str) -> str:
+    """Each signature row must match the audit row written when it was made."""
+    if len(rows) != len(entries):
+        return f"the {what} records do not match the audit log"
+    for row, entry in zip(rows, entries, strict=True):
+        try:
+            new = json.loads(entry.new_value or "{}")
+        except ValueError:
+            return f"the audit row for a {what} is unreadable"
+        expected = {"name": row.name, "role": row.role, "statement": row.statement,
+                    "fingerprint": row.fingerprint, "signature_sha256": _png_sha(row.signature_png)}
+        if any(new.get(k) != v for k, v in expected.items()):
+            return f"a {what} record was changed after it was made"
+    return ""
+
+
+def _void_problem(rows, entries, key: str, what: str) -> str:
+    voids = {}
+    for entry in entries:
+        try:
+            old, new = json.loads(entry.old_value or "{}"), json.loads(entry.new_value or "{}")
+        except ValueError:
+            continue
+        voids[old.get(key)] = new.get("reason")
+    for row in rows:
+        if row.voided_at is not None and voids.get(row.id) != row.void_reason:
+            return f"a voided {what} does not match the audit log"
+        if row.voided_at is None and row.id in voids:
+            return f"a {what} that was voided is marked as in force"
+    return ""
+
+
+def _records_problem(doc: Document) -> str:
+    from scrutiny_desktop.services.common import template_of
+    from scrutiny_desktop.services.fingerprint import content_fingerprint, countersign_fingerprint
+
+    with doc.read() as session:
+        a = session.get(Assessment, 1)
+        signoffs = session.scalars(select(SignOff).order_by(SignOff.id)).all()
+        counters = session.scalars(select(Countersignature).order_by(Countersignature.id)).all()
+        entries = session.scalars(select(AuditEntry).order_by(AuditEntry.seq)).all()
+        judgements = session.execute(select(Answer.question_id, Answer.judgement)).all()
+        by_action: dict[str, list[AuditEntry]] = {}
+        for e in entries:
+            by_action.setdefault(e.action, []).append(e)
+        for problem in (
+            _signature_problem(signoffs, by_action.get("assessment.signed_off", []), "sign-off"),
+            _signature_problem(counters, by_action.get("review.countersigned", []), "countersignature"),
+            _void_problem(signoffs, by_action.get("assessment.reopened", []), "signoff", "sign-off"),
+            _void_problem(counters, by_action.get("review.reopened", []), "countersignature",
+                          "countersignature"),
+        ):
+            if problem:
+                return problem
+        signed = [s for s in signoffs if s.voided_at is None]
+        countersigned = [c for c in counters if c.voided_at is None]
+        status = a.status
+    template = template_of(doc)
+    bad = [qid for qid, j in judgements if not template.is_valid_judgement(j)]
+    if bad:
+        return f"judgements not on the checklist's scale were recorded for {', '.join(bad[:5])}"
+    if (status != "draft") != bool(signed) or (status == "reviewed") != bool(countersigned):
+        return f"its status ({status}) does not agree with its signatures"
+    if signed and content_fingerprint(doc) != signed[-1].fingerprint:
+        return "the signed content was changed after it was signed off"
+    if countersigned and countersign_fingerprint(doc) != countersigned[-1].fingerprint:
+        return "the partnership's response was changed after it was countersigned"
+    return ""
+
+
+def integrity_report(doc: Document) -> IntegrityReport:
+    """Everything above, first problem first."""
+    problem = _sqlite_problem(doc)
+    if problem:
+        return IntegrityReport(False, problem)
     with doc.read() as session:
         chain = audit.verify_chain(session)
     if not chain.ok:
         return IntegrityReport(False, f"the audit log has been tampered with: {chain.problem}",
                                chain.rows)
+    problem = _records_problem(doc)
+    if problem:
+        return IntegrityReport(False, f"it was changed outside Scrutiny Desktop: {problem}", chain.rows)
     return IntegrityReport(True, "", chain.rows)

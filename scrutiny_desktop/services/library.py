@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scrutiny_desktop.checklist.model import Template
-from scrutiny_desktop.storage.document import SUFFIX, check_header
-from scrutiny_desktop.storage.errors import DocumentError, DocumentNotFound
+from scrutiny_desktop.storage.document import SUFFIX, check_header, has_journal, quick_check, ro_uri
+from scrutiny_desktop.storage.errors import DocumentCorrupt, DocumentError, DocumentNotFound
 
 STATUS_LABELS = {"draft": "Draft", "signed_off": "Signed off", "reviewed": "Reviewed"}
 
@@ -58,8 +58,13 @@ def summarise_file(path: Path | str) -> DocumentSummary:
         return DocumentSummary(path, ok=False, missing=True, error="The file is missing.")
     except DocumentError as exc:
         return DocumentSummary(path, ok=False, error=str(exc))
+    if has_journal(path):
+        try:
+            quick_check(path, schema=False)
+        except DocumentError as exc:  # an interrupted save, or a writer at work
+            return DocumentSummary(path, ok=False, error=str(exc))
     try:
-        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=1.0)
+        conn = sqlite3.connect(ro_uri(path), uri=True, timeout=1.0)
     except sqlite3.Error as exc:
         return DocumentSummary(path, ok=False, error=f"{path} cannot be read ({exc}).")
     try:
@@ -82,8 +87,11 @@ def summarise_file(path: Path | str) -> DocumentSummary:
             return DocumentSummary(path, ok=False, error=f"{path} is being changed by another "
                                    "program; try again in a moment.")
         return DocumentSummary(path, ok=False, error=f"{path} is damaged ({exc}).")
-    except (sqlite3.DatabaseError, ValueError) as exc:
-        return DocumentSummary(path, ok=False, error=f"{path} is damaged ({' '.join(str(exc).split())[:120]}).")
+    except ValueError:  # the stored checklist or a date cannot be read
+        return DocumentSummary(path, ok=False, error=str(DocumentCorrupt(
+            path, "its copy of the checklist template or its details cannot be read")))
+    except sqlite3.DatabaseError as exc:
+        return DocumentSummary(path, ok=False, error=str(DocumentCorrupt(path, str(exc)[:120])))
     finally:
         conn.close()
     ids = template.question_ids()

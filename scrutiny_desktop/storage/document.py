@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import shutil
 import sqlite3
 import struct
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from scrutiny_desktop.storage import errors, lockfile
@@ -92,12 +94,38 @@ def read_header(path: Path) -> Header:
     return Header(page_size, page_count, valid, user_version, application_id)
 
 
-def _ro_uri(path: Path) -> str:
-    return path.resolve().as_uri() + "?mode=ro"
+def _is_wal(path: Path) -> bool:
+    """True for a file another program switched to WAL mode (bytes 18-19 of the header)."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(20)
+    except OSError:
+        return False
+    return len(head) == 20 and head[18:20] == b"\x02\x02"
+
+
+def ro_uri(path: Path) -> str:
+    # A WAL-mode file would make even a read-only reader create -wal and -shm
+    # files beside it; "immutable" reads it without touching anything.
+    extra = "&immutable=1" if _is_wal(path) else ""
+    return path.resolve().as_uri() + "?mode=ro" + extra
+
+
+def journal_path(path: Path) -> Path:
+    return path.with_name(path.name + "-journal")
+
+
+def has_journal(path: Path) -> bool:
+    """A rollback journal beside the document: a save in progress, or one interrupted."""
+    j = journal_path(path)
+    try:
+        return j.is_file() and j.stat().st_size > 0
+    except OSError:
+        return False
 
 
 def _connect_ro(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(_ro_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    conn = sqlite3.connect(ro_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     conn.execute("PRAGMA query_only = ON")
     return conn
 
@@ -107,8 +135,23 @@ def _is_busy(exc: sqlite3.Error) -> bool:
     return "locked" in text or "busy" in text
 
 
-def quick_check(path: Path) -> None:
-    """``PRAGMA quick_check`` on a read-only connection; raises on damage."""
+def _check_schema(path: Path, conn: sqlite3.Connection) -> None:
+    """Every table and column of the current format is there (a current-format file)."""
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    missing = [t for t in Base.metadata.tables if t not in names]
+    if "alembic_version" not in names:
+        missing.append("alembic_version")
+    if missing:
+        raise errors.DocumentCorrupt(path, f"its tables are missing ({', '.join(sorted(missing))})")
+    for name, table in Base.metadata.tables.items():
+        have = {r[1] for r in conn.execute(f'PRAGMA table_info("{name}")')}
+        lost = [c.name for c in table.columns if c.name not in have]
+        if lost:
+            raise errors.DocumentCorrupt(path, f"columns are missing from {name} ({', '.join(lost)})")
+
+
+def quick_check(path: Path, *, schema: bool = True) -> None:
+    """``PRAGMA quick_check`` and the schema, on a read-only connection; raises on damage."""
     try:
         conn = _connect_ro(path)
     except sqlite3.Error as exc:
@@ -117,12 +160,18 @@ def quick_check(path: Path) -> None:
         rows = conn.execute("PRAGMA quick_check").fetchall()
         if [r[0] for r in rows] != ["ok"]:
             raise errors.DocumentCorrupt(path, "its pages failed the integrity check")
-        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        if "assessments" not in names or "alembic_version" not in names:
-            raise errors.DocumentCorrupt(path, "its tables are missing")
+        if schema:
+            _check_schema(path, conn)
+        else:
+            names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if "assessments" not in names or "alembic_version" not in names:
+                raise errors.DocumentCorrupt(path, "its tables are missing")
     except sqlite3.OperationalError as exc:
         if _is_busy(exc):
             raise errors.DocumentInUse(path) from None
+        if "readonly" in str(exc).lower() and has_journal(path):
+            # Only a hot journal (no live writer) makes a read-only reader fail so.
+            raise errors.DocumentNeedsRecovery(path) from None
         raise errors.DocumentCorrupt(path, str(exc)) from None
     except sqlite3.DatabaseError as exc:
         raise errors.DocumentCorrupt(path, str(exc)) from None
@@ -150,11 +199,28 @@ def inspect(path: Path | str) -> Header:
     """Every read-only check, in order.  Returns the header when all pass."""
     path = Path(path)
     header = check_header(path)
-    quick_check(path)
+    quick_check(path, schema=header.user_version == FORMAT_VERSION)
     return header
 
 
-def _writable_reason(path: Path) -> str | None:
+def recover(path: Path) -> Path:
+    """Finish an interrupted save: keep a copy of the file and its journal, then
+    let SQLite roll the unfinished change back (the standard recovery)."""
+    stamp = timestamp_for_name()
+    backup = path.with_name(f"{path.stem}.before-recovery-{stamp}{path.suffix}")
+    shutil.copy2(path, backup)
+    shutil.copy2(journal_path(path), backup.with_name(backup.name + "-journal"))
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        conn.execute("PRAGMA quick_check").fetchall()
+    except sqlite3.Error as exc:
+        raise errors.DocumentCorrupt(path, f"it could not be recovered ({exc})") from None
+    finally:
+        conn.close()
+    return backup
+
+
+def writable_reason(path: Path) -> str | None:
     """Why the file cannot be written, or None if it can."""
     # The mode bits count as well as access(): an administrator (or root on a
     # server) can write anything, but a file marked read-only means "keep".
@@ -181,7 +247,7 @@ def _probe_writer(path: Path) -> None:
 
 def _make_engine(path: Path, readonly: bool) -> Engine:
     if readonly:
-        uri = _ro_uri(path)
+        uri = ro_uri(path)
 
         def creator():
             conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
@@ -230,6 +296,8 @@ class Document:
         self.format_version = format_version
         self.backup_path = backup_path
         self._lock = lock
+        #: Set when opening finished an interrupted save: the copy kept first.
+        self.recovered_backup: Path | None = None
         #: Services keep derived, read-mostly values here (the parsed template).
         self.cache: dict = {}
         self._sessions = sessionmaker(engine, expire_on_commit=False)
@@ -277,21 +345,35 @@ class Document:
 
 
 def open_document(path: Path | str, *, readonly: bool = False, actor: str = "",
-                  lock: bool = False) -> Document:
+                  lock: bool = False, detect_writer: bool = False) -> Document:
     """Open a document after every safety check.
 
     ``readonly`` asks for read-only access; a file that cannot be written opens
     read-only anyway, with the reason in ``Document.readonly_reason``.
     ``lock`` takes the editing lock (the app does; one-shot commands need not).
+    ``detect_writer`` reports a file that another program is writing even when
+    opening read-only (``check`` uses it; nothing is written to find out).
     """
     path = Path(path).expanduser()
-    header = inspect(path)
-    reason = "you opened it read-only" if readonly else _writable_reason(path)
+    recovered = None
+    try:
+        header = inspect(path)
+    except errors.DocumentNeedsRecovery:
+        if readonly or writable_reason(path) is not None:
+            raise
+        recovered = recover(path)
+        header = inspect(path)
+    reason = "you opened it read-only" if readonly else writable_reason(path)
     doc_lock = None
     if reason is None:
         holder = lockfile.current_holder(path)
         if holder is not None and lock:
             raise errors.DocumentInUse(path, holder.describe())
+        _probe_writer(path)
+    elif detect_writer and writable_reason(path) is None:
+        if has_journal(path):
+            # inspect() read it, so the journal is not hot: a writer is at work.
+            raise errors.DocumentInUse(path)
         _probe_writer(path)
     backup = None
     if header.user_version < FORMAT_VERSION:
@@ -307,8 +389,10 @@ def open_document(path: Path | str, *, readonly: bool = False, actor: str = "",
     if reason is None and lock:
         doc_lock = lockfile.acquire(path)
     engine = _make_engine(path, readonly=reason is not None)
-    return Document(path, engine, readonly=reason is not None, readonly_reason=reason or "",
-                    actor=actor, lock=doc_lock, backup_path=backup)
+    doc = Document(path, engine, readonly=reason is not None, readonly_reason=reason or "",
+                   actor=actor, lock=doc_lock, backup_path=backup)
+    doc.recovered_backup = recovered
+    return doc
 
 
 def create_document(path: Path | str, *, overwrite: bool = False) -> Path:
@@ -317,15 +401,37 @@ def create_document(path: Path | str, *, overwrite: bool = False) -> Path:
     The file is built under a temporary name and renamed into place, so a
     failure never leaves a half-made document.
     """
-    from scrutiny_desktop.storage import migrate
-
     path = Path(path).expanduser()
+    if not path.name or path.name in (".", ".."):
+        raise errors.InvalidInput(f"'{path}' is not a file name. Give a name such as "
+                                  "northshire-2025-26.scrutiny.")
+    if path.is_dir():
+        raise errors.InvalidInput(f"{path} is a folder. Give a file name inside it.")
     if path.exists() and not overwrite:
         raise FileExistsError(f"{path} already exists. Choose another name.")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise errors.DocumentWriteFailed(path, f"its folder cannot be created: {exc.strerror}",
+                                         retry=False) from None
     tmp = path.with_name(f".{path.name}.creating-{os.getpid()}")
-    if tmp.exists():
-        tmp.unlink()
+    try:
+        if tmp.exists():
+            tmp.unlink()
+        _create_at(tmp)
+        os.replace(tmp, path)
+    except (sqlite3.Error, SQLAlchemyError, OSError) as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        detail = getattr(exc, "strerror", None) or getattr(exc, "orig", None) or exc
+        raise errors.DocumentWriteFailed(path, f"it cannot be written there: {detail}",
+                                         retry=False) from None
+    return path
+
+
+def _create_at(tmp: Path) -> None:
+    from scrutiny_desktop.storage import migrate
+
     try:
         conn = sqlite3.connect(str(tmp))
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
@@ -342,8 +448,6 @@ def create_document(path: Path | str, *, overwrite: bool = False) -> Path:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    os.replace(tmp, path)
-    return path
 
 
 def save_copy(doc: Document, target: Path | str) -> Path:
@@ -354,7 +458,7 @@ def save_copy(doc: Document, target: Path | str) -> Path:
     tmp = target.with_name(f".{target.name}.copying-{os.getpid()}")
     if tmp.exists():
         tmp.unlink()
-    conn = sqlite3.connect(_ro_uri(doc.path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    conn = sqlite3.connect(ro_uri(doc.path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
         conn.execute("VACUUM INTO ?", (str(tmp),))
     except sqlite3.Error as exc:

@@ -94,8 +94,22 @@ class DocumentLocked(DocumentError):
 
 
 class DocumentWriteFailed(DocumentError):
-    def __init__(self, path: Path | str, detail: str):
-        super().__init__(path, f"Could not save to {path} ({detail}). Your text is kept; saving will be retried.")
+    def __init__(self, path: Path | str, detail: str, *, retry: bool = True):
+        then = " Your text is kept; saving will be retried." if retry else \
+            " Choose a folder you can write to."
+        super().__init__(path, f"Could not save to {path} ({detail}).{then}")
+
+
+class DocumentNeedsRecovery(DocumentError):
+    """A hot journal: a save was interrupted (crash, power cut, pulled USB stick)."""
+
+    def __init__(self, path: Path | str):
+        super().__init__(
+            path,
+            f"{path} was being saved when the program or computer stopped, so its last change "
+            "was not finished. Open it in Scrutiny Desktop (not read-only) to recover it; "
+            "everything saved before that change is kept.",
+        )
 
 
 class InvalidInput(ValueError):
