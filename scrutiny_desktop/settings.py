@@ -49,10 +49,14 @@ class Settings(BaseModel):
 
 
 class DocumentState(BaseModel):
+    """Where a person was in one document; kept by path, valid only for the same
+    assessment (``uid``), so a new file at an old path starts afresh."""
+
     model_config = ConfigDict(extra="ignore")
 
     question_id: str = ""
     splitter: list[int] = Field(default_factory=list)
+    uid: str = ""
 
 
 class AppState(BaseModel):

@@ -17,6 +17,7 @@ from scrutiny_desktop.settings import (
     save_settings,
     save_state,
 )
+from scrutiny_desktop.ui.widgets import activate_window
 
 
 def application() -> QApplication:
@@ -69,8 +70,11 @@ def run_app(file: Path | None = None) -> int:
     """Show the main window and run the event loop; returns the exit code."""
     app = application()
     window = create_main_window()
-    window.show()
     app._scrutiny_main_window = window  # keep a reference; scripts can find it
+    window.show()
+    # Window shortcuts only work in the active window, and a script may start
+    # driving the app by keyboard as soon as the event loop runs.
+    activate_window(window)
     file_open = _FileOpenFilter(window)
     app.installEventFilter(file_open)
     if file is not None:

@@ -91,6 +91,10 @@ class AssessmentPage(QWidget):
         self.info = assessments.info(doc)
         self._order = self.template.question_ids()
         self.page.set_scale(self.template)
+        # Tab follows the screen: the navigator on the left, then the page.
+        chain = [self.navigator.filter, self.navigator.tree, *self.page.tab_chain()]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
         self.navigator.populate(self.template, answers.question_states(doc))
         self.editable = not doc.readonly and self.info.status == "draft"
         self.review_mode = self.info.status != "draft"

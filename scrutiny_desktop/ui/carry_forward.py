@@ -21,8 +21,8 @@ from scrutiny_desktop.checklist import Template, TemplateInfo
 from scrutiny_desktop.services.assessments import AssessmentInfo, suggested_file_name
 from scrutiny_desktop.services.carry_forward import next_period
 from scrutiny_desktop.settings import Settings
-from scrutiny_desktop.storage import SUFFIX
-from scrutiny_desktop.ui.widgets import ErrorLabel, named
+from scrutiny_desktop.ui.new_assessment import location_problem
+from scrutiny_desktop.ui.widgets import ErrorLabel, document_target, named, run_dialog
 
 
 @dataclass(frozen=True)
@@ -102,9 +102,9 @@ class CarryForwardDialog(QDialog):
             self.location.setText(str(folder / suggested_file_name(self._previous.partnership,
                                                                    self.period.text())))
 
-    def target(self) -> Path:
-        p = Path(self.location.text().strip()).expanduser()
-        return p if p.suffix.lower() == SUFFIX else p.with_name(p.name + SUFFIX)
+    def target(self) -> Path | None:
+        """The file to create (``.scrutiny`` added), or None while "Save as" names none."""
+        return document_target(self.location.text())[0]
 
     def problem(self) -> str:
         if not self.period.text().strip():
@@ -113,9 +113,7 @@ class CarryForwardDialog(QDialog):
             return "Enter the scrutineer's name."
         if not self.location.text().strip():
             return "Choose where to save the new assessment."
-        if self.target().exists():
-            return "A file with this name already exists. Choose another name."
-        return ""
+        return location_problem(self.location.text())
 
     def _validate(self, *_a) -> None:
         problem = self.problem()
@@ -131,6 +129,6 @@ class CarryForwardDialog(QDialog):
     def ask(cls, parent, previous: AssessmentInfo, open_count: int, templates: list[TemplateInfo],
             settings: Settings) -> CarryForwardChoice | None:
         dialog = cls(parent, previous, open_count, templates, settings)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
+        if run_dialog(dialog) == QDialog.DialogCode.Accepted:
             return dialog.result_value()
         return None

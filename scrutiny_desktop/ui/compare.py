@@ -39,7 +39,7 @@ from scrutiny_desktop.services import assessments
 from scrutiny_desktop.services.compare import CHANGES, Comparison, QuestionComparison, compare
 from scrutiny_desktop.services.library import summarise_file
 from scrutiny_desktop.ui.ops import run_in_background
-from scrutiny_desktop.ui.widgets import Banner, named
+from scrutiny_desktop.ui.widgets import Banner, named, restoring_focus, run_dialog
 from scrutiny_desktop.ui_text import when_text
 
 PDF_FILTER = "PDF documents (*.pdf)"
@@ -126,7 +126,8 @@ def _selectable(label: QLabel) -> QLabel:
 
 def _default_ask_save_path(parent: QWidget) -> Callable[[str, Path, str], Path | None]:
     def ask(title: str, suggested: Path, file_filter: str = PDF_FILTER) -> Path | None:
-        chosen, _ = QFileDialog.getSaveFileName(parent, title, str(suggested), file_filter)
+        with restoring_focus(parent):
+            chosen, _ = QFileDialog.getSaveFileName(parent, title, str(suggested), file_filter)
         return Path(chosen) if chosen else None
     return ask
 
@@ -526,6 +527,6 @@ class CompareDialog(QDialog):
         """Show the comparison (modal) until the person closes it."""
         dialog = cls(parent, comparison, ask_save_path, protective_marking=protective_marking)
         try:
-            dialog.exec()
+            run_dialog(dialog)
         finally:
             dialog.deleteLater()

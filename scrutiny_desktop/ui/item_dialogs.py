@@ -28,7 +28,7 @@ from scrutiny_desktop.storage.models import (
     PRIORITIES,
     RECOMMENDATION_STATUSES,
 )
-from scrutiny_desktop.ui.widgets import ErrorLabel, OptionalDate, named
+from scrutiny_desktop.ui.widgets import ErrorLabel, OptionalDate, named, restoring_focus, run_dialog
 
 
 def _buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
@@ -114,7 +114,8 @@ class EvidenceDialog(QDialog):
         self.remove_button.setEnabled(has)
 
     def _choose_file(self) -> None:
-        chosen, _ = QFileDialog.getOpenFileName(self, "Attach a file")
+        with restoring_focus(self):
+            chosen, _ = QFileDialog.getOpenFileName(self, "Attach a file")
         if chosen:
             self.set_attachment(Path(chosen))
 
@@ -152,7 +153,7 @@ class EvidenceDialog(QDialog):
     @classmethod
     def ask(cls, parent, existing: EvidenceView | None = None) -> EvidenceResult | None:
         dialog = cls(parent, existing)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
+        if run_dialog(dialog) == QDialog.DialogCode.Accepted:
             return dialog.result_value()
         return None
 
@@ -244,6 +245,6 @@ class RecommendationDialog(QDialog):
     @classmethod
     def ask(cls, parent, existing: RecommendationView | None = None) -> RecommendationInput | None:
         dialog = cls(parent, existing)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
+        if run_dialog(dialog) == QDialog.DialogCode.Accepted:
             return dialog.result_value()
         return None

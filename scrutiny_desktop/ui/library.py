@@ -49,7 +49,7 @@ from shiboken6 import isValid
 
 from scrutiny_desktop.services.library import DocumentSummary, list_library
 from scrutiny_desktop.ui.ops import run_in_background
-from scrutiny_desktop.ui.widgets import named
+from scrutiny_desktop.ui.widgets import named, restoring_focus
 from scrutiny_desktop.ui_text import date_text
 
 COLUMNS = ["Partnership", "Period", "Scrutineer", "Status", "Progress", "Signed off", "Reviewed",
@@ -218,7 +218,8 @@ class _ElideLeft(QStyledItemDelegate):
 
 
 def _default_ask_folder(parent: QWidget) -> Path | None:
-    chosen = QFileDialog.getExistingDirectory(parent, "Add a folder to the library")
+    with restoring_focus(parent):
+        chosen = QFileDialog.getExistingDirectory(parent, "Add a folder to the library")
     return Path(chosen) if chosen else None
 
 

@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from scrutiny_desktop import APP_NAME, __version__
 from scrutiny_desktop.checklist import discover_templates
 from scrutiny_desktop.services import (
@@ -57,6 +59,7 @@ from scrutiny_desktop.ui.ops import run_in_background
 from scrutiny_desktop.ui.preferences import PreferencesDialog
 from scrutiny_desktop.ui.review import ReviewPage
 from scrutiny_desktop.ui.signoff import ReadyPage, ReasonDialog, SignOffDialog
+from scrutiny_desktop.ui.widgets import message_box, reactivate, restoring_focus, run_dialog
 
 FILE_FILTER = f"Scrutiny Desktop assessments (*{SUFFIX});;All files (*)"
 
@@ -175,7 +178,8 @@ class MainWindow(QMainWindow):
         self.preferences_action = self._action(m, "&Preferences…", self.preferences,
                                                "Ctrl+,", "preferences")
         m.addSeparator()
-        self.quit_action = self._action(m, "&Quit", self.close, QKeySequence.StandardKey.Quit, "quit")
+        # Spelled out: QKeySequence.StandardKey.Quit has no binding on Windows (or offscreen).
+        self.quit_action = self._action(m, "&Quit", self.close, "Ctrl+Q", "quit")
 
         e = bar.addMenu("&Edit")
         self.undo_action = self._action(e, "&Undo", self._undo, QKeySequence.StandardKey.Undo, "undo")
@@ -252,31 +256,38 @@ class MainWindow(QMainWindow):
             w.redo()
 
     # -- prompts (replaceable in tests) -----------------------------------------
+    # Every prompt goes through restoring_focus / run_dialog, so that when it
+    # closes this window is active again and the focus is back where it was
+    # (otherwise window shortcuts stop working on some platforms).
     def ask_open_path(self) -> Path | None:
         start = str(self.settings.documents_folder())
-        chosen, _ = QFileDialog.getOpenFileName(self, "Open an assessment", start, FILE_FILTER)
+        with restoring_focus(self):
+            chosen, _ = QFileDialog.getOpenFileName(self, "Open an assessment", start, FILE_FILTER)
         return Path(chosen) if chosen else None
 
     def ask_save_path(self, title: str, suggested: Path, file_filter: str = FILE_FILTER) -> Path | None:
-        chosen, _ = QFileDialog.getSaveFileName(self, title, str(suggested), file_filter)
+        with restoring_focus(self):
+            chosen, _ = QFileDialog.getSaveFileName(self, title, str(suggested), file_filter)
         return Path(chosen) if chosen else None
 
     def ask_folder(self) -> Path | None:
-        chosen = QFileDialog.getExistingDirectory(self, "Choose a folder of assessments",
-                                                  str(self.settings.documents_folder()))
+        with restoring_focus(self):
+            chosen = QFileDialog.getExistingDirectory(self, "Choose a folder of assessments",
+                                                      str(self.settings.documents_folder()))
         return Path(chosen) if chosen else None
 
     def confirm(self, title: str, text: str) -> bool:
-        answer = QMessageBox.question(self, title, text,
-                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                                      QMessageBox.StandardButton.No)
-        return answer == QMessageBox.StandardButton.Yes
+        box = message_box(self, QMessageBox.Icon.Question, title, text,
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                          QMessageBox.StandardButton.No)
+        run_dialog(box)
+        return box.clickedButton() is box.button(QMessageBox.StandardButton.Yes)
 
     def show_error(self, title: str, text: str) -> None:
-        QMessageBox.warning(self, title, text)
+        run_dialog(message_box(self, QMessageBox.Icon.Warning, title, text))
 
     def show_info(self, title: str, text: str) -> None:
-        QMessageBox.information(self, title, text)
+        run_dialog(message_box(self, QMessageBox.Icon.Information, title, text))
 
     def open_external(self, path: Path) -> None:
         if not open_with_system_viewer(path):
@@ -309,6 +320,7 @@ class MainWindow(QMainWindow):
             self.user_settings.scrutineer_role = d.scrutineer_role.strip()
             self._save_settings(self.user_settings)
             self.settings = effective(self.user_settings, self.managed)
+        self._forget_state(path)
         self.open_path(path)
 
     def open_dialog(self) -> None:
@@ -346,8 +358,19 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(
                 f"Updated to this version's format; the original was kept as {doc.backup_path.name}",
                 15000)
-        doc_state = self.state.document(path)
-        self.assessment.load(doc, doc_state.question_id, banner)
+        try:
+            doc_state = self._saved_state(doc)
+            self.assessment.load(doc, doc_state.question_id, banner)
+        except (SQLAlchemyError, DocumentError, InvalidInput, ValueError) as exc:
+            # Opened, but unreadable inside (a table missing, a damaged row...):
+            # let it go again, lock file included, and say so in one line.
+            self._abandon_document()
+            detail = " ".join(str(getattr(exc, "orig", None) or exc).split())[:200].rstrip(".")
+            advice = "" if "earlier copy" in detail else " Open an earlier copy or backup of it."
+            self.show_error("Cannot open this assessment",
+                            f"{path.name} is damaged and cannot be shown: "
+                            f"{detail or type(exc).__name__}.{advice}")
+            return False
         if doc_state.splitter:
             self.assessment.splitter.setSizes(doc_state.splitter)
         self.assessment.page.set_guidance_visible(self.state.guidance_expanded)
@@ -368,6 +391,36 @@ class MainWindow(QMainWindow):
         self.document_opened.emit(path)
         return True
 
+    def _saved_state(self, doc: Document) -> DocumentState:
+        """Where this assessment was left last time, if it is the same assessment.
+
+        The state is kept by path, so a different assessment later created at the
+        same path must not inherit it: the assessment's uid is remembered with it
+        (``DocumentState.uid``; states saved without one are trusted).
+        """
+        saved = self.state.document(doc.path)
+        saved_uid = getattr(saved, "uid", "")
+        if saved_uid and saved_uid != assessments.info(doc).uid:
+            return DocumentState()
+        return saved
+
+    def _forget_state(self, path: Path) -> None:
+        """A new document at ``path``: nothing remembered for the path applies to it."""
+        self.state.set_document(path, DocumentState())
+        self._save_state(self.state)
+
+    def _abandon_document(self) -> None:
+        """Close a document that failed to load, without saving anything about it."""
+        doc, self.doc = self.doc, None
+        if doc is not None:
+            doc.close()
+        self.assessment.unload()
+        self.stack.setCurrentWidget(self.home)
+        self.save_status.setText("")
+        self.refresh_home()
+        self._update_title()
+        self._update_actions()
+
     def _guidance_toggled(self, visible: bool) -> None:
         self.state.guidance_expanded = visible
         self._save_state(self.state)
@@ -384,8 +437,10 @@ class MainWindow(QMainWindow):
                     "Close the assessment anyway and lose them?"):
                 return False
             self.autosaver.discard()
+        # ``uid`` is kept once DocumentState has the field (ignored until then).
         with_state = DocumentState(question_id=self.assessment.current_question,
-                                   splitter=self.assessment.splitter.sizes())
+                                   splitter=self.assessment.splitter.sizes(),
+                                   uid=self.assessment.info.uid if self.assessment.info else "")
         self.state.set_document(self.doc.path, with_state)
         self._save_state(self.state)
         try:
@@ -466,14 +521,19 @@ class MainWindow(QMainWindow):
         if self.managed.error:
             managed += "<p><b>Problem with the managed settings:</b> " + escape(self.managed.error) + "</p>"
 
-        QMessageBox.about(
-            self, f"About {APP_NAME}",
+        box = message_box(
+            self, QMessageBox.Icon.NoIcon, f"About {APP_NAME}",
             f"<h3>{APP_NAME} {escape(__version__)}</h3>"
             "<p>An offline tool for the independent scrutiny of safeguarding children "
             "partnerships. It never connects to a network.</p>"
             f"<p><b>Checklist:</b> {escape(template.title)}, version {escape(template.version)}</p>"
             f"<p>{escape(template.description)}</p>"
             f"<p><b>Sources:</b> {escape(template.source_statement())}</p>{managed}")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        icon = QApplication.windowIcon()
+        if not icon.isNull():
+            box.setIconPixmap(icon.pixmap(64, 64))
+        run_dialog(box)
 
     # -- sign-off -------------------------------------------------------------------
     def show_questions(self) -> None:
@@ -690,6 +750,7 @@ class MainWindow(QMainWindow):
         except (DocumentError, InvalidInput, FileExistsError, OSError) as exc:
             self.show_error("Could not create the assessment", str(exc))
             return
+        self._forget_state(result.path)
         self.open_path(result.path)
         note = f"{result.carried} recommendation{'s' if result.carried != 1 else ''} brought forward."
         if result.skipped:
@@ -732,6 +793,7 @@ class MainWindow(QMainWindow):
         dialog.setMinimumDuration(300)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setAccessibleName("Export progress")
+        focus = QApplication.focusWidget()
 
         def progress_(done: int, total: int) -> None:
             dialog.setMaximum(total)
@@ -739,6 +801,8 @@ class MainWindow(QMainWindow):
 
         def done(path) -> None:
             dialog.close()
+            if QApplication.activeWindow() is None:  # the progress window took it
+                reactivate(self, focus)
             self.statusBar().showMessage(f"PDF summary saved as {path}", 15000)
             self.export_finished.emit(path, "")
 
@@ -780,9 +844,10 @@ class MainWindow(QMainWindow):
         self._export_sync("Export CSV", ".csv", "CSV files (*.csv)", export_csv)
 
     def ask_open_pdf(self) -> Path | None:
-        chosen, _ = QFileDialog.getOpenFileName(self, "Choose a PDF summary to verify",
-                                                str(self.settings.documents_folder()),
-                                                "PDF documents (*.pdf)")
+        with restoring_focus(self):
+            chosen, _ = QFileDialog.getOpenFileName(self, "Choose a PDF summary to verify",
+                                                    str(self.settings.documents_folder()),
+                                                    "PDF documents (*.pdf)")
         return Path(chosen) if chosen else None
 
     def verify_pdf(self) -> None:

@@ -23,7 +23,22 @@ from scrutiny_desktop.checklist import Template, TemplateInfo
 from scrutiny_desktop.services.assessments import NewAssessment, suggested_file_name
 from scrutiny_desktop.settings import Settings
 from scrutiny_desktop.storage import SUFFIX
-from scrutiny_desktop.ui.widgets import ErrorLabel, named
+from scrutiny_desktop.ui.widgets import ErrorLabel, document_target, named, restoring_focus, run_dialog
+
+
+def location_problem(text: str) -> str:
+    """Why a new document cannot be created where "Save as" says ("" if it can)."""
+    path, problem = document_target(text)
+    if problem:
+        return problem
+    try:
+        if path.exists():
+            return "A file with this name already exists. Choose another name."
+        if path.parent.exists() and not path.parent.is_dir():
+            return "The folder for this file is not a folder."
+    except (OSError, ValueError) as exc:
+        return f"This name cannot be used ({exc.__class__.__name__}). Choose another name."
+    return ""
 
 
 @dataclass(frozen=True)
@@ -124,9 +139,10 @@ class NewAssessmentDialog(QDialog):
         self.location.setText(str(folder / name))
 
     def _browse(self) -> None:
-        chosen, _ = QFileDialog.getSaveFileName(self, "Save the new assessment as",
-                                                self.location.text(),
-                                                f"Scrutiny Desktop assessments (*{SUFFIX})")
+        with restoring_focus(self):
+            chosen, _ = QFileDialog.getSaveFileName(self, "Save the new assessment as",
+                                                    self.location.text(),
+                                                    f"Scrutiny Desktop assessments (*{SUFFIX})")
         if chosen:
             if not chosen.endswith(SUFFIX):
                 chosen += SUFFIX
@@ -142,15 +158,9 @@ class NewAssessmentDialog(QDialog):
             out["period"] = "Enter the period this assessment covers."
         if not self.name.text().strip():
             out["name"] = "Enter the scrutineer's name."
-        loc = self.location.text().strip()
-        if not loc:
-            out["location"] = "Choose where to save the assessment."
-        else:
-            path = self.target_path()
-            if path.exists():
-                out["location"] = "A file with this name already exists. Choose another name."
-            elif path.parent.exists() and not path.parent.is_dir():
-                out["location"] = "The folder for this file is not a folder."
+        problem = location_problem(self.location.text())
+        if problem:
+            out["location"] = problem
         return out
 
     def _validate(self) -> None:
@@ -161,11 +171,9 @@ class NewAssessmentDialog(QDialog):
             label.show_error(problems[key] if show else "")
         self.ok_button.setEnabled(not problems)
 
-    def target_path(self) -> Path:
-        path = Path(self.location.text().strip()).expanduser()
-        if path.suffix.lower() != SUFFIX:
-            path = path.with_name(path.name + SUFFIX)
-        return path
+    def target_path(self) -> Path | None:
+        """The file to create (``.scrutiny`` added), or None while "Save as" names none."""
+        return document_target(self.location.text())[0]
 
     def accept(self) -> None:
         self._touched.update(self.errors)
@@ -187,6 +195,6 @@ class NewAssessmentDialog(QDialog):
     def ask(cls, parent, templates: list[TemplateInfo], settings: Settings,
             defaults: dict | None = None) -> NewAssessmentResult | None:
         dialog = cls(templates, settings, parent, defaults)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
+        if run_dialog(dialog) == QDialog.DialogCode.Accepted:
             return dialog.result_value()
         return None

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from scrutiny_desktop.checklist.model import DEFAULT_SIGNOFF_STATEMENT
 from scrutiny_desktop.settings import DEFAULT_MARKING, Settings
-from scrutiny_desktop.ui.widgets import named
+from scrutiny_desktop.ui.widgets import named, restoring_focus, run_dialog
 
 
 def _with_browse(edit: QLineEdit, name: str, pick) -> QHBoxLayout:
@@ -93,13 +93,15 @@ class PreferencesDialog(QDialog):
         layout.addWidget(box)
 
     def _pick_folder(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, "Documents folder", self.documents.text())
+        with restoring_focus(self):
+            chosen = QFileDialog.getExistingDirectory(self, "Documents folder", self.documents.text())
         if chosen:
             self.documents.setText(chosen)
 
     def _pick_logo(self) -> None:
-        chosen, _ = QFileDialog.getOpenFileName(self, "Organisation logo", self.logo.text(),
-                                                "Pictures (*.png *.jpg *.jpeg)")
+        with restoring_focus(self):
+            chosen, _ = QFileDialog.getOpenFileName(self, "Organisation logo", self.logo.text(),
+                                                    "Pictures (*.png *.jpg *.jpeg)")
         if chosen:
             self.logo.setText(chosen)
 
@@ -118,6 +120,6 @@ class PreferencesDialog(QDialog):
     @classmethod
     def ask(cls, parent, settings: Settings, managed: set[str] | None = None) -> Settings | None:
         dialog = cls(settings, parent, managed)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
+        if run_dialog(dialog) == QDialog.DialogCode.Accepted:
             return dialog.result_value()
         return None

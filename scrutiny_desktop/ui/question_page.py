@@ -130,6 +130,7 @@ class QuestionPage(QWidget):
         self.judgement_group.idClicked.connect(self._judgement_clicked)
         self.clear_judgement = named(QPushButton("Clear"), "Clear judgement")
         self.clear_judgement.clicked.connect(self._clear_judgement)
+        self.judgement_layout.addWidget(self.clear_judgement, 0, JUDGEMENT_COLUMNS + 1)
         self._options: list[tuple[str, str]] = []
         self.radios: list[QRadioButton] = []
 
@@ -260,6 +261,7 @@ class QuestionPage(QWidget):
         layout.addWidget(self.scroll, 1)
         layout.addLayout(nav)
         self._update_buttons()
+        self._update_tab_order()
 
     # -- showing --------------------------------------------------------------
     def set_scale(self, template: Template) -> None:
@@ -285,6 +287,28 @@ class QuestionPage(QWidget):
             self.radios.append(radio)
         self.judgement_layout.setColumnStretch(columns, 1)
         self.judgement_layout.addWidget(self.clear_judgement, 0, columns + 1)
+        self._update_tab_order()
+
+    def tab_chain(self) -> list[QWidget]:
+        """The page's controls in the order Tab visits them: top to bottom, as seen.
+
+        Hidden or disabled ones (the chair's comment outside review mode, Previous
+        on the first question...) are skipped by Qt when tabbing.
+        """
+        return [self.guidance_button, *self.radios, self.clear_judgement, self.findings,
+                self.review_comment, self.evidence_table, self.add_evidence_button,
+                self.edit_evidence_button, self.remove_evidence_button,
+                self.open_attachment_button, self.rec_table, self.add_rec_button,
+                self.edit_rec_button, self.remove_rec_button, self.respond_button,
+                self.previous_button, self.next_button]
+
+    def _update_tab_order(self) -> None:
+        # The radios are made in set_scale, after everything else, so by creation
+        # order Tab would reach them last. Tab enters the group at one option;
+        # the arrow keys move between options.
+        chain = self.tab_chain()
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
 
     def show_question(self, section: Section, question: Question, index: int, total: int,
                       answer: AnswerView, review_comment: str = "") -> None:

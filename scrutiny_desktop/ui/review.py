@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from scrutiny_desktop.services.recommendations import RecommendationView
 from scrutiny_desktop.services.review import DECISIONS, ResponseView, ReviewView
-from scrutiny_desktop.ui.widgets import ErrorLabel, OptionalDate, named, uk_date
+from scrutiny_desktop.ui.widgets import ErrorLabel, OptionalDate, named, run_dialog, uk_date
 from scrutiny_desktop.ui_text import when_text
 
 
@@ -109,7 +109,7 @@ class ResponseDialog(QDialog):
     def ask(cls, parent, recommendation: RecommendationView,
             existing: ResponseView | None = None) -> dict | None:
         dialog = cls(parent, recommendation, existing)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
+        if run_dialog(dialog) == QDialog.DialogCode.Accepted:
             return dialog.result_value()
         return None
 

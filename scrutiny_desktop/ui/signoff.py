@@ -31,7 +31,7 @@ from scrutiny_desktop.checklist.model import Template
 from scrutiny_desktop.services.progress import Progress
 from scrutiny_desktop.services.recommendations import RecommendationView
 from scrutiny_desktop.services.signoff import Readiness
-from scrutiny_desktop.ui.widgets import ErrorLabel, named, uk_date
+from scrutiny_desktop.ui.widgets import ErrorLabel, named, run_dialog, uk_date
 from scrutiny_desktop.ui_text import when_text
 
 
@@ -238,7 +238,7 @@ class SignOffDialog(QDialog):
     @classmethod
     def ask(cls, parent, **kwargs) -> dict | None:
         dialog = cls(parent, **kwargs)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
+        if run_dialog(dialog) == QDialog.DialogCode.Accepted:
             return dialog.result_value()
         return None
 
@@ -271,7 +271,7 @@ class ReasonDialog(QDialog):
     @classmethod
     def ask(cls, parent, title: str, prompt: str, button_text: str) -> str | None:
         dialog = cls(parent, title, prompt, button_text)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
+        if run_dialog(dialog) == QDialog.DialogCode.Accepted:
             return dialog.reason.toPlainText().strip()
         return None
 

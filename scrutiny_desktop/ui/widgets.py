@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt
-
-from PySide6.QtGui import QPalette
+from PySide6.QtCore import QDate, QDeadlineTimer, QEventLoop, Qt, QTimer
+from PySide6.QtGui import QGuiApplication, QPalette
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QDateEdit,
+    QDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QWidget,
 )
+from shiboken6 import isValid
 
+from scrutiny_desktop.storage import SUFFIX
 from scrutiny_desktop.ui_text import date_text
 
 
@@ -114,3 +123,161 @@ class Banner(QFrame):
 
 def is_dark(palette: QPalette) -> bool:
     return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+# -- "Save as" paths ------------------------------------------------------------
+
+def document_target(text: str) -> tuple[Path | None, str]:
+    """The document file a typed "Save as" path names, or why it names none.
+
+    Never raises, whatever half-typed text it is given ("/", ".", "~", a folder):
+    returns ``(path, "")`` with the ``.scrutiny`` suffix added when missing, or
+    ``(None, problem)`` with a sentence to show under the field.
+    """
+    raw = text.strip()
+    if not raw:
+        return None, "Choose where to save the assessment."
+    try:
+        path = Path(raw).expanduser()
+    except RuntimeError:  # "~someone" with no such user: take the text as it is
+        path = Path(raw)
+    separators = tuple(sep for sep in (os.sep, os.altsep, "/") if sep)
+    if raw.endswith(separators) or path.name in ("", ".", ".."):
+        return None, "Add a file name to the end of the folder."
+    try:
+        if path.is_dir():
+            return None, "That is a folder. Add a file name to the end of it."
+        if path.suffix.lower() != SUFFIX:
+            path = path.with_name(path.name + SUFFIX)
+            if path.is_dir():
+                return None, f"{path.name} is a folder. Choose another name."
+    except (OSError, ValueError) as exc:  # a name too long, a NUL character...
+        return None, f"This name cannot be used ({exc.__class__.__name__}). Choose another name."
+    return path, ""
+
+
+# -- dialogs and keyboard focus ---------------------------------------------------
+
+#: Platforms with no window manager: nothing to raise a window above, no person
+#: whose focus could be taken, and activation only arrives with the next events.
+_HEADLESS_PLATFORMS = ("offscreen", "minimal")
+
+
+def activate_window(window: QWidget | None, timeout_ms: int = 1000) -> bool:
+    """Raise and activate ``window``'s top-level window; True once it is active.
+
+    Activation is asynchronous: the platform confirms it with an event. This
+    waits for it in a local event loop (user input is held back until after)
+    for at most ``timeout_ms``.
+    """
+    if window is None or not isValid(window):
+        return False
+    window = window.window()
+    if not window.isVisible():
+        return False
+    if QApplication.activeWindow() is window:
+        return True
+    headless = QGuiApplication.platformName() in _HEADLESS_PLATFORMS
+    if not headless:
+        window.raise_()  # headless platforms log "does not support raise()"
+    window.activateWindow()
+    if headless:
+        _activate_now(window)
+    if QApplication.activeWindow() is window:
+        return True
+    deadline = QDeadlineTimer(timeout_ms)
+    loop = QEventLoop()
+    poll = QTimer()
+    poll.setInterval(10)
+
+    def check() -> None:
+        if QApplication.activeWindow() is window or deadline.hasExpired():
+            loop.quit()
+
+    poll.timeout.connect(check)
+    poll.start()
+    loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+    poll.stop()
+    return QApplication.activeWindow() is window
+
+
+def _activate_now(window: QWidget) -> None:
+    """Headless only: make ``window`` active at once, not at the next events.
+
+    Offscreen, the confirmation is a queued window-system event, and Qt always
+    delivers posted events (``QTimer.singleShot(0, ...)``) before it. A script
+    that starts driving the app from such a callback, or that sends a shortcut
+    straight after a dialog, would find no active window. ``QApplication.
+    setActiveWindow`` (deprecated in Qt 6.5 in favour of the asynchronous
+    ``activateWindow``) is the only synchronous way; the platform's own
+    activation event follows and agrees with it.
+    """
+    set_active = getattr(QApplication, "setActiveWindow", None)
+    if set_active is None:
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        set_active(window)
+
+
+@contextlib.contextmanager
+def restoring_focus(parent: QWidget | None) -> Iterator[None]:
+    """Around a modal prompt: afterwards, re-activate the window it was opened
+    from and give the keyboard focus back to the control that had it.
+
+    Without this, window shortcuts (Alt+Right, Ctrl+R...) stop working after a
+    dialog on platforms that do not re-activate the parent themselves.
+    """
+    window = QApplication.activeWindow() or (parent.window() if parent is not None else None)
+    focus = QApplication.focusWidget() or (window.focusWidget() if window is not None else None)
+    try:
+        yield
+    finally:
+        reactivate(window, focus)
+
+
+def reactivate(window: QWidget | None, focus: QWidget | None) -> None:
+    """After a dialog or progress window has gone: make ``window`` active again
+    and give ``focus`` (if still there) the keyboard focus."""
+    if window is None or not isValid(window) or not window.isVisible():
+        return
+    if QApplication.activeModalWidget() not in (None, window):
+        return  # another dialog is still open on top; it keeps the focus
+    if QApplication.activeWindow() is None and \
+            QGuiApplication.applicationState() != Qt.ApplicationState.ApplicationActive:
+        return  # the person has switched to another program: do not steal focus
+    activate_window(window)
+    if (focus is not None and isValid(focus) and focus.window() is window
+            and focus.isVisible() and focus.isEnabled()
+            and QApplication.focusWidget() is not focus):
+        focus.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
+
+
+def run_dialog(dialog: QDialog) -> int:
+    """``dialog.exec()``, then re-activate the window and focus it came from."""
+    with restoring_focus(dialog.parentWidget()):
+        return dialog.exec()
+
+
+_BUTTON_NAMES = {
+    QMessageBox.StandardButton.Ok: "OK",
+    QMessageBox.StandardButton.Yes: "Yes",
+    QMessageBox.StandardButton.No: "No",
+    QMessageBox.StandardButton.Cancel: "Cancel",
+    QMessageBox.StandardButton.Close: "Close",
+}
+
+
+def message_box(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str,
+                buttons=QMessageBox.StandardButton.Ok,
+                default=QMessageBox.StandardButton.NoButton) -> QMessageBox:
+    """A message box whose buttons have accessible names ("OK", "Yes", "No")."""
+    box = QMessageBox(icon, title, text, buttons, parent)
+    box.setAccessibleName(title)
+    if default != QMessageBox.StandardButton.NoButton:
+        box.setDefaultButton(default)
+    for standard, name in _BUTTON_NAMES.items():
+        button = box.button(standard)
+        if button is not None:
+            named(button, name)
+    return box

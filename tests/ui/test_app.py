@@ -49,3 +49,27 @@ def test_bad_managed_config_still_starts_and_explains(qapp, tmp_path, monkeypatc
     window = qapp._scrutiny_main_window
     assert window.settings.protective_marking == "OFFICIAL-SENSITIVE"
     assert "config.toml" in window.managed.error and "protective_marking" in window.managed.error
+
+
+def test_a_script_starting_at_once_finds_the_window_active(qapp, qtbot, new_doc_path):
+    """A script that drives the app by keyboard from QTimer.singleShot(0) finds
+    the window active, with the focus in it, so window shortcuts work at once."""
+    from PySide6.QtCore import Qt
+
+    seen = {}
+
+    def drive():
+        window = qapp._scrutiny_main_window
+        try:
+            seen["active"] = QApplication.activeWindow() is window
+            focus = QApplication.focusWidget()
+            seen["focus"] = focus.accessibleName() if focus is not None else None
+            before = window.assessment.current_question
+            qtbot.keyClick(focus or window, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+            seen["moved"] = window.assessment.current_question != before
+        finally:
+            window.close()
+
+    QTimer.singleShot(0, drive)
+    assert cli.main([str(new_doc_path)]) == 0
+    assert seen == {"active": True, "focus": "Findings", "moved": True}

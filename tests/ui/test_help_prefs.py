@@ -28,14 +28,21 @@ def test_f1_opens_the_offline_user_guide(make_window, qtbot):
     assert "http://" not in source and "https://" not in source
 
 
-def test_about_shows_version_sources_and_managed_settings(make_window, qtbot, monkeypatch):
-    """About names the version, the checklist's sources and what IT manages."""
+def test_about_shows_version_sources_and_managed_settings(make_window, qtbot):
+    """About names the version, the checklist's sources and what IT manages,
+    and its button has a name a screen reader can say."""
     shown = {}
-    monkeypatch.setattr(QMessageBox, "about", lambda parent, title, text: shown.update(title=title, text=text))
     window = make_window()
     window.managed = Managed(ManagedConfig(protective_marking="OFFICIAL", locked=["protective_marking"]),
                              None)
-    window.show_about()
+
+    def read(box):
+        assert isinstance(box, QMessageBox)
+        shown.update(title=box.windowTitle(), text=box.text())
+        qtbot.mouseClick(find(box, "OK", QAbstractButton), Qt.MouseButton.LeftButton)
+
+    run_modal(qtbot, window.show_about, read)
+    assert shown["title"] == "About Scrutiny Desktop"
     assert __version__ in shown["text"]
     assert "Working Together" in shown["text"] and "not the official" in shown["text"]
     assert "protective marking (set by your organisation)" in shown["text"]
