@@ -14,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 from scrutiny_desktop.checklist import discover_templates
 from scrutiny_desktop.services import answers, assessments
 from scrutiny_desktop.services.assessments import create_assessment
-from scrutiny_desktop.settings import DocumentState, Settings
+from scrutiny_desktop.settings import Settings
 from scrutiny_desktop.storage import lockfile
 from scrutiny_desktop.ui.carry_forward import CarryForwardDialog
 from scrutiny_desktop.ui.new_assessment import NewAssessmentDialog
