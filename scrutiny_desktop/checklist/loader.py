@@ -10,7 +10,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from scrutiny_desktop import paths
-from scrutiny_desktop.checklist.model import Template
+from scrutiny_desktop.checklist.model import NEW_TEMPLATE, Template
 
 BUNDLED_ID = "cis"
 
@@ -49,6 +49,8 @@ def _describe(error: dict) -> str:
         msg = "the judgement scale needs at least two points"
     elif kind == "too_short":
         msg = "must not be empty"
+    elif kind == "bool_type":
+        msg = "must be true or false (a TOML boolean, without quotes)"
     elif kind == "string_pattern_mismatch":
         msg = "ids may use letters, digits, '.', '_' and '-' and must start with a letter or digit"
     msg = re.sub(r"^Value error, ", "", msg)
@@ -60,8 +62,9 @@ def _describe(error: dict) -> str:
 
 
 def parse_template(data: dict, path: Path | str = "<template>") -> Template:
+    """Validate a template file's data with every rule (see checklist.model)."""
     try:
-        return Template.model_validate(data)
+        return Template.model_validate(data, context={NEW_TEMPLATE: True})
     except ValidationError as exc:
         raise TemplateError(path, [_describe(e) for e in exc.errors()]) from None
 

@@ -1,7 +1,15 @@
 """The checklist template: a pydantic model of the TOML format.
 
 The format is documented in ``docs/template-format.md``.  Every model forbids
-unknown fields so that a misspelt key is reported rather than ignored.
+unknown fields so that a misspelt key is reported rather than ignored, and the
+true/false fields take only TOML booleans (``required = "yes"`` is an error,
+not silently true).
+
+Some rules only apply to a template file being loaded (``parse_template``
+passes ``context={NEW_TEMPLATE: True}``): two judgement options with the same
+label.  A document keeps a snapshot of the template it was made with, and a
+snapshot that was valid when the document was made must still open, so those
+rules are not applied when a snapshot is read back.
 """
 
 from __future__ import annotations
@@ -9,7 +17,15 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StringConstraints,
+    ValidationInfo,
+    model_validator,
+)
 
 _ID_RE = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 
@@ -21,6 +37,19 @@ DEFAULT_SIGNOFF_STATEMENT = (
     "evidence recorded here, and that it is complete and accurate to the best of "
     "my knowledge."
 )
+
+
+#: Validation context key: the template is being loaded from a file (apply every rule).
+NEW_TEMPLATE = "new_template"
+
+
+def _is_new(info: ValidationInfo) -> bool:
+    return bool(info.context and info.context.get(NEW_TEMPLATE))
+
+
+def _label_key(label: str) -> str:
+    """Labels that a screen reader would say the same way compare equal."""
+    return " ".join(label.split()).casefold()
 
 
 class _Strict(BaseModel):
@@ -43,28 +72,47 @@ class ScalePoint(_Strict):
     value: Id
     label: Text
     description: str = ""
-    answered: bool = True
+    answered: StrictBool = True
 
 
 class Scale(_Strict):
     """The judgement scale, in order from the first option shown to the last."""
 
     points: list[ScalePoint] = Field(min_length=2)
-    allow_not_applicable: bool = True
+    allow_not_applicable: StrictBool = True
     not_applicable_label: Text = "Not applicable"
 
+    # Messages start with the field path (the scale is always ``scale`` in a
+    # template); checklist.loader passes such a path through as it is.
     @model_validator(mode="after")
-    def _unique_values(self) -> "Scale":
-        seen: set[str] = set()
-        for point in self.points:
-            if point.value in seen:
-                raise ValueError(f"judgement value '{point.value}' is used twice")
+    def _unique_values(self, info: ValidationInfo) -> "Scale":
+        values: dict[str, int] = {}
+        for i, point in enumerate(self.points):
+            here = f"scale.points[{i}].value"
             if point.value == NOT_APPLICABLE:
-                raise ValueError(f"'{NOT_APPLICABLE}' is reserved for 'Not applicable'")
-            seen.add(point.value)
+                raise ValueError(f"{here}: '{NOT_APPLICABLE}' is reserved for 'Not applicable'")
+            if point.value in values:
+                raise ValueError(f"{here}: judgement value '{point.value}' is already used by "
+                                 f"scale.points[{values[point.value]}]")
+            values[point.value] = i
         if not any(p.answered for p in self.points):
-            raise ValueError("at least one judgement must count as answered")
+            raise ValueError("scale.points: at least one judgement must count as answered")
+        if _is_new(info):
+            self._unique_labels()
         return self
+
+    def _unique_labels(self) -> None:
+        """Every option a person can choose has its own label (its accessible name)."""
+        labels: dict[str, int] = {}
+        for i, point in enumerate(self.points):
+            key = _label_key(point.label)
+            if key in labels:
+                raise ValueError(f"scale.points[{i}].label: judgement label '{point.label}' is "
+                                 f"already used by scale.points[{labels[key]}]")
+            if self.allow_not_applicable and key == _label_key(self.not_applicable_label):
+                raise ValueError(f"scale.points[{i}].label: '{point.label}' is the label of the "
+                                 f"'not applicable' option (scale.not_applicable_label)")
+            labels[key] = i
 
 
 NOT_APPLICABLE = "not_applicable"
@@ -75,7 +123,7 @@ class Question(_Strict):
     text: Text
     guidance: str = ""
     source: str = ""
-    required: bool = True
+    required: StrictBool = True
 
 
 class Section(_Strict):

@@ -2,6 +2,16 @@
 
 UTF-8 with a byte-order mark so Excel shows accents correctly; the csv module
 quotes any field holding a comma, quote or line break.
+
+Formula injection: a spreadsheet treats a cell that starts with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return as a formula (which can run commands
+or send data away when the file is opened).  Following OWASP's advice ("CSV
+Injection"), every text column that holds words from a person or a template
+(section, question, judgement label, findings) gets a single quote (``'``) in
+front of such a value, so it is shown as text.  The quote stays visible in the
+cell and in the file; a reader that wants the exact text strips one leading
+``'`` from those columns.  The question id, "Yes"/"No" and the counts are ours
+and never start with one of those characters, so they are written as they are.
 """
 
 from __future__ import annotations
@@ -15,8 +25,16 @@ from scrutiny_desktop.services import answers
 from scrutiny_desktop.services.common import template_of
 from scrutiny_desktop.storage.document import Document
 
+#: What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
 HEADER = ["Section", "Question ID", "Question", "Required", "Judgement", "Findings",
           "Evidence count", "Recommendation count"]
+
+
+def text_cell(value: str) -> str:
+    """User text for a cell, with a ``'`` in front if a spreadsheet would take it as a formula."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def export_csv(doc: Document, out: Path | str) -> Path:
@@ -30,8 +48,9 @@ def export_csv(doc: Document, out: Path | str) -> Path:
         a = answers.get_answer(doc, question.id)
         state = states[question.id]
         writer.writerow([
-            section.title, question.id, question.text, "Yes" if question.required else "No",
-            template.judgement_label(a.judgement), a.findings,
+            text_cell(section.title), question.id, text_cell(question.text),
+            "Yes" if question.required else "No",
+            text_cell(template.judgement_label(a.judgement)), text_cell(a.findings or ""),
             state.evidence_count, state.recommendation_count,
         ])
     tmp = out.with_name(f".{out.name}.writing-{os.getpid()}")

@@ -7,9 +7,22 @@ The file is written beside ``out`` under a temporary name and moved into place
 at the end, so a failed export never leaves half a PDF behind.
 
 Text safety: every string that came from a person (or from a template file)
-goes through :func:`para`, which removes control characters and escapes
-``& < >`` before reportlab's paragraph parser sees it, so markup in user text
-is printed as typed and can never become a tag (an ``<img>`` above all).
+goes through :func:`para` (by way of :func:`markup`), which removes control
+characters and escapes ``& < >`` before reportlab's paragraph parser sees it, so
+markup in user text is printed as typed and can never become a tag (an
+``<img>`` above all).
+
+Glyphs: text is set in the bundled Noto Sans, which covers Latin, Greek and
+Cyrillic but not symbols such as ``≥ ≤ ≠ → ← ✓ ✗``.  :func:`markup` sets every
+run of characters Noto lacks in the bundled DejaVu Sans instead (bold in a bold
+context), and replaces a character that neither font has (CJK, most emoji)
+with ``□`` (U+25A1), so a reader sees that something could not be printed
+rather than a silent gap (characters beyond U+FFFF count as missing: reportlab
+cannot map them back to text).  Invisible format characters (zero-width
+joiners, variation selectors, emoji skin-tone modifiers) that neither font has
+are dropped.  Right-to-left text is not reordered or shaped (reportlab cannot).
+Text drawn straight on the canvas or in the chart (the protective marking, the
+footer, chart labels) is in Noto only.
 reportlab may not fetch anything from anywhere: its trusted hosts and schemes
 are emptied when this module is imported.
 
@@ -27,6 +40,7 @@ import io
 import os
 import re
 import threading
+import unicodedata
 import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -44,7 +58,7 @@ from reportlab.graphics.charts.legends import Legend  # noqa: E402
 from reportlab.graphics.shapes import Drawing  # noqa: E402
 from reportlab.lib import colors  # noqa: E402
 from reportlab.lib.enums import TA_CENTER  # noqa: E402
-from reportlab.lib.fonts import addMapping  # noqa: E402
+from reportlab.lib.fonts import addMapping, ps2tt  # noqa: E402
 from reportlab.lib.pagesizes import A4  # noqa: E402
 from reportlab.lib.styles import ParagraphStyle  # noqa: E402
 from reportlab.lib.units import cm  # noqa: E402
@@ -112,18 +126,29 @@ _FONT_FILES = {
     FONT_ITALIC: "NotoSans-Italic.ttf",
     FONT_BOLD_ITALIC: "NotoSans-BoldItalic.ttf",
 }
+#: The fallback for characters Noto Sans lacks (symbols, arrows, ticks).  Only
+#: regular and bold are bundled; italic text falls back to the upright faces.
+FALLBACK_FONT = "DejaVuSans"
+FALLBACK_FONT_BOLD = "DejaVuSans-Bold"
+_FALLBACK_FILES = {
+    FALLBACK_FONT: "DejaVuSans.ttf",
+    FALLBACK_FONT_BOLD: "DejaVuSans-Bold.ttf",
+}
+#: What is printed in place of a character that no bundled font has.
+MISSING_GLYPH = "\u25a1"  # □ WHITE SQUARE (in DejaVu Sans)
 _font_lock = threading.Lock()
 _fonts_registered = False
 
 
 def register_fonts() -> None:
-    """Register the bundled Noto Sans family (once), from absolute paths."""
+    """Register the bundled Noto Sans family and its DejaVu Sans fallback (once),
+    from absolute paths."""
     global _fonts_registered
     with _font_lock:
         if _fonts_registered:
             return
         folder = paths.fonts_dir().resolve()
-        for name, file in _FONT_FILES.items():
+        for name, file in {**_FONT_FILES, **_FALLBACK_FILES}.items():
             path = folder / file
             if not path.is_file():
                 raise FileNotFoundError(
@@ -136,7 +161,32 @@ def register_fonts() -> None:
         addMapping(FONT, 1, 1, FONT_BOLD_ITALIC)
         pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC,
                                       boldItalic=FONT_BOLD_ITALIC)
+        # The fallback has no italic faces: italic maps to the upright ones.
+        # (addMapping also sets the reverse name -> style map, so the upright
+        # entries go last: "DejaVuSans" must read back as regular, not italic.)
+        addMapping(FALLBACK_FONT, 0, 1, FALLBACK_FONT)
+        addMapping(FALLBACK_FONT, 1, 1, FALLBACK_FONT_BOLD)
+        addMapping(FALLBACK_FONT, 0, 0, FALLBACK_FONT)
+        addMapping(FALLBACK_FONT, 1, 0, FALLBACK_FONT_BOLD)
         _fonts_registered = True
+
+
+@functools.cache
+def _coverage() -> tuple[frozenset[int], frozenset[int]]:
+    """(code points Noto Sans has, code points DejaVu Sans has in both weights)."""
+    register_fonts()
+
+    def cmap(name: str) -> frozenset[int]:
+        return frozenset(pdfmetrics.getFont(name).face.charToGlyph)
+
+    # The four Noto faces have the same repertoire; DejaVu Sans Bold lacks a few
+    # characters the regular face has, so only what both have is used.  Beyond
+    # the Basic Multilingual Plane (DejaVu's few emoji and maths letters)
+    # reportlab draws the glyph but writes a wrong ToUnicode entry (the code
+    # point cut to 16 bits), so copied or extracted text would be wrong: those
+    # count as missing.
+    bmp = frozenset(range(0x10000))
+    return cmap(FONT) & bmp, cmap(FALLBACK_FONT) & cmap(FALLBACK_FONT_BOLD) & bmp
 
 
 # -- text safety -------------------------------------------------------------
@@ -156,16 +206,71 @@ def clean_text(text: object) -> str:
     return _UNPRINTABLE.sub("", s)
 
 
-def markup(text: object) -> str:
-    """Paragraph markup that shows ``text`` exactly as typed (never as tags)."""
-    return escape(clean_text(text)).replace("\t", " ").replace("\n", "<br/>")
+def _ignorable(ch: str) -> bool:
+    """An invisible character that may be dropped when no font has it."""
+    cp = ord(ch)
+    return (unicodedata.category(ch) == "Cf"  # joiners, direction marks, tags
+            or 0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF  # variation selectors
+            or 0x1F3FB <= cp <= 0x1F3FF)  # emoji skin-tone modifiers
+
+
+def _font_runs(text: str) -> list[tuple[bool, str]]:
+    """``text`` cut into (needs the fallback font, run) pairs.
+
+    A character Noto Sans lacks goes to a fallback run if DejaVu Sans has it;
+    otherwise it becomes :data:`MISSING_GLYPH` (itself a fallback character),
+    or disappears if it is an invisible format character.
+    """
+    if text.isascii():
+        return [(False, text)] if text else []
+    noto, dejavu = _coverage()
+    runs: list[tuple[bool, list[str]]] = []
+    for ch in text:
+        cp = ord(ch)
+        if cp in noto or ch == "\n":
+            fallback = False
+        elif cp in dejavu:
+            fallback = True
+        elif _ignorable(ch):
+            continue
+        else:
+            ch, fallback = MISSING_GLYPH, True
+        if runs and runs[-1][0] == fallback:
+            runs[-1][1].append(ch)
+        else:
+            runs.append((fallback, [ch]))
+    return [(fallback, "".join(chars)) for fallback, chars in runs]
+
+
+def markup(text: object, *, bold: bool = False) -> str:
+    """Paragraph markup that shows ``text`` exactly as typed (never as tags).
+
+    This is the one place user text is escaped.  Runs of characters Noto Sans
+    lacks are wrapped in ``<font name="DejaVuSans">`` (``DejaVuSans-Bold`` when
+    ``bold``, that is when the text is set in a bold style or inside ``<b>``:
+    a ``<font name>`` tag resets reportlab's bold state).
+    """
+    face = FALLBACK_FONT_BOLD if bold else FALLBACK_FONT
+    out = []
+    for fallback, run in _font_runs(clean_text(text).replace("\t", " ")):
+        escaped = escape(run).replace("\n", "<br/>")
+        out.append(f'<font name="{face}">{escaped}</font>' if fallback else escaped)
+    return "".join(out)
+
+
+def _is_bold(font_name: str) -> bool:
+    try:
+        return bool(ps2tt(font_name)[1])
+    except ValueError:  # a font reportlab has no style mapping for
+        return "bold" in font_name.lower()
 
 
 def para(text: object, style: ParagraphStyle, *, label: str = "") -> Paragraph:
     """A Paragraph of user text, always escaped; ``label`` (ours) is set in bold before it."""
-    body = markup(text)
+    register_fonts()  # the styles name our fonts; reportlab must know them when parsing
+    body = markup(text, bold=_is_bold(style.fontName))
     if label:
-        body = f"<b>{markup(label)}</b> {body}"
+        body = f"<b>{markup(label, bold=True)}</b> {body}"
     return Paragraph(body, style)
 
 

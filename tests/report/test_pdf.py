@@ -329,6 +329,75 @@ def test_unshowable_text_and_control_characters_do_not_break_the_export(new_doc_
     assert "Καλημέρα after" in "\n".join(pdftotext_pages(path))
 
 
+#: Symbols Noto Sans lacks but the bundled DejaVu Sans has.
+SYMBOLS = ["attendance ≥ 90%", "response ≤ 5 days", "plan ≠ practice", "referral → assessment",
+           "← back", "✓ met", "✗ not met"]
+
+
+def pdf_fonts(path: Path) -> set[str]:
+    """The PostScript names of the fonts a PDF's pages use, without the subset prefix."""
+    names = set()
+    for page in PdfReader(path).pages:
+        fonts = page["/Resources"].get("/Font") or {}
+        for ref in fonts.values():
+            names.add(str(ref.get_object()["/BaseFont"]).lstrip("/").split("+")[-1])
+    return names
+
+
+def test_symbols_noto_lacks_are_set_in_the_fallback_font():
+    assert markup("attendance ≥ 90%") == 'attendance <font name="DejaVuSans">≥</font> 90%'
+    assert markup("a ≤ b", bold=True) == 'a <font name="DejaVuSans-Bold">≤</font> b'
+    # the fallback run is escaped like the rest
+    assert markup("<≠&>") == '&lt;<font name="DejaVuSans">≠</font>&amp;&gt;'
+    # what Noto has is left alone, Welsh to Cyrillic
+    for s in EXACT + ["• – — … £ € ½ ©"]:
+        assert markup(s) == markup_plain(s), s
+    # what neither font has shows as a white square; invisible joiners go
+    assert markup("a 中文 b") == 'a <font name="DejaVuSans">□□</font> b'
+    assert markup("\U0001F44D\U0001F3FD!") == '<font name="DejaVuSans">□</font>!'
+    # DejaVu draws 😀, but reportlab would write its text as U+1F60 (ὠ)
+    assert markup("\U0001F600") == '<font name="DejaVuSans">□</font>'
+
+    styles = pdfmod._styles()
+    # a bold style, and the bold label, take the bold fallback
+    frags = para("x ≥ y", styles["h1"], label="✓").frags
+    assert {f.fontName for f in frags} == {pdfmod.FONT_BOLD, "DejaVuSans-Bold"}
+    assert "".join(f.text for f in frags) == "✓ x ≥ y"
+    frags = para("x ≥ y", styles["intro"]).frags
+    assert [(f.fontName, f.text) for f in frags] == [
+        (pdfmod.FONT_ITALIC, "x "), ("DejaVuSans", "≥"), (pdfmod.FONT_ITALIC, " y")]
+
+
+def markup_plain(s: str) -> str:
+    from xml.sax.saxutils import escape
+
+    return escape(s).replace("\n", "<br/>")
+
+
+def test_symbols_and_unshowable_text_print_in_the_pdf(new_doc_path, tmp_path):
+    """≥ ≤ ≠ → ← ✓ ✗ come out of pdftotext exactly; CJK and emoji become □."""
+    with open_assessment(new_doc_path) as doc:
+        answers.set_findings(doc, "ARR-01", "\n".join(SYMBOLS))
+        answers.set_findings(doc, "ARR-02", "before 中文 after\nemoji 👍🏽 😀 here")
+        evidence.add_evidence(doc, "ARR-01", EvidenceInput("Register ≥ 95% ✓"))
+        path, _ = export(doc, tmp_path / "out.pdf", organisation_name="Team ✓ ≥")
+    qpdf_check(path)
+    lines = {line.strip() for page in pdftotext_pages(path) for line in page.splitlines()}
+    for s in SYMBOLS + ["Team ✓ ≥", "before □□ after", "emoji □ □ here"]:
+        assert s in lines, s
+    assert any(line.endswith("Register ≥ 95% ✓") for line in lines)  # after its number
+    fonts = pdf_fonts(path)
+    assert {"DejaVuSans", "DejaVuSans-Bold"} <= fonts  # the cover's org name is bold
+
+
+def test_latin_greek_and_cyrillic_stay_in_noto(draft):
+    """The awkward-text draft needs no fallback: Noto Sans is used, DejaVu Sans is not."""
+    path, _ = draft
+    fonts = pdf_fonts(path)
+    assert {"NotoSans-Regular", "NotoSans-Bold", "NotoSans-Italic"} <= fonts
+    assert not any(name.startswith("DejaVu") for name in fonts), fonts
+
+
 def test_a_large_document_flows_across_pages(new_doc_path, tmp_path):
     """20,000 characters of findings, 200 evidence items, 100 recommendations; long words."""
     long_word = "W" * 5000
