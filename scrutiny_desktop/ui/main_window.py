@@ -582,14 +582,20 @@ class MainWindow(QMainWindow):
                                    statement=statement)
         if answer is None:
             return
+        self._change_status("Could not sign off", lambda: signoff.sign_off(self.doc, **answer),
+                            self.show_ready, "Signed off. The answers are now locked.")
+
+    def _change_status(self, failure_title: str, action, then, message: str) -> bool:
+        """Sign, countersign or reopen: run it, then redraw for the new status."""
         try:
-            signoff.sign_off(self.doc, **answer)
+            action()
         except (DocumentError, InvalidInput) as exc:
-            self.show_error("Could not sign off", str(exc))
-            return
+            self.show_error(failure_title, str(exc))
+            return False
         self._reload_assessment()
-        self.show_ready()
-        self.statusBar().showMessage("Signed off. The answers are now locked.", 10000)
+        then()
+        self.statusBar().showMessage(message, 10000)
+        return True
 
     def reopen(self) -> None:
         if self.doc is None:
@@ -600,14 +606,10 @@ class MainWindow(QMainWindow):
             "reason. Why are you reopening this assessment?", "Reopen")
         if reason is None:
             return
-        try:
-            signoff.reopen(self.doc, reason=reason, by=self.actor())
-        except (DocumentError, InvalidInput) as exc:
-            self.show_error("Could not reopen", str(exc))
-            return
-        self._reload_assessment()
-        self.show_questions()
-        self.statusBar().showMessage("Reopened: the sign-off is void and the answers can be changed.", 10000)
+        self._change_status("Could not reopen",
+                            lambda: signoff.reopen(self.doc, reason=reason, by=self.actor()),
+                            self.show_questions,
+                            "Reopened: the sign-off is void and the answers can be changed.")
 
     # -- review (chairs) ---------------------------------------------------------------
     def show_review(self) -> None:
@@ -655,14 +657,9 @@ class MainWindow(QMainWindow):
             confirm_text="I confirm the statement above", button_text="Countersign")
         if answer is None:
             return
-        try:
-            review.countersign(self.doc, **answer)
-        except (DocumentError, InvalidInput) as exc:
-            self.show_error("Could not countersign", str(exc))
-            return
-        self._reload_assessment()
-        self.show_review()
-        self.statusBar().showMessage("Countersigned. The partnership's response is now locked.", 10000)
+        self._change_status("Could not countersign", lambda: review.countersign(self.doc, **answer),
+                            self.show_review,
+                            "Countersigned. The partnership's response is now locked.")
 
     def reopen_review(self) -> None:
         if self.doc is None:
@@ -673,13 +670,9 @@ class MainWindow(QMainWindow):
             "the partnership's response can be changed. Why are you reopening it?", "Reopen review")
         if reason is None:
             return
-        try:
-            review.reopen_review(self.doc, reason=reason, by=self.actor())
-        except (DocumentError, InvalidInput) as exc:
-            self.show_error("Could not reopen the review", str(exc))
-            return
-        self._reload_assessment()
-        self.show_review()
+        self._change_status("Could not reopen the review",
+                            lambda: review.reopen_review(self.doc, reason=reason, by=self.actor()),
+                            self.show_review, "Review reopened: the response can be changed.")
 
     # -- library and comparison -------------------------------------------------------
     def _save_library_folders(self, folders: list[str]) -> None:
