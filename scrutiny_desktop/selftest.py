@@ -128,7 +128,17 @@ def _check_fonts() -> str:
         for ch in "ŵŷżąΩЖ":
             if ord(ch) not in font.face.charToGlyph:
                 raise StepFailed(f"{name} cannot show {ch!r}")
-    return f"{len(names)} Noto Sans faces cover Latin, Greek and Cyrillic"
+    # The fallback for symbols Noto Sans lacks (≥ ≤ ≠ → ✓) and the □ placeholder.
+    for name in ("DejaVuSans", "DejaVuSans-Bold"):
+        font_path = paths.fonts_dir() / f"{name}.ttf"
+        if not font_path.is_file():
+            raise StepFailed(f"missing font {font_path}")
+        font = TTFont(f"selftest-{name}", str(font_path))
+        for ch in "≥≤≠→✓□":
+            if ord(ch) not in font.face.charToGlyph:
+                raise StepFailed(f"{name} cannot show {ch!r}")
+    return (f"{len(names)} Noto Sans faces cover Latin, Greek and Cyrillic; "
+            "DejaVu Sans covers symbols")
 
 
 def _check_migrations() -> str:
