@@ -134,6 +134,10 @@ def save_state(state: AppState) -> None:
 
 # -- settings managed by IT ------------------------------------------------------
 
+#: The environment variable that names the managed config file instead of the
+#: per-system place (see paths.managed_config_file and docs/INSTALL.md).
+CONFIG_ENV = "SCRUTINY_DESKTOP_CONFIG"
+
 MANAGEABLE = ("protective_marking", "organisation_name", "organisation_logo", "documents_dir")
 SETTING_LABELS = {
     "protective_marking": "protective marking",
@@ -185,9 +189,20 @@ class Managed:
 
 
 def load_managed() -> Managed:
-    """Read the managed config; a bad file gives safe defaults and an error line."""
+    """Read the managed config; a bad file gives safe defaults and an error line.
+
+    No file at the usual per-system place is fine (IT has installed none).  But
+    a file named by ``SCRUTINY_DESKTOP_CONFIG`` was asked for on purpose, so if
+    it does not exist that is an error: IT's settings are not being applied.
+    """
     path = paths.managed_config_file()
-    if path is None or not path.exists():
+    if path is None:
+        return Managed(ManagedConfig(), None)
+    if not path.exists():
+        if os.environ.get(CONFIG_ENV):
+            return Managed(ManagedConfig(), path,
+                           f"{CONFIG_ENV} names {path}, which does not exist; "
+                           "using the built-in defaults")
         return Managed(ManagedConfig(), None)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))

@@ -23,8 +23,11 @@ def isolated_home(tmp_path_factory, monkeypatch):
         path = home / sub if sub else home
         path.mkdir(parents=True, exist_ok=True)
         monkeypatch.setenv(var, str(path))
-    monkeypatch.delenv("SCRUTINY_DESKTOP_CONFIG", raising=False)
-    monkeypatch.setenv("SCRUTINY_DESKTOP_CONFIG", str(home / "no-managed-config.toml"))
+    # An empty managed config (nothing managed), so the real one on this machine is never
+    # read; it must exist, as a missing file named by this variable is an error.
+    empty_config = home / "empty-managed-config.toml"
+    empty_config.write_text("", encoding="utf-8")
+    monkeypatch.setenv("SCRUTINY_DESKTOP_CONFIG", str(empty_config))
     return home
 
 

@@ -88,10 +88,25 @@ def test_broken_managed_config_names_file_and_setting_and_falls_back(tmp_path, m
 
 
 def test_missing_managed_config_is_fine(tmp_path, monkeypatch):
-    """No config.toml means no managed settings and no error."""
-    monkeypatch.setenv("SCRUTINY_DESKTOP_CONFIG", str(tmp_path / "absent.toml"))
+    """No config.toml at the usual place means no managed settings and no error."""
+    monkeypatch.delenv("SCRUTINY_DESKTOP_CONFIG", raising=False)
+    monkeypatch.setattr(paths, "managed_config_file", lambda: tmp_path / "etc" / "config.toml")
     managed = load_managed()
-    assert managed.error == "" and managed.describe() == []
+    assert managed.error == "" and managed.describe() == [] and managed.path is None
+    monkeypatch.setenv("SCRUTINY_DESKTOP_CONFIG", "")  # empty counts as unset
+    assert load_managed().error == ""
+
+
+def test_a_missing_file_named_by_the_environment_variable_is_an_error(tmp_path, monkeypatch):
+    """SCRUTINY_DESKTOP_CONFIG asks for one file on purpose: if it is not there, IT's
+    settings are not applied, and that is said (the built-in defaults are used)."""
+    missing = tmp_path / "x" / "config.toml"
+    monkeypatch.setenv("SCRUTINY_DESKTOP_CONFIG", str(missing))
+    managed = load_managed()
+    assert managed.error == (f"SCRUTINY_DESKTOP_CONFIG names {missing}, which does not exist; "
+                             "using the built-in defaults")
+    assert managed.path == missing and managed.describe() == []
+    assert effective(Settings(), managed).protective_marking == "OFFICIAL-SENSITIVE"
 
 
 def test_linux_managed_config_is_found_in_any_xdg_config_dir(tmp_path, monkeypatch):
