@@ -89,6 +89,7 @@ def run(out=None, *, with_qt: bool = True) -> int:
                  lambda t=info.template: _round_trip(t, tmp))
         if with_qt:
             step("Qt offscreen", _check_qt)
+            step("Qt bindings keep Python sound", _check_qt_refcounts)
         step("no network", lambda: _check_network(watch))
     finally:
         watch.active = False
@@ -206,6 +207,18 @@ def _check_qt() -> str:
     from scrutiny_desktop.ui.smoke import qt_smoke
 
     return qt_smoke()
+
+
+def _check_qt_refcounts() -> str:
+    from PySide6.QtWidgets import QApplication
+
+    from scrutiny_desktop.ui.qtprobe import probe
+
+    _app = QApplication.instance() or QApplication([])
+    result = probe()
+    if not result.ok:
+        raise StepFailed(result.describe())
+    return result.describe()
 
 
 def _check_network(watch: _NetworkWatch) -> str:

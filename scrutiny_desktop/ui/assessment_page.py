@@ -5,6 +5,7 @@ This is the wiring between the question page's signals and the services.
 
 from __future__ import annotations
 
+import dataclasses
 from functools import partial
 
 from PySide6.QtCore import QKeyCombination, Qt, QUrl, Signal
@@ -58,7 +59,7 @@ class AssessmentPage(QWidget):
         layout.addWidget(self.banner)
         layout.addWidget(self.splitter, 1)
 
-        self.navigator.question_activated.connect(self.go_to)
+        self.navigator.question_activated.connect(self.choose_question)
         p = self.page
         p.judgement_chosen.connect(self._judgement_chosen)
         p.findings_edited.connect(self._findings_edited)
@@ -162,6 +163,14 @@ class AssessmentPage(QWidget):
         except (DocumentError, InvalidInput) as exc:
             self.window_.show_error("Cannot show this question", str(exc))
             return
+        # While saves fail (a full disk, a folder gone read-only) the screen is
+        # the truth: show what is waiting to be saved, not the older stored text.
+        pending = self.autosaver.pending_value
+        answer = dataclasses.replace(
+            answer,
+            findings=pending(("findings", question_id), answer.findings),
+            judgement=pending(("judgement", question_id), answer.judgement))
+        comment = pending(("review-comment", question_id), comment)
         self.page.show_question(section, question, index, len(self._order), answer, comment)
         self.navigator.select(question_id)
         self.question_shown.emit(question_id)
@@ -179,9 +188,25 @@ class AssessmentPage(QWidget):
         if 0 <= index < len(self._order):
             focus_was_next = self.page.next_button.hasFocus() or self.page.previous_button.hasFocus()
             self.go_to(self._order[index])
-            if focus_was_next and not (self.page.next_button.isEnabled()
-                                       and self.page.previous_button.isEnabled()):
+            if not focus_was_next:
+                # Alt+Left/Alt+Right: carry on writing in the new question.
+                self.focus_writing()
+            elif not (self.page.next_button.isEnabled() and self.page.previous_button.isEnabled()):
                 (self.page.previous_button if delta > 0 else self.page.next_button).setFocus()
+
+    def choose_question(self, question_id: str) -> None:
+        """A question chosen in the navigator: show it and put the cursor in its text."""
+        self.go_to(question_id)
+        if self.page.question_id == question_id:
+            self.focus_writing()
+
+    def focus_writing(self) -> None:
+        """Focus the box the person writes in (Findings, or the chair's comment), cursor at the end."""
+        box = self.page.review_comment if self.review_editable else self.page.findings
+        box.setFocus(Qt.FocusReason.OtherFocusReason)
+        cursor = box.textCursor()
+        cursor.movePosition(cursor.MoveOperation.End)
+        box.setTextCursor(cursor)
 
     # -- edits ----------------------------------------------------------------
     def _refresh_states(self) -> None:
@@ -194,20 +219,21 @@ class AssessmentPage(QWidget):
         if doc is None:
             return
         if self.autosaver.save_now(("judgement", question_id),
-                                   partial(answers.set_judgement, doc, question_id, value)):
+                                   partial(answers.set_judgement, doc, question_id, value), value):
             self._refresh_states()
 
     def _findings_edited(self, question_id: str, text: str) -> None:
         if self.doc is None:
             return
         self.autosaver.schedule(("findings", question_id),
-                                partial(answers.set_findings, self.doc, question_id, text))
+                                partial(answers.set_findings, self.doc, question_id, text), text)
 
     def _review_comment_edited(self, question_id: str, text: str) -> None:
         if self.doc is None:
             return
         self.autosaver.schedule(("review-comment", question_id),
-                                partial(review.set_question_comment, self.doc, question_id, text))
+                                partial(review.set_question_comment, self.doc, question_id, text),
+                                text)
 
     def respond_to(self, recommendation_id: int) -> bool:
         """Ask for and store the partnership's decision on one recommendation."""

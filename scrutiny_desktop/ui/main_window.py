@@ -50,7 +50,7 @@ from scrutiny_desktop.storage.document import Document
 from scrutiny_desktop.storage.errors import DocumentError, DocumentInUse, InvalidInput
 from scrutiny_desktop.ui_text import when_text
 from scrutiny_desktop.ui.assessment_page import AssessmentPage, open_with_system_viewer
-from scrutiny_desktop.ui.autosave import DEFAULT_DELAY_MS, RETRY_MS, Autosaver
+from scrutiny_desktop.ui.autosave import CEILING_MS, DEFAULT_DELAY_MS, RETRY_MS, Autosaver
 from scrutiny_desktop.ui.compare import CompareDialog, compare_paths, in_time_order
 from scrutiny_desktop.ui.home import HomePage
 from scrutiny_desktop.ui.library import LibraryPage
@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
                  save_state: Callable[[AppState], None] | None = None,
                  autosave_delay_ms: int = DEFAULT_DELAY_MS,
                  autosave_retry_ms: int = RETRY_MS,
+                 autosave_ceiling_ms: int = CEILING_MS,
                  managed: Managed | None = None,
                  parent: QWidget | None = None):
         super().__init__(parent)
@@ -90,7 +91,8 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.resize(1280, 760)
 
-        self.autosaver = Autosaver(self, delay_ms=autosave_delay_ms, retry_ms=autosave_retry_ms)
+        self.autosaver = Autosaver(self, delay_ms=autosave_delay_ms, retry_ms=autosave_retry_ms,
+                                   ceiling_ms=autosave_ceiling_ms)
         self.autosaver.pending.connect(lambda: self.save_status.setText("Saving…"))
         self.autosaver.saved.connect(self._on_saved)
         self.autosaver.failed.connect(self._on_save_failed)
@@ -876,6 +878,9 @@ class MainWindow(QMainWindow):
 
     def _on_saved(self, when: dt.datetime) -> None:
         self.save_status.setText(f"All changes saved {when.strftime('%H:%M:%S')}")
+        if self.statusBar().currentMessage().startswith("Could not save"):
+            # The retry worked: the warning no longer holds.
+            self.statusBar().clearMessage()
         self._update_title()
 
     def _on_save_failed(self, message: str) -> None:

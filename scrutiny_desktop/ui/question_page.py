@@ -415,8 +415,9 @@ class QuestionPage(QWidget):
         """Choose judgement option ``index`` (0-based), as Alt+1... do."""
         if not self._editable or not (0 <= index < len(self.radios)):
             return
+        # Focus stays where it was: a person typing findings chooses the
+        # judgement with Alt+digit and carries on typing.
         self.radios[index].setChecked(True)
-        self.radios[index].setFocus(Qt.FocusReason.ShortcutFocusReason)
         self._judgement_clicked(index)
 
     def _judgement_clicked(self, index: int) -> None:
