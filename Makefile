@@ -3,6 +3,8 @@
 #   make test   the same set-up, then the whole test suite offscreen
 #   make dist   the same set-up plus PyInstaller, then the one-folder bundle
 #               dist/scrutiny-desktop/ (see build.spec and docs/INSTALL.md)
+#   make torture  kill -9 trials at the service level and in the real window
+#               (not part of make test; prints files harmed and typing lost)
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -13,22 +15,34 @@ BUNDLE := dist/scrutiny-desktop
 # Largest bundle we accept, in MB on disk (du -sm); issue 5's budget.
 BUNDLE_BUDGET_MB ?= 200
 
-.PHONY: run test screenshots dist clean
+TORTURE_TRIALS ?= 200
+GUI_TORTURE_TRIALS ?= 20
+
+.PHONY: run test torture screenshots dist clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11")'
+	@echo "Creating a private Python environment in $(VENV) (first run only)…"
 	$(PYTHON) -m venv $(VENV)
+	@echo "Updating pip in $(VENV)…"
 	$(PY) -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[test]'
+	@echo "Installing Scrutiny Desktop and its libraries (Qt, SQLAlchemy, reportlab…) into $(VENV)."
+	@echo "The first time this downloads about 150 MB and takes a minute or two; later runs skip it."
+	$(PY) -m pip install --quiet --progress-bar off -e '.[test]'
 	@touch $(STAMP)
+	@echo "Installed."
 
 run: $(STAMP)
 	$(VENV)/bin/scrutiny-desktop $(ARGS)
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
+
+torture: $(STAMP)
+	$(PY) tests/torture/service_torture.py --trials $(TORTURE_TRIALS)
+	$(PY) tests/torture/gui_torture.py --trials $(GUI_TORTURE_TRIALS)
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m scrutiny_desktop.ui.screenshots docs/screenshots

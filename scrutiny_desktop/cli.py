@@ -55,13 +55,16 @@ def cmd_templates(args) -> int:
               f"{len(t.sections)} sections, {len(t.question_ids())} questions")
         return EXIT_OK
     settings = current_settings()
-    for info in discover_templates(settings.extra_template_folders()):
+    found = discover_templates(settings.extra_template_folders())
+    for info in found:
         if info.template:
             t = info.template
             print(f"{t.id}\t{t.version}\t{len(t.question_ids())} questions\t{info.origin}\t"
                   f"{t.title}\t{info.path}")
-        else:
-            print(f"{info.path.stem}\t-\t-\t{info.origin}\tcannot be used: {info.error}")
+    # A broken file in a templates folder is listed, not fatal: the good ones still work.
+    for info in found:
+        if info.template is None:
+            print(f"Unusable: {info.path}: {' '.join(info.reason.split())}")
     return EXIT_OK
 
 
@@ -90,49 +93,63 @@ def _printable(text: object) -> str:
 
 
 def cmd_check(args) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
     from scrutiny_desktop.services import assessments, progress
-    from scrutiny_desktop.services.integrity import integrity_report
+    from scrutiny_desktop.services.integrity import IntegrityReport, integrity_report
+    from scrutiny_desktop.storage import lockfile
     from scrutiny_desktop.storage.document import writable_reason
 
-    # Read-only: check never writes, migrates or recovers; it still notices a
-    # file that another program is in the middle of writing.
+    # Read-only: check never writes, migrates or recovers in place.  An interrupted
+    # save is rolled back in a private copy; a program writing the file right now
+    # (a SQLite lock held) is reported; a stale journal is not.
     with assessments.open_assessment(args.file, readonly=True, detect_writer=True) as doc:
-        info = assessments.info(doc)
-        prog = progress.progress(doc)
         report = integrity_report(doc)
+        info = assessments.info(doc)
+        try:
+            prog = progress.progress(doc)
+            prog_text = prog.text
+            required = f"{prog.required_answered}/{prog.required}"
+        except (SQLAlchemyError, ValueError, TypeError) as exc:
+            if report.ok:  # the integrity check reads every value, so this is unexpected
+                detail = " ".join(str(getattr(exc, "orig", None) or exc).split())[:160]
+                report = IntegrityReport(False, f"its answers cannot be read ({detail})")
+            prog_text = required = "unknown"
+        recovered = doc.recovered_interrupted_save
     cannot_write = writable_reason(info.path)
     for label, value in (("file", info.path), ("format", info.format_version),
                          ("template", f"{info.template_id} {info.template_version}"),
                          ("partnership", info.partnership), ("period", info.period),
-                         ("status", info.status_label), ("progress", prog.text),
-                         ("required answered", f"{prog.required_answered}/{prog.required}"),
+                         ("status", info.status_label), ("progress", prog_text),
+                         ("required answered", required),
                          ("integrity", "ok" if report.ok else report.problem)):
         print(f"{label}: {_printable(value)}")
+    if recovered:
+        print("interrupted save: the last change was not finished when the program or computer "
+              "stopped; this report leaves it out, as SQLite's recovery will. Opening the file "
+              "for editing in the app finishes the recovery (a copy is kept first).")
+    holder = lockfile.current_holder(info.path)
+    if holder is not None:
+        print(f"open for editing: by {_printable(holder.describe())} (the lock file beside it)")
     if cannot_write:
-        print(f"read-only: {cannot_write}")
+        # Not a problem with the document: an archived or shared copy is often read-only.
+        print(f"read-only: {cannot_write}; it can be read and checked, and Save a copy in the "
+              "app makes an editable copy")
     if not report.ok:
         return _err(f"{info.path}: {report.problem}")
-    if cannot_write:
-        return _err(f"{info.path} cannot be changed because {cannot_write}. "
-                    "Use Save a copy in the app to edit a copy of it.")
     return EXIT_OK
 
 
 def cmd_export(args) -> int:
+    from scrutiny_desktop.atomic import check_target
     from scrutiny_desktop.services import assessments
 
     outputs = [(kind, Path(p)) for kind, p in (("pdf", args.pdf), ("json", args.json), ("csv", args.csv)) if p]
     for _kind, out in outputs:
-        if out.resolve() == Path(args.file).resolve():
+        # Before any work: a folder, pipe, device, link loop or missing folder is named now.
+        if os.path.realpath(out) == os.path.realpath(args.file):
             raise UserError(f"{out}: that is the assessment itself; choose another file name.")
-        if out.is_dir():
-            raise UserError(f"{out} is a folder; give a file name inside it.")
-        parent = out.parent if str(out.parent) else Path(".")
-        if not parent.is_dir():
-            raise UserError(f"{parent} is not a folder that exists; create it or choose another.")
-        if not os.access(parent, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
-            raise UserError(f"{out} cannot be written: permission denied. Choose a folder you "
-                            "can write to.")
+        check_target(out)
     if args.pdf:
         _warn_managed()
     with assessments.open_assessment(args.file, readonly=True) as doc:
@@ -168,9 +185,11 @@ def cmd_import(args) -> int:
 
 
 def cmd_verify(args) -> int:
+    from scrutiny_desktop.atomic import check_source
     from scrutiny_desktop.report.verify import read_stamp, verify_against
     from scrutiny_desktop.services import assessments
 
+    check_source(args.pdf, "PDF")  # a pipe or device is named, never opened
     found = read_stamp(args.pdf)
     if not args.against:
         state = {"draft": "a draft", "signed_off": "signed off", "reviewed": "signed off and countersigned"}
@@ -278,12 +297,32 @@ def run_command(argv: list[str]) -> int:
                     "Open an earlier copy or backup of it.")
     except FileExistsError as exc:
         return _err(str(exc))
-    except PermissionError as exc:
-        return _err(f"{exc.filename or ''}: permission denied. Choose a folder you can write to.")
     except OSError as exc:
-        return _err(f"{exc.filename or ''}: {exc.strerror or exc}")
+        return _err(_os_error_sentence(exc))
+    except RecursionError:
+        return _err("the input is nested too deeply to be read. Check that it is a file made by "
+                    "Scrutiny Desktop.")
+    except MemoryError:
+        return _err("there is not enough memory to finish. Close other programs and try again.")
     except KeyboardInterrupt:
         return 130
+
+
+def _os_error_sentence(exc: OSError) -> str:
+    """A last-resort sentence for an operating-system error no command turned into one."""
+    import errno
+
+    name = exc.filename or ""
+    where = f"{name}: " if name else ""
+    folder = os.path.dirname(os.path.abspath(name)) if name else "the folder you chose"
+    if isinstance(exc, PermissionError):
+        return f"{where}permission denied. Choose a file or folder you have access to."
+    if exc.errno == errno.ENOSPC:
+        return (f"{where}there is no space left on the disk holding {folder}. "
+                "Free some space or choose another folder.")
+    if isinstance(exc, FileNotFoundError):
+        return f"{where}it does not exist. Check the name and folder."
+    return f"{where}{exc.strerror or exc}. Check the file and folder, and try again."
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -290,8 +290,9 @@ def _write_lock(document: Path, pid: int, user: str = "alex") -> Path:
 
 @pytest.fixture
 def live_pid():
-    """The pid of another process that is running for the whole test (it waits on stdin)."""
-    child = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"],
+    """The pid of another Scrutiny Desktop process that is running for the whole test (it
+    waits on stdin; its command line names the app, as a running app's does)."""
+    child = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()  # scrutiny_desktop"],
                              stdin=subprocess.PIPE)
     try:
         yield child.pid

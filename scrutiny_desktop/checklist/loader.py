@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass
@@ -69,25 +70,134 @@ def parse_template(data: dict, path: Path | str = "<template>") -> Template:
         raise TemplateError(path, [_describe(e) for e in exc.errors()]) from None
 
 
+#: Lists and tables nested deeper than this are refused before (and after) parsing:
+#: a template needs four levels, and tomllib recurses once per level of ``[``/``{``.
+MAX_NESTING = 64
+#: The bundled CIS template is about 32 KB; anything this large is not a checklist.
+MAX_TEMPLATE_BYTES = 8 * 1024 * 1024
+
+_TOML_EVENT = re.compile(r'"""|\'\'\'|["\'#\[\]{}\n]')
+_BASIC_END = re.compile(r'\\.|"|\n', re.DOTALL)
+_MULTI_BASIC_END = re.compile(r'\\.|"""', re.DOTALL)
+
+
+def toml_nesting_line(text: str, limit: int = MAX_NESTING) -> int | None:
+    """The line where ``[``/``{`` nesting first goes deeper than ``limit``, or None.
+
+    A linear scan that skips strings and comments, so that tomllib (which recurses
+    once per level) is never handed a file that would exhaust the stack.  It only
+    counts: syntax errors are left for tomllib to report.
+    """
+    depth, line, i = 0, 1, 0
+    while True:
+        m = _TOML_EVENT.search(text, i)
+        if m is None:
+            return None
+        token, i = m.group(), m.end()
+        if token == "\n":
+            line += 1
+        elif token == '"""':
+            while (e := _MULTI_BASIC_END.search(text, i)) is not None and e.group() != '"""':
+                i = e.end()
+            if e is None:
+                return None
+            line += text.count("\n", m.end(), e.start())
+            i = e.end()
+        elif token == "'''":
+            end = text.find("'''", i)
+            if end < 0:
+                return None
+            line += text.count("\n", i, end)
+            i = end + 3
+        elif token == '"':
+            while (e := _BASIC_END.search(text, i)) is not None and len(e.group()) == 2:
+                i = e.end()
+            if e is None:
+                return None
+            i = e.end() if e.group() == '"' else e.start()  # an unclosed string ends at the line
+        elif token == "'":
+            end = min((x for x in (text.find("'", i), text.find("\n", i)) if x >= 0), default=-1)
+            if end < 0:
+                return None
+            i = end + 1 if text[end] == "'" else end
+        elif token == "#":
+            end = text.find("\n", i)
+            if end < 0:
+                return None
+            i = end
+        elif token in "[{":
+            depth += 1
+            if depth > limit:
+                return line
+        else:
+            depth = max(0, depth - 1)
+
+
+def _data_depth(data) -> int:
+    """How deeply tables and lists nest in parsed data (dotted keys can nest without brackets)."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            children = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        deepest = max(deepest, depth)
+        if deepest > MAX_NESTING:
+            break
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def _too_deep(where: str) -> str:
+    return (f"tables and lists are nested more than {MAX_NESTING} levels deep{where}; a checklist "
+            "template never is. Fix the file (see docs/template-format.md) or remove it from the folder.")
+
+
 def load_template(path: Path | str) -> Template:
     """Read and validate one TOML template, or raise :class:`TemplateError`."""
+    from scrutiny_desktop.atomic import FileReadFailed, open_source
+
     path = Path(path)
-    if not path.exists():
-        raise TemplateError(path, ["file not found"])
-    if not path.is_file():
-        raise TemplateError(path, ["not a file"])
     try:
-        raw = path.read_bytes()
+        with open_source(path, "checklist template") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > MAX_TEMPLATE_BYTES:
+                raise TemplateError(path, [
+                    f"the file is {size / 1048576:.0f} MB, far larger than any checklist "
+                    "template; choose the template's .toml file"])
+            raw = fh.read(MAX_TEMPLATE_BYTES + 1)
         text = raw.decode("utf-8")
+    except FileReadFailed as exc:
+        if not os.path.lexists(path):
+            raise TemplateError(path, ["file not found"]) from None
+        raise TemplateError(path, [_reason_of(path, str(exc))]) from None
     except UnicodeDecodeError:
         raise TemplateError(path, ["not a UTF-8 text file"]) from None
     except OSError as exc:
         raise TemplateError(path, [f"cannot be read ({exc.strerror})"]) from None
+    deep_line = toml_nesting_line(text)
+    if deep_line is not None:
+        raise TemplateError(path, [_too_deep(f" (line {deep_line})")])
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise TemplateError(path, [f"TOML syntax error: {exc}"]) from None
+    except RecursionError:  # pragma: no cover - the scan above stops this first
+        raise TemplateError(path, [_too_deep("")]) from None
+    except ValueError as exc:  # e.g. an integer with thousands of digits
+        raise TemplateError(path, [f"TOML value that cannot be read: {' '.join(str(exc).split())[:120]}"]) from None
+    if _data_depth(data) > MAX_NESTING:
+        raise TemplateError(path, [_too_deep("")])
     return parse_template(data, path)
+
+
+def _reason_of(path: Path, message: str) -> str:
+    """A read error's sentence with "the file" for the name (TemplateError puts the name first)."""
+    message = message.replace(str(path), "the file", 1)
+    return message[0].lower() + message[1:] if message.startswith("You ") else message
 
 
 @dataclass(frozen=True)
@@ -109,6 +219,15 @@ class TemplateInfo:
             return f"{self.path.name} (cannot be used)"
         return f"{self.template.title} (version {self.template.version})"
 
+    @property
+    def reason(self) -> str:
+        """Why a broken template cannot be used, without its file name ("" if it can)."""
+        if self.template is not None:
+            return ""
+        text = self.error or "it cannot be read"
+        prefix = f"{self.path}: "
+        return text[len(prefix):] if text.startswith(prefix) else text
+
 
 def template_folders(extra: list[Path] | None = None) -> list[tuple[str, Path]]:
     folders = [("bundled", paths.bundled_checklists_dir()), ("user", paths.user_templates_dir())]
@@ -128,6 +247,9 @@ def discover_templates(extra_folders: list[Path] | None = None) -> list[Template
                 found.append(TemplateInfo(path, origin, load_template(path)))
             except TemplateError as exc:
                 found.append(TemplateInfo(path, origin, None, str(exc)))
+            except Exception as exc:  # noqa: BLE001 - one bad file must never stop the listing
+                found.append(TemplateInfo(path, origin, None, f"{path}: it cannot be read "
+                                          f"({exc.__class__.__name__}); fix or remove the file"))
     found.sort(key=lambda t: (t.id != BUNDLED_ID or t.origin != "bundled", t.origin != "bundled"))
     return found
 

@@ -17,8 +17,6 @@ into place when complete.
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -40,6 +38,7 @@ from reportlab.platypus import (
 )
 
 from scrutiny_desktop import __version__
+from scrutiny_desktop.atomic import atomic_write
 from scrutiny_desktop.report.pdf import (
     FONT,
     FONT_BOLD,
@@ -362,36 +361,26 @@ def build_compare_pdf(comparison: Comparison, out: Path | str,
                       progress: Progress | None = None) -> Path:
     """Write the comparison to ``out`` (A4 landscape) and return ``out``.
 
-    Built under a temporary name in the same folder and moved into place only
-    when complete; on any error the temporary file is removed and ``out`` is
-    left as it was.
+    Written through :func:`scrutiny_desktop.atomic.atomic_write`: built under a
+    temporary name in the same folder and moved into place only when complete; on
+    any error the temporary file is removed, ``out`` is left as it was, and a
+    failure to write is one sentence naming the file and its folder.
     """
     out = Path(out)
     register_fonts()
     builder = _Builder(comparison, protective_marking, progress)
     story = builder.story()
     meta = _metadata(comparison)
-    tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.part")
-    try:
-        with open(tmp, "xb") as fh:
-            doc = BaseDocTemplate(
-                fh, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), leftMargin=MARGIN, rightMargin=MARGIN,
-                topMargin=MARGIN, bottomMargin=MARGIN, title=meta["title"], author=meta["author"],
-                subject=meta["subject"], creator=meta["creator"], lang="en-GB",
-                displayDocTitle=True, initialFontName=FONT, initialFontSize=9.5)
-            frame = Frame(MARGIN, MARGIN, CONTENT_WIDTH, PAGE_HEIGHT - 2 * MARGIN, id="body",
-                          leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-            doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=builder.on_page)])
-            doc.build(story, canvasmaker=lambda *a, **kw: _NumberedCanvas(
-                *a, decorate=builder.decorate, **kw))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, out)
-    except BaseException:
-        try:
-            tmp.unlink()
-        except FileNotFoundError:
-            pass
-        raise
+    with atomic_write(out) as fh:
+        doc = BaseDocTemplate(
+            fh, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), leftMargin=MARGIN, rightMargin=MARGIN,
+            topMargin=MARGIN, bottomMargin=MARGIN, title=meta["title"], author=meta["author"],
+            subject=meta["subject"], creator=meta["creator"], lang="en-GB",
+            displayDocTitle=True, initialFontName=FONT, initialFontSize=9.5)
+        frame = Frame(MARGIN, MARGIN, CONTENT_WIDTH, PAGE_HEIGHT - 2 * MARGIN, id="body",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=builder.on_page)])
+        doc.build(story, canvasmaker=lambda *a, **kw: _NumberedCanvas(
+            *a, decorate=builder.decorate, **kw))
     return out
 

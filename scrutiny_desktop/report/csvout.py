@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from pathlib import Path
 
+from scrutiny_desktop.atomic import atomic_write
 from scrutiny_desktop.services import answers
 from scrutiny_desktop.services.common import template_of
 from scrutiny_desktop.storage.document import Document
@@ -53,7 +53,6 @@ def export_csv(doc: Document, out: Path | str) -> Path:
             text_cell(template.judgement_label(a.judgement)), text_cell(a.findings or ""),
             state.evidence_count, state.recommendation_count,
         ])
-    tmp = out.with_name(f".{out.name}.writing-{os.getpid()}")
-    tmp.write_bytes(buffer.getvalue().encode("utf-8-sig"))
-    os.replace(tmp, out)
+    with atomic_write(out) as fh:  # no half-written file or temporary file on failure
+        fh.write(buffer.getvalue().encode("utf-8-sig"))
     return out

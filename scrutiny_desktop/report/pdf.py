@@ -37,11 +37,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
-import os
 import re
 import threading
 import unicodedata
-import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -81,6 +79,7 @@ from reportlab.platypus import (  # noqa: E402
 from reportlab.platypus.flowables import HRFlowable  # noqa: E402
 
 from scrutiny_desktop import __version__, paths  # noqa: E402
+from scrutiny_desktop.atomic import atomic_write  # noqa: E402
 from scrutiny_desktop.report.data import ReportData, ReportQuestion, ReportSection  # noqa: E402
 from scrutiny_desktop.report.stamp import Stamp  # noqa: E402
 from scrutiny_desktop.services.evidence import EvidenceView  # noqa: E402
@@ -1161,10 +1160,11 @@ def _metadata(data: ReportData) -> dict[str, str]:
 def build_pdf(data: ReportData, out: Path, *, progress: Progress | None = None) -> Path:
     """Write the PDF summary of ``data`` to ``out`` and return ``out``.
 
-    The PDF is built under a temporary name in the same folder and moved into
-    place only when complete; on any error (including one raised by
-    ``progress``, which a caller may use to cancel) the temporary file is
-    removed and ``out`` is left as it was.
+    The PDF is written through :func:`scrutiny_desktop.atomic.atomic_write`: under
+    a temporary name in the same folder, moved into place only when complete; on
+    any error (including one raised by ``progress``, which a caller may use to
+    cancel) the temporary file is removed and ``out`` is left as it was, and a
+    failure to write is one sentence naming the file and its folder.
     """
     out = Path(out)
     register_fonts()
@@ -1174,33 +1174,22 @@ def build_pdf(data: ReportData, out: Path, *, progress: Progress | None = None) 
     if progress is not None:
         progress(0, total)
     meta = _metadata(data)
-    tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.part")
-    try:
-        with open(tmp, "xb") as fh:
-            doc = BaseDocTemplate(
-                fh, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-                bottomMargin=MARGIN, title=meta["title"], author=meta["author"],
-                subject=meta["subject"], creator=meta["creator"], keywords=meta["keywords"],
-                lang="en-GB", displayDocTitle=True, initialFontName=FONT, initialFontSize=9.5)
-            frame = Frame(MARGIN, MARGIN, CONTENT_WIDTH, PAGE_HEIGHT - 2 * MARGIN, id="body",
-                          leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-            doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=builder.on_page)])
+    with atomic_write(out) as fh:
+        doc = BaseDocTemplate(
+            fh, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+            bottomMargin=MARGIN, title=meta["title"], author=meta["author"],
+            subject=meta["subject"], creator=meta["creator"], keywords=meta["keywords"],
+            lang="en-GB", displayDocTitle=True, initialFontName=FONT, initialFontSize=9.5)
+        frame = Frame(MARGIN, MARGIN, CONTENT_WIDTH, PAGE_HEIGHT - 2 * MARGIN, id="body",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=builder.on_page)])
 
-            def canvasmaker(*args, **kwargs):
-                canv = _PagedCanvas(*args, decorate=builder.decorate, **kwargs)
-                canv.showOutline()
-                return canv
+        def canvasmaker(*args, **kwargs):
+            canv = _PagedCanvas(*args, decorate=builder.decorate, **kwargs)
+            canv.showOutline()
+            return canv
 
-            doc.build(story, canvasmaker=canvasmaker)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, out)
-    except BaseException:
-        try:
-            tmp.unlink()
-        except FileNotFoundError:
-            pass
-        raise
+        doc.build(story, canvasmaker=canvasmaker)
     if progress is not None:
         progress(total, total)
     return out

@@ -124,17 +124,111 @@ def create_assessment(path: Path | str, template: Template, details: NewAssessme
     return path
 
 
-def open_assessment(path: Path | str, *, readonly: bool = False, actor: str = "",
-                    lock: bool = False, detect_writer: bool = False) -> Document:
-    doc = storage.open_document(path, readonly=readonly, actor=actor, lock=lock,
-                                detect_writer=detect_writer)
+def _open_checked(path: Path | str, **kwargs) -> Document:
+    """``storage.open_document`` plus: the stored template and every detail read."""
+    doc = storage.open_document(path, **kwargs)
     try:
         template_of(doc)
         info(doc)  # every field readable: dates parse, the row is there
-    except (SQLAlchemyError, ValueError) as exc:
-        doc.close()
-        detail = " ".join(str(getattr(exc, "orig", None) or exc).split())[:160]
+    except (SQLAlchemyError, ValueError, TypeError, OverflowError) as exc:
+        from scrutiny_desktop.services.integrity import values_problem
+
+        try:
+            detail = values_problem(doc)
+        finally:
+            doc.close()
+        if isinstance(exc, InvalidInput):
+            raise DocumentCorrupt(doc.path, "it holds no assessment") from None
+        detail = detail or " ".join(str(getattr(exc, "orig", None) or exc).split())[:160]
         raise DocumentCorrupt(doc.path, f"its contents cannot be read ({detail})") from None
+    except BaseException:
+        doc.close()
+        raise
+    return doc
+
+
+def _integrity_problem(doc: Document) -> str:
+    """What ``check`` would say is wrong with the document, or ""."""
+    from scrutiny_desktop.services.integrity import integrity_report
+
+    report = integrity_report(doc)
+    return "" if report.ok else report.problem
+
+
+def open_assessment(path: Path | str, *, readonly: bool = False, actor: str = "",
+                    lock: bool = False, detect_writer: bool = False) -> Document:
+    """Open an assessment (see ``storage.open_document`` for the safety checks).
+
+    A document asked for editing is checked as ``check`` checks it first; if that
+    finds a problem (an edited audit row, an attachment changed or stored as text,
+    signatures that no longer match...) it opens read-only instead, with the problem
+    in ``Document.integrity_problem`` and ``Document.readonly_reason``.  With ``lock``
+    a stale editing lock is cleared (``Document.cleared_stale_lock``), and a live one
+    raises ``DocumentInUse`` (see ``holder_info`` and ``can_take_over``).
+    """
+    doc = _open_checked(path, readonly=readonly, actor=actor, lock=lock,
+                        detect_writer=detect_writer)
+    if doc.readonly:
+        return doc
+    try:
+        problem = _integrity_problem(doc)
+    except BaseException:
+        doc.close()
+        raise
+    if not problem:
+        return doc
+    return _reopen_read_only(doc, problem, actor)
+
+
+def _reopen_read_only(doc: Document, problem: str, actor: str) -> Document:
+    """Close an editable document whose integrity check failed and open it read-only."""
+    carried = (doc.recovered_backup, doc.recovered_interrupted_save, doc.cleared_stale_lock,
+               doc.took_over_from)
+    doc.close()
+    ro = _open_checked(doc.path, readonly=True, actor=actor)
+    (ro.recovered_backup, ro.recovered_interrupted_save, ro.cleared_stale_lock,
+     ro.took_over_from) = carried
+    ro.integrity_problem = problem
+    ro.readonly_reason = f"its integrity check failed: {problem}"
+    return ro
+
+
+def take_over(path: Path | str, actor: str = "") -> Document:
+    """Take over editing from the holder of the editing lock, and return the document
+    open for editing.
+
+    For a lock ``open_assessment`` reported with ``DocumentInUse.can_take_over``
+    (another computer's, whose process cannot be checked from here): the lock is
+    replaced with ours atomically and the audit log records that editing was taken
+    over from "USER on HOST since TIME".  A lock held by a running Scrutiny Desktop
+    on this computer, or a program writing the file now, still raises
+    ``DocumentInUse``.  A document that fails its integrity check is returned
+    read-only and the other person's lock is left alone; a read-only file opens
+    read-only as usual.  Without a live lock this is an ordinary editable open.
+    """
+    path = Path(path).expanduser()
+    with _open_checked(path, readonly=True, actor=actor) as probe_doc:
+        problem = _integrity_problem(probe_doc)
+    if problem:
+        ro = _open_checked(path, readonly=True, actor=actor)
+        ro.integrity_problem = problem
+        ro.readonly_reason = f"its integrity check failed: {problem}"
+        return ro
+    doc = _open_checked(path, actor=actor, lock=True, take_over=True)
+    try:
+        if doc.readonly:
+            return doc
+        problem = _integrity_problem(doc)
+        if problem:  # changed in the moment since the first look
+            return _reopen_read_only(doc, problem, actor)
+        holder = doc.took_over_from
+        if holder is not None:
+            from scrutiny_desktop.storage.lockfile import this_user_on_this_computer
+
+            me = this_user_on_this_computer(actor)
+            with doc.write() as session:
+                record(doc, session, "editing.taken_over", "editing lock", holder.describe(),
+                       f"Editing was taken over from {holder.describe()} by {me}.")
     except BaseException:
         doc.close()
         raise

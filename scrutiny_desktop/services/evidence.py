@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import mimetypes
+import os
+import sqlite3
 import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,30 +82,124 @@ def evidence_view(e: EvidenceItem) -> EvidenceView:
                         attachment_view(e.attachment))
 
 
-def _read_attachment(path: Path | str) -> tuple[str, bytes]:
-    path = Path(path)
-    if not path.is_file():
-        raise InvalidInput(f"{path} is not a file that can be attached.")
-    size = path.stat().st_size
-    if size > MAX_ATTACHMENT_BYTES:
-        raise InvalidInput(
-            f"{path.name} is {size / 1048576:.0f} MB; attachments can be at most "
-            f"{MAX_ATTACHMENT_BYTES // 1048576} MB. Record it as evidence without attaching it."
-        )
+#: Bytes per step when an attachment is streamed in or out of the document: a multiple of
+#: 3, so that base64 pieces of consecutive chunks join without padding in between.
+BLOB_CHUNK = 3 * 256 * 1024
+
+
+@dataclass(frozen=True)
+class AttachmentSource:
+    """A file about to be attached: measured and hashed, not held in memory."""
+
+    path: Path
+    filename: str
+    size: int
+    sha256: str
+
+    @property
+    def media_type(self) -> str:
+        return mimetypes.guess_type(self.filename)[0] or "application/octet-stream"
+
+    def chunks(self) -> Iterator[bytes]:
+        with _open_attachment(self.path) as fh:
+            try:
+                while chunk := fh.read(BLOB_CHUNK):
+                    yield chunk
+            except OSError as exc:
+                raise InvalidInput(f"{self.filename} cannot be read ({exc.strerror}).") from None
+
+
+def too_large_message(name: str, size: int) -> str:
+    return (f"{name} is {size / 1048576:.0f} MB; attachments can be at most "
+            f"{MAX_ATTACHMENT_BYTES // 1048576} MB. Record it as evidence without attaching it.")
+
+
+def _open_attachment(path: Path):
+    from scrutiny_desktop.atomic import FileReadFailed, open_source
+
     try:
-        return path.name, path.read_bytes()
-    except OSError as exc:
-        raise InvalidInput(f"{path.name} cannot be read ({exc.strerror}).") from None
+        return open_source(path, "file that can be attached")
+    except FileReadFailed as exc:
+        raise InvalidInput(str(exc)) from None
 
 
-def _store_attachment(session, filename: str, content: bytes) -> Attachment:
-    media_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
-    att = Attachment(filename=filename, media_type=media_type, size=len(content),
-                     sha256=hashlib.sha256(content).hexdigest(), content=content,
-                     added_at=utcnow())
+def _read_attachment(path: Path | str) -> AttachmentSource:
+    """Measure and hash a file to attach, in chunks (it is read again when stored)."""
+    path = Path(path)
+    digest, size = hashlib.sha256(), 0
+    with _open_attachment(path) as fh:
+        declared = os.fstat(fh.fileno()).st_size
+        if declared > MAX_ATTACHMENT_BYTES:
+            raise InvalidInput(too_large_message(path.name, declared))
+        try:
+            while chunk := fh.read(BLOB_CHUNK):
+                size += len(chunk)
+                if size > MAX_ATTACHMENT_BYTES:
+                    raise InvalidInput(too_large_message(path.name, size))
+                digest.update(chunk)
+        except OSError as exc:
+            raise InvalidInput(f"{path.name} cannot be read ({exc.strerror}).") from None
+    return AttachmentSource(path, path.name, size, digest.hexdigest())
+
+
+def driver_connection(session) -> sqlite3.Connection:
+    """The sqlite3 connection under a session, inside the session's transaction."""
+    return session.connection().connection.driver_connection
+
+
+def write_attachment(session, *, filename: str, media_type: str, size: int, sha256: str,
+                     chunks: Iterable[bytes], id: int | None = None,
+                     added_at: dt.datetime | None = None) -> Attachment:
+    """Insert an attachment of ``size`` bytes and stream ``chunks`` into it.
+
+    The row is inserted with ``zeroblob(size)`` and the bytes written with SQLite's
+    incremental blob I/O on the session's own connection, so they are part of the same
+    transaction and never all in memory at once.  The bytes are hashed as they go; if
+    they are not ``size`` bytes with this SHA-256 (the file changed while it was being
+    copied in) :class:`InvalidInput` is raised and the caller's transaction rolls back.
+    """
+    if size > MAX_ATTACHMENT_BYTES:
+        raise InvalidInput(too_large_message(filename, size))
+    att = Attachment(id=id, filename=filename, media_type=media_type, size=size, sha256=sha256,
+                     content=func.zeroblob(size), added_at=added_at or utcnow())
     session.add(att)
     session.flush()
+    digest, written = hashlib.sha256(), 0
+    changed = InvalidInput(f"{filename} changed while it was being copied into the document; "
+                           "try again.")
+    with driver_connection(session).blobopen("attachments", "content", att.id) as blob:
+        for chunk in chunks:
+            if written + len(chunk) > size:
+                raise changed
+            blob.write(chunk)
+            digest.update(chunk)
+            written += len(chunk)
+    if written != size or digest.hexdigest() != sha256:
+        raise changed
     return att
+
+
+def iter_attachment(session, attachment_id: int, chunk_size: int | None = None) -> Iterator[bytes]:
+    """An attachment's bytes in chunks of ``BLOB_CHUNK``, read with SQLite's incremental blob I/O."""
+    chunk_size = chunk_size or BLOB_CHUNK
+    try:
+        blob = driver_connection(session).blobopen("attachments", "content", attachment_id,
+                                                   readonly=True)
+    except sqlite3.Error:
+        # Not a BLOB (edited behind the app's back): read the value as it is.
+        value = session.scalar(select(Attachment.content).where(Attachment.id == attachment_id))
+        if isinstance(value, str):
+            value = value.encode("utf-8")
+        yield value or b""
+        return
+    with blob:
+        while data := blob.read(chunk_size):
+            yield data
+
+
+def _store_attachment(session, source: AttachmentSource) -> Attachment:
+    return write_attachment(session, filename=source.filename, media_type=source.media_type,
+                            size=source.size, sha256=source.sha256, chunks=source.chunks())
 
 
 def add_evidence(doc: Document, question_id: str, item: EvidenceInput,
@@ -117,7 +214,7 @@ def add_evidence(doc: Document, question_id: str, item: EvidenceInput,
         row = EvidenceItem(answer_id=answer.id, position=position, title=item.title,
                            kind=item.kind, date=item.date, source=item.source, note=item.note)
         if file:
-            row.attachment = _store_attachment(session, *file)
+            row.attachment = _store_attachment(session, file)
         session.add(row)
         session.flush()
         new = item.as_dict()
@@ -148,7 +245,7 @@ def update_evidence(doc: Document, evidence_id: int, item: EvidenceInput, *,
         row.title, row.kind, row.date, row.source, row.note = (
             item.title, item.kind, item.date, item.source, item.note)
         if file or remove_attachment:
-            row.attachment = _store_attachment(session, *file) if file else None
+            row.attachment = _store_attachment(session, file) if file else None
             if old_att is not None:
                 session.delete(old_att)
         session.flush()
@@ -188,12 +285,25 @@ def attachment_content(doc: Document, attachment_id: int) -> tuple[AttachmentVie
 
 
 def attachment_to_temp(doc: Document, attachment_id: int) -> Path:
-    """Write an attachment to a private temporary folder, for the system viewer."""
-    view, content = attachment_content(doc, attachment_id)
-    folder = Path(tempfile.mkdtemp(prefix="scrutiny-attachment-"))
-    safe = Path(view.filename).name or "attachment"
-    target = folder / safe
-    target.write_bytes(content)
+    """Write an attachment to a private temporary folder, for the system viewer.
+
+    Streamed in chunks and checked against its SHA-256 on the way.
+    """
+    with doc.read() as session:
+        att = session.get(Attachment, attachment_id)
+        if att is None:
+            raise InvalidInput("That attachment no longer exists.")
+        view = attachment_view(att)
+        folder = Path(tempfile.mkdtemp(prefix="scrutiny-attachment-"))
+        target = folder / (Path(view.filename).name or "attachment")
+        digest = hashlib.sha256()
+        with open(target, "xb") as fh:
+            for chunk in iter_attachment(session, attachment_id):
+                digest.update(chunk)
+                fh.write(chunk)
+    if digest.hexdigest() != view.sha256:
+        target.unlink()
+        raise InvalidInput(f"The attached file {view.filename} is damaged (its checksum does not match).")
     target.chmod(0o400)
     return target
 

@@ -1,21 +1,24 @@
 """Whole-document checks: is this file exactly what the app wrote?
 
 Beyond SQLite's own ``integrity_check`` this catches changes made behind the
-app's back (with a SQLite shell, say): an edited or removed audit row, an
-attachment whose bytes no longer match its SHA-256, a sign-off or
-countersignature record that differs from the audit row written when it was
-made, a status that disagrees with the signatures, and signed content that no
-longer matches its fingerprint.
+app's back (with a SQLite shell, say): a value of the wrong kind in any column
+(a date that does not parse, text where a number or a file's bytes belong), an
+edited or removed audit row, an attachment whose bytes no longer match its
+SHA-256 or size, a sign-off or countersignature record that differs from the
+audit row written when it was made, a status that disagrees with the
+signatures, and signed content that no longer matches its fingerprint.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Integer, LargeBinary, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from scrutiny_desktop.storage import audit
 from scrutiny_desktop.storage.document import Document
@@ -23,8 +26,11 @@ from scrutiny_desktop.storage.models import (
     Answer,
     Assessment,
     AuditEntry,
+    Base,
     Countersignature,
+    ISODate,
     SignOff,
+    UTCDateTime,
 )
 
 
@@ -41,15 +47,111 @@ def _sqlite_problem(doc: Document) -> str:
         rows = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
         if rows != ["ok"]:
             return "the database is damaged (its pages failed the integrity check)"
-        for att_id, name, digest, content in conn.execute(
-                "SELECT id, filename, sha256, content FROM attachments ORDER BY id"):
-            if hashlib.sha256(content or b"").hexdigest() != digest:
-                return f"the attached file {name!r} was changed after it was attached"
+        problem = _attachments_problem(conn) or _values_problem(conn)
+        if problem:
+            return problem
     except sqlite3.DatabaseError as exc:
         return f"the database is damaged ({exc})"
     finally:
         conn.close()
     return ""
+
+
+def _attachments_problem(conn: sqlite3.Connection) -> str:
+    """Every attachment is stored as bytes, of its recorded size and SHA-256."""
+    for att_id, name, size, digest, kind, length in conn.execute(
+            "SELECT id, filename, size, sha256, typeof(content), length(CAST(content AS BLOB)) "
+            "FROM attachments ORDER BY id"):
+        label = repr(name) if isinstance(name, str) else f"number {att_id}"
+        if kind != "blob":
+            what = {"text": "text", "null": "nothing"}.get(kind, "a number")
+            return f"the attached file {label} is stored as {what}, not as the file's bytes"
+        sha = hashlib.sha256()
+        blob = conn.blobopen("attachments", "content", att_id, readonly=True)
+        with blob:
+            while chunk := blob.read(1024 * 1024):
+                sha.update(chunk)
+        if sha.hexdigest() != digest or size != length:
+            return f"the attached file {label} was changed after it was attached"
+    return ""
+
+
+_WHAT = {"integer": "a whole number", "real": "a decimal number", "text": "text",
+         "blob": "binary data", "null": "nothing"}
+
+
+def _expected(column) -> tuple[str, str]:
+    """(SQLite storage class, words) a column of the model must hold."""
+    kind = type(column.type)
+    if kind is UTCDateTime:
+        return "text", "a date and time"
+    if kind is ISODate:
+        return "text", "a date"
+    if issubclass(kind, Integer):
+        return "integer", "a whole number"
+    if issubclass(kind, LargeBinary):
+        return "blob", "binary data"
+    return "text", "text"
+
+
+def _parses(kind: type, value: str) -> bool:
+    try:
+        if kind is UTCDateTime:
+            return dt.datetime.fromisoformat(value).tzinfo is not None
+        if kind is ISODate:
+            return len(value) == 10 and bool(dt.date.fromisoformat(value))
+    except (ValueError, TypeError, OverflowError):
+        return False
+    return True
+
+
+def _values_problem(conn: sqlite3.Connection) -> str:
+    """Every value of every column is of the kind the app stores there: whole numbers,
+    UTF-8 text, dates and times that parse, bytes; NULL only where allowed.  (What a
+    SQLite shell or a damaged page can put anywhere, and what would otherwise stop
+    the app reading the document.)"""
+    for table in Base.metadata.sorted_tables:
+        for column in table.columns:
+            storage, words = _expected(column)
+            allowed = [storage] + (["null"] if column.nullable else [])
+            quoted = ", ".join(f"'{a}'" for a in allowed)
+            where = f'"{table.name}"."{column.name}"'
+            row = conn.execute(
+                f'SELECT rowid, typeof({where}) FROM "{table.name}" '
+                f"WHERE typeof({where}) NOT IN ({quoted}) LIMIT 1").fetchone()
+            if row is not None:
+                return (f"{table.name}.{column.name} of row {row[0]} holds "
+                        f"{_WHAT.get(row[1], row[1])} where {words} belongs")
+            if storage != "text":
+                continue
+            kind = type(column.type)
+            for rowid, raw in conn.execute(
+                    f'SELECT rowid, CAST({where} AS BLOB) FROM "{table.name}" '
+                    f"WHERE typeof({where}) = 'text'"):
+                try:
+                    value = (raw or b"").decode("utf-8")
+                except UnicodeDecodeError:
+                    return f"{table.name}.{column.name} of row {rowid} holds text that cannot be read"
+                if not _parses(kind, value):
+                    return (f"{table.name}.{column.name} of row {rowid} holds "
+                            f"{_shown(value)} where {words} belongs")
+    return ""
+
+
+def values_problem(doc: Document) -> str:
+    """The first stored value of the wrong kind (see ``_values_problem``), or ""."""
+    conn = doc.raw()
+    try:
+        return _values_problem(conn)
+    except sqlite3.DatabaseError as exc:
+        return f"the database is damaged ({exc})"
+    finally:
+        conn.close()
+
+
+def _shown(value: str) -> str:
+    text = value if len(value) <= 40 else value[:40] + "…"
+    return repr(text)
 
 
 def _png_sha(data: bytes | None) -> str | None:
@@ -131,12 +233,16 @@ def integrity_report(doc: Document) -> IntegrityReport:
     problem = _sqlite_problem(doc)
     if problem:
         return IntegrityReport(False, problem)
-    with doc.read() as session:
-        chain = audit.verify_chain(session)
-    if not chain.ok:
-        return IntegrityReport(False, f"the audit log has been tampered with: {chain.problem}",
-                               chain.rows)
-    problem = _records_problem(doc)
+    try:
+        with doc.read() as session:
+            chain = audit.verify_chain(session)
+        if not chain.ok:
+            return IntegrityReport(False, f"the audit log has been tampered with: {chain.problem}",
+                                   chain.rows)
+        problem = _records_problem(doc)
+    except (SQLAlchemyError, ValueError, TypeError, OverflowError) as exc:
+        detail = " ".join(str(getattr(exc, "orig", None) or exc).split())[:160]
+        return IntegrityReport(False, f"its contents cannot be read ({detail})")
     if problem:
         return IntegrityReport(False, f"it was changed outside Scrutiny Desktop: {problem}", chain.rows)
     return IntegrityReport(True, "", chain.rows)

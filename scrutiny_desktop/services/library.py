@@ -16,7 +16,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scrutiny_desktop.checklist.model import Template
-from scrutiny_desktop.storage.document import SUFFIX, check_header, has_journal, quick_check, ro_uri
+from scrutiny_desktop.storage.document import (
+    HOT_JOURNAL,
+    SUFFIX,
+    WAL_LEFTOVERS,
+    WRITER,
+    check_header,
+    check_path,
+    private_copy,
+    probe,
+    ro_uri,
+)
 from scrutiny_desktop.storage.errors import DocumentCorrupt, DocumentError, DocumentNotFound
 
 STATUS_LABELS = {"draft": "Draft", "signed_off": "Signed off", "reviewed": "Reviewed"}
@@ -50,21 +60,43 @@ def _time(value: str | None) -> dt.datetime | None:
 
 
 def summarise_file(path: Path | str) -> DocumentSummary:
-    """Read a document's metadata without changing, locking or migrating it."""
+    """Read a document's metadata without changing, locking or migrating it.
+
+    A journal beside the file is judged as SQLite judges it: a program saving right
+    now (it holds a SQLite lock) is reported; an interrupted save is rolled back in
+    a private copy and the row shows what was saved before it; a zero-header or
+    empty journal is harmless.  WAL leftovers are read from a private copy too.
+    """
     path = Path(path)
     try:
-        check_header(path)
+        check_path(path)
+        state = probe(path)
     except DocumentNotFound:
         return DocumentSummary(path, ok=False, missing=True, error="The file is missing.")
     except DocumentError as exc:
         return DocumentSummary(path, ok=False, error=str(exc))
-    if has_journal(path):
-        try:
-            quick_check(path, schema=False)
-        except DocumentError as exc:  # an interrupted save, or a writer at work
-            return DocumentSummary(path, ok=False, error=str(exc))
+    if state == WRITER:
+        return DocumentSummary(path, ok=False, error=f"{path} is being changed by another "
+                               "program; try again in a moment.")
+    copy = None
     try:
-        conn = sqlite3.connect(ro_uri(path), uri=True, timeout=1.0)
+        if state in (HOT_JOURNAL, WAL_LEFTOVERS):
+            copy = private_copy(path)
+        db_path = copy.path if copy is not None else path
+        check_header(db_path, display=path)
+        return _summarise_db(path, db_path)
+    except DocumentNotFound:
+        return DocumentSummary(path, ok=False, missing=True, error="The file is missing.")
+    except DocumentError as exc:
+        return DocumentSummary(path, ok=False, error=str(exc))
+    finally:
+        if copy is not None:
+            copy.close()
+
+
+def _summarise_db(path: Path, db_path: Path) -> DocumentSummary:
+    try:
+        conn = sqlite3.connect(ro_uri(db_path), uri=True, timeout=1.0)
     except sqlite3.Error as exc:
         return DocumentSummary(path, ok=False, error=f"{path} cannot be read ({exc}).")
     try:
@@ -81,27 +113,27 @@ def summarise_file(path: Path | str) -> DocumentSummary:
             "SELECT max(signed_at) FROM signoffs WHERE voided_at IS NULL").fetchone()[0]
         reviewed = conn.execute(
             "SELECT max(signed_at) FROM countersignatures WHERE voided_at IS NULL").fetchone()[0]
+        ids = template.question_ids()
+        answered = sum(template.counts_as_answered(judgements.get(q)) for q in ids)
+        return DocumentSummary(
+            path=path, ok=True, partnership=partnership, area=area, period=period,
+            scrutineer=scrutineer, status=status, status_label=STATUS_LABELS.get(status, status),
+            answered=answered, total=len(ids), modified_at=_time(modified),
+            signed_off_at=_time(signed) if status != "draft" else None,
+            reviewed_at=_time(reviewed) if status == "reviewed" else None)
     except sqlite3.OperationalError as exc:
         text = str(exc).lower()
         if "locked" in text or "busy" in text:
             return DocumentSummary(path, ok=False, error=f"{path} is being changed by another "
                                    "program; try again in a moment.")
         return DocumentSummary(path, ok=False, error=f"{path} is damaged ({exc}).")
-    except ValueError:  # the stored checklist or a date cannot be read
+    except (ValueError, TypeError, AttributeError):  # the stored checklist or a date cannot be read
         return DocumentSummary(path, ok=False, error=str(DocumentCorrupt(
             path, "its copy of the checklist template or its details cannot be read")))
     except sqlite3.DatabaseError as exc:
         return DocumentSummary(path, ok=False, error=str(DocumentCorrupt(path, str(exc)[:120])))
     finally:
         conn.close()
-    ids = template.question_ids()
-    answered = sum(template.counts_as_answered(judgements.get(q)) for q in ids)
-    return DocumentSummary(
-        path=path, ok=True, partnership=partnership, area=area, period=period,
-        scrutineer=scrutineer, status=status, status_label=STATUS_LABELS.get(status, status),
-        answered=answered, total=len(ids), modified_at=_time(modified),
-        signed_off_at=_time(signed) if status != "draft" else None,
-        reviewed_at=_time(reviewed) if status == "reviewed" else None)
 
 
 def _cached_template(conn: sqlite3.Connection, sha: str) -> Template:

@@ -28,6 +28,40 @@ class NotAFile(DocumentError):
         super().__init__(path, f"{path} is a folder, not an assessment document. Choose a .scrutiny file inside it.")
 
 
+class NotARegularFile(DocumentError):
+    """A named pipe (FIFO), a device, a socket: never opened, so nothing can block."""
+
+    def __init__(self, path: Path | str, kind: str = "not a regular file"):
+        self.kind = kind
+        super().__init__(
+            path,
+            f"{path} is not a regular file (it is {kind}), so it cannot be an assessment "
+            "document. Choose a .scrutiny file.",
+        )
+
+
+class LinkLoop(DocumentError):
+    """A symbolic link that leads back to itself (directly or through other links)."""
+
+    def __init__(self, path: Path | str):
+        super().__init__(
+            path,
+            f"{path} is a link that points back to itself (a loop of links), so there is no "
+            "document behind it. Remove or fix the link, or choose the .scrutiny file itself.",
+        )
+
+
+class DocumentUnreadable(DocumentError):
+    """The operating system refuses to let this user read the file."""
+
+    def __init__(self, path: Path | str):
+        super().__init__(
+            path,
+            f"{path} cannot be opened because you do not have permission to read it. "
+            "Ask the owner of the file for access, or check the file's permissions.",
+        )
+
+
 class NotADocument(DocumentError):
     """Not SQLite at all (empty, random bytes, a picture, a ZIP...)."""
 
@@ -69,13 +103,27 @@ class DocumentCorrupt(DocumentError):
 
 
 class DocumentInUse(DocumentError):
-    def __init__(self, path: Path | str, holder: str = ""):
+    """Someone else is editing the document.
+
+    ``holder`` describes them ("alex on PC-12 since 05 January 2026 09:30"), or is
+    "" for another program writing the file right now.  ``holder_info`` is the
+    editing lock's :class:`~scrutiny_desktop.storage.lockfile.Holder`, or None for
+    a SQLite-level writer.  ``can_take_over`` is True only when the holder's
+    liveness cannot be checked from here (a lock from another computer); a live
+    Scrutiny Desktop process on this computer or a program writing the file now
+    cannot be taken over.
+    """
+
+    def __init__(self, path: Path | str, holder: str = "", *, holder_info: object | None = None,
+                 can_take_over: bool = False):
         who = f" by {holder}" if holder else " by another program"
         self.holder = holder
-        super().__init__(
-            path,
-            f"{path} is being changed{who}. Close it there and try again, or open it read-only.",
-        )
+        self.holder_info = holder_info
+        self.can_take_over = can_take_over
+        then = ("Close it there and try again, open it read-only, or take over editing if it "
+                "is no longer open there." if can_take_over else
+                "Close it there and try again, or open it read-only.")
+        super().__init__(path, f"{path} is being changed{who}. {then}")
 
 
 class DocumentReadOnly(DocumentError):
@@ -114,3 +162,21 @@ class DocumentNeedsRecovery(DocumentError):
 
 class InvalidInput(ValueError):
     """Bad input from a person (a blank required field, an unknown option...)."""
+
+
+class FileWriteFailed(DocumentError, OSError):
+    """A file the app was asked to write (an export, an imported document) could not be
+    written: the sentence names the file and its folder and says what to do.  Also an
+    ``OSError`` (with the original ``errno``), as it is one."""
+
+    def __init__(self, path: Path | str, message: str, errno: int | None = None):
+        super().__init__(path, message)
+        self.errno = errno
+
+
+class FileReadFailed(DocumentError, InvalidInput):
+    """A file given to read (a JSON export, an attachment) is missing, unreadable or not a
+    regular file: the sentence names it and says what to do."""
+
+    def __init__(self, path: Path | str, message: str):
+        super().__init__(path, message)

@@ -6,6 +6,7 @@ This is the wiring between the question page's signals and the services.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from functools import partial
 
 from PySide6.QtCore import QKeyCombination, Qt, QUrl, Signal
@@ -86,7 +87,8 @@ class AssessmentPage(QWidget):
             self._option_shortcuts.append(sc)
 
     # -- opening ------------------------------------------------------------
-    def load(self, doc: Document, question_id: str = "", banner: str = "") -> None:
+    def load(self, doc: Document, question_id: str = "", banner: str = "",
+             banner_action: tuple[str, Callable[[], object]] | None = None) -> None:
         self.doc = doc
         self.template = template_of(doc)
         self.info = assessments.info(doc)
@@ -102,7 +104,10 @@ class AssessmentPage(QWidget):
         self.review_editable = not doc.readonly and self.info.status == "signed_off"
         self.page.set_editable(self.editable)
         self.page.set_review_mode(self.review_mode, self.review_editable)
-        self.banner.show_message(banner or self.lock_message())
+        if banner_action is not None:
+            self.banner.show_message(banner or self.lock_message(), *banner_action)
+        else:
+            self.banner.show_message(banner or self.lock_message())
         first = question_id if question_id in self._order else self._first_open_question()
         self.go_to(first)
 

@@ -7,6 +7,7 @@ through a handful of methods (``ask_open_path``, ``ask_save_path``,
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from functools import partial
@@ -338,6 +339,7 @@ class MainWindow(QMainWindow):
         if not self.close_document():
             return False
         banner = ""
+        banner_action = None
         try:
             doc = assessments.open_assessment(path, actor=self.actor(), lock=True)
         except DocumentInUse as exc:
@@ -346,23 +348,72 @@ class MainWindow(QMainWindow):
             except (DocumentError, InvalidInput, ValueError) as exc2:
                 self.show_error("Cannot open this assessment", str(exc2))
                 return False
-            who = f" by {exc.holder}" if exc.holder else " by another program"
+            holder = exc.holder_info
+            who = f" by {holder.describe()}" if holder else (
+                f" by {exc.holder}" if exc.holder else " by another program")
             doc.readonly_reason = f"it is open{who}"
-            banner = (f"Read-only: this assessment is open{who}. Nothing can be changed here. "
-                      "Ask them to close it and open it again, or use File > Save a copy to "
-                      "edit a copy.")
+            if exc.can_take_over:
+                banner = (f"Read-only: this assessment is open{who}, according to the lock file "
+                          "beside it. If they have finished, or their computer stopped without "
+                          "closing it, you can take over editing; otherwise ask them to close it, "
+                          "or use File > Save a copy to edit a copy.")
+                banner_action = ("&Take over editing", lambda p=path: self.take_over_editing(p))
+            else:
+                banner = (f"Read-only: this assessment is open{who}. Nothing can be changed here. "
+                          "Ask them to close it and open it again, or use File > Save a copy to "
+                          "edit a copy.")
         except (DocumentError, InvalidInput, ValueError) as exc:
             self.show_error("Cannot open this assessment", str(exc))
             self.refresh_home()
             return False
+        return self._show_document(doc, banner, banner_action)
+
+    def take_over_editing(self, path: Path) -> bool:
+        """Replace another person's lock with ours (after a clear warning) and edit."""
+        if not self.confirm(
+                "Take over editing",
+                "Take over editing of this assessment?\n\nOnly do this if the person named in "
+                "the notice has finished with it or their computer stopped without closing it. "
+                "If they are still editing, changes made in two places at once can be lost. "
+                "The take-over is recorded in the assessment's audit log."):
+            return False
+        self.autosaver.flush()
+        self._abandon_document()
+        try:
+            doc = assessments.take_over(path, actor=self.actor())
+        except (DocumentError, InvalidInput, ValueError) as exc:
+            self.show_error("Cannot take over editing", str(exc))
+            self.open_path(path)
+            return False
+        return self._show_document(doc, "")
+
+    def _show_document(self, doc: Document, banner: str,
+                       banner_action: tuple[str, Callable[[], object]] | None = None) -> bool:
+        path = doc.path
         self.doc = doc
+        notes = []
         if doc.backup_path is not None:
-            self.statusBar().showMessage(
-                f"Updated to this version's format; the original was kept as {doc.backup_path.name}",
-                15000)
+            notes.append(f"Updated to this version's format; the original was kept as "
+                         f"{doc.backup_path.name}.")
+        recovered = ""
+        if doc.recovered_interrupted_save:
+            recovered = doc.recovery_message
+            notes.append(recovered)
+        stale = doc.cleared_stale_lock
+        if stale is not None:
+            notes.append(f"A lock left by {stale.describe()}, which is no longer running, "
+                         "was cleared.")
+        taken = doc.took_over_from
+        if taken is not None:
+            notes.append(f"You took over editing from {taken.describe()}; this is recorded in "
+                         "the audit log.")
+        if notes:
+            self.statusBar().showMessage(" ".join(notes), 30000)
+        if not banner and recovered and not doc.readonly:
+            banner = recovered
         try:
             doc_state = self._saved_state(doc)
-            self.assessment.load(doc, doc_state.question_id, banner)
+            self.assessment.load(doc, doc_state.question_id, banner, banner_action)
         except (SQLAlchemyError, DocumentError, InvalidInput, ValueError) as exc:
             # Opened, but unreadable inside (a table missing, a damaged row...):
             # let it go again, lock file included, and say so in one line.
@@ -629,8 +680,12 @@ class MainWindow(QMainWindow):
                   "The scrutineer's content is read-only; your response is saved as you type "
                   "and does not affect their sign-off.") if current else ""
         ok, reasons = review.review_readiness(self.doc)
+        view = review.get_review(self.doc)
+        # While saves fail, show the response as typed, not the older stored one.
+        view = dataclasses.replace(
+            view, overall=self.autosaver.pending_value(("overall-response",), view.overall))
         self.review_page.show_review(
-            review.get_review(self.doc), recommendations.list_recommendations(self.doc),
+            view, recommendations.list_recommendations(self.doc),
             signed_text=signed, editable=self.assessment.review_editable, ready=ok, reasons=reasons)
         self.stack.setCurrentWidget(self.review_page)
         self.review_page.overall.setFocus()
@@ -638,7 +693,7 @@ class MainWindow(QMainWindow):
     def _overall_edited(self, text: str) -> None:
         if self.doc is not None:
             self.autosaver.schedule(("overall-response",),
-                                    partial(review.set_overall_response, self.doc, text))
+                                    partial(review.set_overall_response, self.doc, text), text)
 
     def _respond_from_review(self, recommendation_id: int) -> None:
         if self.assessment.respond_to(recommendation_id):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -41,6 +42,22 @@ def location_problem(text: str) -> str:
     return ""
 
 
+def _short(reason: str, limit: int = 90) -> str:
+    first = " ".join(reason.split(";")[0].split(". ")[0].split())
+    return first if len(first) <= limit else first[:limit - 1].rstrip() + "…"
+
+
+def unusable_note(templates: list[TemplateInfo]) -> str:
+    """A short note naming the template files that cannot be used, and why ("" if none)."""
+    bad = [info for info in templates if info.template is None]
+    if not bad:
+        return ""
+    lines = [f"{info.path.name}: {_short(info.reason)}" for info in bad]
+    head = ("This template file cannot be used and is not listed:" if len(bad) == 1 else
+            f"These {len(bad)} template files cannot be used and are not listed:")
+    return "\n".join([head, *lines, "Run 'scrutiny-desktop templates' for the full reasons."])
+
+
 @dataclass(frozen=True)
 class NewAssessmentResult:
     template: Template
@@ -62,6 +79,12 @@ class NewAssessmentDialog(QDialog):
         for info in templates:
             if info.template is not None:
                 self.template.addItem(info.label, info.template)
+        # A broken file in a templates folder is not offered, but is named, so that the
+        # person who dropped it there knows why their checklist is missing.
+        self.unusable = named(QLabel(unusable_note(templates)), "Unusable templates")
+        self.unusable.setTextFormat(Qt.TextFormat.PlainText)
+        self.unusable.setWordWrap(True)
+        self.unusable.setVisible(bool(self.unusable.text()))
         self.partnership = named(QLineEdit(defaults.get("partnership", "")), "Partnership")
         self.partnership.setPlaceholderText("e.g. Northshire Safeguarding Children Partnership")
         self.area = named(QLineEdit(defaults.get("area", "")), "Area")
@@ -107,6 +130,7 @@ class NewAssessmentDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
+        layout.addWidget(self.unusable)
         layout.addLayout(form)
         layout.addWidget(note)
         layout.addWidget(self.buttons)

@@ -6,7 +6,7 @@ import contextlib
 import datetime as dt
 import os
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QDeadlineTimer, QEventLoop, Qt, QTimer
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
+    QPushButton,
     QWidget,
 )
 from shiboken6 import isValid
@@ -112,13 +113,29 @@ class Banner(QFrame):
         self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.label.setAccessibleName("Notice")
         self.layout_.addWidget(self.label, 1)
+        self.action_button = QPushButton()
+        self.action_button.setStyleSheet("color: #1f1f1f;")
+        self.action_button.hide()
+        self.action_button.clicked.connect(self._act)
+        self.layout_.addWidget(self.action_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self._action: Callable[[], object] | None = None
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.hide()
 
-    def show_message(self, text: str) -> None:
+    def show_message(self, text: str, action: str = "",
+                     on_action: Callable[[], object] | None = None) -> None:
+        """Show ``text``; with ``action``, a button that calls ``on_action``."""
         self.label.setText(text)
         self.setAccessibleName(text)
+        self._action = on_action if action else None
+        self.action_button.setText(action)
+        self.action_button.setAccessibleName(action.replace("&", ""))
+        self.action_button.setVisible(bool(action))
         self.setVisible(bool(text))
+
+    def _act(self) -> None:
+        if self._action is not None:
+            self._action()
 
 
 def is_dark(palette: QPalette) -> bool:

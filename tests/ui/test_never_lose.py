@@ -230,3 +230,50 @@ def test_failed_save_from_a_read_only_folder_keeps_text(make_window, qtbot, new_
     qtbot.waitUntil(lambda: state["fail"] == 0 and not window.autosaver.has_pending(), timeout=3000)
     assert stored(new_doc_path, qid).findings == "Kept safe"
     assert window.save_status.text().startswith("All changes saved")
+
+
+def test_chair_text_typed_while_saves_fail_survives_leaving_the_page(make_window, qtbot,
+                                                                      new_doc_path, monkeypatch):
+    """The chair's comment and overall response are shown as typed after moving away and back."""
+    from scrutiny_desktop.services import review
+    from scrutiny_desktop.settings import Settings
+    from tests.ui.test_review_ui import make_signed
+
+    make_signed(new_doc_path)
+    window = make_window(settings=Settings(scrutineer_name="Chris Chair", scrutineer_role="Chair"),
+                         delay_ms=20, retry_ms=60_000)
+    window.open_path(new_doc_path)
+    real_comment, real_overall = review.set_question_comment, review.set_overall_response
+    broken = {"on": True}
+
+    def failing(real):
+        def write(*args):
+            if broken["on"]:
+                raise DocumentWriteFailed(new_doc_path, "No space left on device")
+            return real(*args)
+        return write
+
+    monkeypatch.setattr(review, "set_question_comment", failing(real_comment))
+    monkeypatch.setattr(review, "set_overall_response", failing(real_overall))
+    page = window.assessment.page
+    first = page.question_id
+    with qtbot.waitSignal(window.autosaver.failed, timeout=2000):
+        qtbot.keyClicks(page.review_comment, "Comment in the outage.")
+    window.assessment.next_question()
+    window.assessment.previous_question()
+    assert page.review_comment.toPlainText() == "Comment in the outage."
+
+    window.show_review()
+    overall = window.review_page.overall
+    with qtbot.waitSignal(window.autosaver.failed, timeout=2000):
+        qtbot.keyClicks(overall, "Overall, in the outage.")
+    window.show_questions()
+    window.show_review()
+    assert overall.toPlainText() == "Overall, in the outage."
+
+    broken["on"] = False
+    assert window.autosaver.flush()
+    with assessments.open_assessment(new_doc_path, readonly=True) as doc:
+        view = review.get_review(doc)
+    assert view.comments[first] == "Comment in the outage."
+    assert view.overall == "Overall, in the outage."

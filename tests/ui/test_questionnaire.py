@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sqlite3
-from contextlib import closing
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPoint, Qt, QTimer, QUrl
@@ -258,9 +256,15 @@ def test_document_in_use_elsewhere_opens_read_only(make_window, new_doc_path):
 
 def test_signed_off_document_is_locked_with_banner(make_window, new_doc_path):
     """A signed-off assessment shows its answers but accepts no changes."""
-    with closing(sqlite3.connect(new_doc_path)) as conn:
-        conn.execute("UPDATE assessments SET status = 'signed_off'")
-        conn.commit()
+    from scrutiny_desktop.services import signoff
+
+    # Signed off through the services: a status set behind the app's back (no signature)
+    # fails the integrity check, and such a file opens read-only saying so instead.
+    with assessments.open_assessment(new_doc_path) as doc:
+        for qid in assessments.question_ids(doc):
+            answers.set_judgement(doc, qid, "reasonable")
+        signoff.sign_off(doc, name="Ann Jones", role="Scrutineer", statement="I confirm.",
+                         confirmed=True)
     window = make_window()
     window.open_path(new_doc_path)
     assert "signed off" in window.assessment.banner.label.text().lower()

@@ -1,0 +1,50 @@
+"""Export errors in the window name the file and folder and say what to do (issue 9,
+item 8); the disk-full simulation is the one in tests/test_disk_full.py."""
+
+from __future__ import annotations
+
+import errno
+import os
+
+import pytest
+
+from tests.test_disk_full import NO_SPACE, doc_with_file, full_disk  # noqa: F401 - fixtures
+
+
+@pytest.mark.parametrize("kind", ["csv", "json"])
+def test_export_on_a_full_disk_shows_the_sentence(make_window, doc_with_file, tmp_path,
+                                                  full_disk, kind):  # noqa: F811
+    out_dir = tmp_path / "exports"
+    out_dir.mkdir()
+    window = make_window()
+    window.open_path(doc_with_file)
+    target = out_dir / f"answers.{kind}"
+    window.ask_save_path = lambda *a, **k: target
+    full_disk(out_dir, room=0)
+    getattr(window, f"export_{kind}_action").trigger()
+    assert window.recorder.errors == [
+        (f"Export {kind.upper()}", f"Could not write answers.{kind}: "
+         + NO_SPACE.format(folder=out_dir))]
+    assert list(out_dir.iterdir()) == []
+
+
+def test_pdf_export_into_a_read_only_folder_shows_the_sentence(make_window, qtbot, doc_with_file,
+                                                               tmp_path, monkeypatch):
+    out_dir = tmp_path / "exports"
+    out_dir.mkdir()
+    window = make_window()
+    window.open_path(doc_with_file)
+    target = out_dir / "summary.pdf"
+    window.ask_save_path = lambda *a, **k: target
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    with qtbot.waitSignal(window.export_finished, timeout=30000) as done:
+        window.export_pdf_action.trigger()
+    message = (f"Could not write summary.pdf: you do not have permission to write in {out_dir}. "
+               "Choose a folder you can write to.")
+    assert done.args == [None, message]
+    assert window.recorder.errors == [("Could not export the PDF", message)]
+    assert list(out_dir.iterdir()) == []
