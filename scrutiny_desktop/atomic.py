@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from scrutiny_desktop.storage.errors import FileReadFailed, FileWriteFailed
+from scrutiny_desktop.errors import FileReadFailed, FileWriteFailed
 
 __all__ = [
     "FileReadFailed",

@@ -275,7 +275,7 @@ def run_command(argv: list[str]) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from scrutiny_desktop.checklist import TemplateError
-    from scrutiny_desktop.storage.errors import DocumentError, InvalidInput
+    from scrutiny_desktop.errors import DocumentError, InvalidInput
 
     parser = build_parser()
     try:

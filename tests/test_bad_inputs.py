@@ -24,7 +24,7 @@ from scrutiny_desktop.cli import main
 from scrutiny_desktop.report.jsonio import ImportProblem, export_json, import_json
 from scrutiny_desktop.services import evidence, recommendations
 from scrutiny_desktop.services.assessments import open_assessment
-from scrutiny_desktop.storage.errors import InvalidInput
+from scrutiny_desktop.errors import InvalidInput
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini.toml"

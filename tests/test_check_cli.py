@@ -228,7 +228,7 @@ def test_check_names_whoever_has_it_open_for_editing(capsys, doc_path):
                                 "since": "2026-01-05T09:30:00+00:00"}))
     code, out, err = run(capsys, "check", doc_path)
     assert code == 0, err
-    assert "open for editing: by bea on PC-LAPTOP-17 since 05 January 2026" in out
+    assert "open for editing: by bea on PC-LAPTOP-17 since 5 January 2026" in out
     lock.write_text(json.dumps({"user": "bea", "host": socket.gethostname(), "pid": 2 ** 22 + 7,
                                 "since": "2026-01-05T09:30:00+00:00"}))
     code, out, err = run(capsys, "check", doc_path)

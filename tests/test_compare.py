@@ -14,7 +14,7 @@ from scrutiny_desktop.checklist import bundled_template, load_template
 from scrutiny_desktop.services import answers
 from scrutiny_desktop.services.assessments import NewAssessment, create_assessment, open_assessment
 from scrutiny_desktop.services.compare import CHANGES, compare
-from scrutiny_desktop.storage.errors import InvalidInput
+from scrutiny_desktop.errors import InvalidInput
 
 NORTHSHIRE = "Northshire Safeguarding Children Partnership"
 

@@ -32,7 +32,7 @@ from scrutiny_desktop.report.jsonio import export_json
 from scrutiny_desktop.report.pdf import build_pdf
 from scrutiny_desktop.services import evidence
 from scrutiny_desktop.services.assessments import open_assessment
-from scrutiny_desktop.storage.errors import FileWriteFailed
+from scrutiny_desktop.errors import FileWriteFailed
 
 NO_SPACE = "there is no space left on the disk holding {folder}. Free some space or choose another folder."
 DENIED = "you do not have permission to write in {folder}. Choose a folder you can write to."

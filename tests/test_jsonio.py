@@ -33,7 +33,7 @@ from scrutiny_desktop.report.jsonio import (
 from scrutiny_desktop.services import answers, assessments, evidence, recommendations, signoff
 from scrutiny_desktop.services.assessments import NewAssessment, create_assessment, open_assessment
 from scrutiny_desktop.storage.audit import verify_chain
-from scrutiny_desktop.storage.errors import InvalidInput
+from scrutiny_desktop.errors import InvalidInput
 from scrutiny_desktop.storage.models import AuditEntry
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -18,7 +18,8 @@ import pytest
 from sqlalchemy import select
 
 from scrutiny_desktop.services import answers, assessments
-from scrutiny_desktop.storage import errors, lockfile
+from scrutiny_desktop import errors
+from scrutiny_desktop.storage import lockfile
 from scrutiny_desktop.storage.audit import verify_chain
 from scrutiny_desktop.storage.models import AuditEntry
 
@@ -217,7 +218,7 @@ def test_a_lock_from_another_computer_can_be_taken_over_and_it_is_audited(new_do
     exc = info.value
     assert exc.can_take_over is True
     assert exc.holder_info == lockfile.Holder("bea", "PC-LAPTOP-17", 99, "2026-01-05T09:30:00+00:00")
-    assert "bea on PC-LAPTOP-17 since 05 January 2026" in str(exc)
+    assert "bea on PC-LAPTOP-17 since 5 January 2026" in str(exc)
     assert "take over editing" in str(exc)
     assert path.read_bytes() == before, "refusing changes nothing"
 

@@ -13,7 +13,8 @@ import pytest
 
 from scrutiny_desktop.cli import main
 from scrutiny_desktop.services import answers, assessments, evidence
-from scrutiny_desktop.storage import errors, lockfile
+from scrutiny_desktop import errors
+from scrutiny_desktop.storage import lockfile
 from scrutiny_desktop.storage.document import open_document
 
 

@@ -17,7 +17,8 @@ import pytest
 
 from scrutiny_desktop.services import answers, assessments
 from scrutiny_desktop.services.library import summarise_file
-from scrutiny_desktop.storage import document, errors
+from scrutiny_desktop import errors
+from scrutiny_desktop.storage import document
 
 from tests.fixtures import badfiles
 

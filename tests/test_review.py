@@ -11,7 +11,7 @@ from scrutiny_desktop.services.fingerprint import content_fingerprint, countersi
 from scrutiny_desktop.services import answers, assessments, recommendations, review, signoff
 from scrutiny_desktop.services.recommendations import RecommendationInput
 from scrutiny_desktop.storage import audit
-from scrutiny_desktop.storage.errors import DocumentLocked, InvalidInput
+from scrutiny_desktop.errors import DocumentLocked, InvalidInput
 
 
 def signed_doc(path, recs=2):

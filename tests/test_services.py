@@ -30,7 +30,8 @@ from scrutiny_desktop.services.assessments import (
     update_details,
 )
 from scrutiny_desktop.services.progress import progress
-from scrutiny_desktop.storage import FORMAT_VERSION, errors
+from scrutiny_desktop import errors
+from scrutiny_desktop.storage import FORMAT_VERSION
 from scrutiny_desktop.storage.audit import verify_chain
 from scrutiny_desktop.storage.models import Attachment, AuditEntry, EvidenceItem, Recommendation
 

@@ -29,7 +29,8 @@ from scrutiny_desktop.storage import (
     open_document,
     save_copy,
 )
-from scrutiny_desktop.storage import errors, lockfile
+from scrutiny_desktop import errors
+from scrutiny_desktop.storage import lockfile
 from scrutiny_desktop.storage.audit import verify_chain
 from scrutiny_desktop.storage.migrate import head_format, head_revision
 from scrutiny_desktop.storage.models import Attachment, AuditEntry

@@ -29,7 +29,7 @@ from scrutiny_desktop.report import jsonio
 from scrutiny_desktop.report.jsonio import ImportProblem, export_json, import_json
 from scrutiny_desktop.services import evidence
 from scrutiny_desktop.services.assessments import open_assessment
-from scrutiny_desktop.storage.errors import InvalidInput
+from scrutiny_desktop.errors import InvalidInput
 
 REPO = Path(__file__).resolve().parents[1]
 MB = 1024 * 1024

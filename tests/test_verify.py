@@ -17,7 +17,7 @@ from scrutiny_desktop.services.fingerprint import content_fingerprint
 from scrutiny_desktop.report.verify import read_stamp, verify_against
 from scrutiny_desktop.services import answers, assessments, evidence, recommendations, signoff
 from scrutiny_desktop.services.assessments import NewAssessment, create_assessment, open_assessment
-from scrutiny_desktop.storage.errors import InvalidInput
+from scrutiny_desktop.errors import InvalidInput
 
 PARTNERSHIP = "Northshire Safeguarding Children Partnership"
 DETAILS = NewAssessment(PARTNERSHIP, "2025-26", "Ann Jones", area="Northshire",

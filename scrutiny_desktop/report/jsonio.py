@@ -58,7 +58,7 @@ from scrutiny_desktop.services import evidence
 from scrutiny_desktop.services.fingerprint import canonical_json
 from scrutiny_desktop.storage import audit as audit_log
 from scrutiny_desktop.storage.document import Document, create_document, open_document
-from scrutiny_desktop.storage.errors import (
+from scrutiny_desktop.errors import (
     DocumentError,
     FileReadFailed,
     FileWriteFailed,

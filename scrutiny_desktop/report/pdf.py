@@ -34,7 +34,6 @@ page carries the protective marking in its header and footer and
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import io
 import re
@@ -78,6 +77,7 @@ from reportlab.platypus import (  # noqa: E402
 )
 from reportlab.platypus.flowables import HRFlowable  # noqa: E402
 
+from scrutiny_desktop.text import date_text, time_text, when_text
 from scrutiny_desktop import __version__, paths  # noqa: E402
 from scrutiny_desktop.atomic import atomic_write  # noqa: E402
 from scrutiny_desktop.report.data import ReportData, ReportQuestion, ReportSection  # noqa: E402
@@ -284,33 +284,10 @@ def paragraphs(text: object, style: ParagraphStyle) -> list[Paragraph]:
 
 # -- dates -------------------------------------------------------------------
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
-
-
-def uk_date(value: dt.date | dt.datetime | None) -> str:
-    """``28 November 2026`` (a datetime is shown in this computer's time zone)."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        value = value.astimezone()
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
-
-
-def uk_time(value: dt.datetime) -> str:
-    """``14:03 GMT`` (or ``14:03 UTC+05:30`` where the zone has no name)."""
-    local = value.astimezone()
-    zone = local.strftime("%Z").strip()
-    if not zone:
-        offset = local.strftime("%z")
-        zone = f"UTC{offset[:3]}:{offset[3:]}" if len(offset) == 5 else offset
-    return f"{local:%H:%M} {zone}".strip()
-
-
-def uk_datetime(value: dt.datetime | None) -> str:
-    if value is None:
-        return ""
-    return f"{uk_date(value)} at {uk_time(value)}"
+# One way of writing dates for people, shared with the screen and the command line.
+uk_date = date_text
+uk_time = time_text
+uk_datetime = when_text
 
 
 # -- styles ------------------------------------------------------------------

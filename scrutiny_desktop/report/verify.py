@@ -9,7 +9,7 @@ from pathlib import Path
 from scrutiny_desktop.report import stamp
 from scrutiny_desktop.services.fingerprint import content_fingerprint, part_hashes, scrutineer_content
 from scrutiny_desktop.storage.document import Document
-from scrutiny_desktop.storage.errors import InvalidInput
+from scrutiny_desktop.errors import InvalidInput
 
 
 def read_stamp(pdf: Path | str) -> stamp.Stamp:
@@ -51,7 +51,7 @@ class VerifyResult:
 def verify_against(pdf: Path | str, doc: Document) -> VerifyResult:
     from scrutiny_desktop.services import assessments, signoff
     from scrutiny_desktop.services.integrity import integrity_report
-    from scrutiny_desktop.ui_text import when_text
+    from scrutiny_desktop.text import when_text
 
     found = read_stamp(pdf)
     info = assessments.info(doc)
@@ -100,7 +100,7 @@ def countersign_message(doc: Document, found: stamp.Stamp) -> tuple[bool, str]:
 
     from scrutiny_desktop.services.fingerprint import countersign_fingerprint
     from scrutiny_desktop.storage.models import Countersignature
-    from scrutiny_desktop.ui_text import when_text
+    from scrutiny_desktop.text import when_text
 
     if not found.countersign_fingerprint:
         return True, ""

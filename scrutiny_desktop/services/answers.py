@@ -18,7 +18,7 @@ from scrutiny_desktop.services.common import (
 from scrutiny_desktop.services.evidence import EvidenceView, evidence_view
 from scrutiny_desktop.services.recommendations import RecommendationView, recommendation_view
 from scrutiny_desktop.storage.document import Document
-from scrutiny_desktop.storage.errors import InvalidInput
+from scrutiny_desktop.errors import InvalidInput
 from scrutiny_desktop.storage.models import Answer, utcnow
 
 

@@ -17,7 +17,7 @@ from scrutiny_desktop.checklist.model import Template
 from scrutiny_desktop.services.common import clean, record, required_text, template_of
 from scrutiny_desktop.storage import document as storage
 from scrutiny_desktop.storage.document import Document
-from scrutiny_desktop.storage.errors import DocumentCorrupt, InvalidInput
+from scrutiny_desktop.errors import DocumentCorrupt, InvalidInput
 from scrutiny_desktop.storage.models import STATUS_DRAFT, Answer, Assessment, utcnow
 
 STATUS_LABELS = {"draft": "Draft", "signed_off": "Signed off", "reviewed": "Reviewed"}

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from scrutiny_desktop.checklist.model import Template
 from scrutiny_desktop.storage import audit
 from scrutiny_desktop.storage.document import Document
-from scrutiny_desktop.storage.errors import DocumentCorrupt, DocumentLocked, InvalidInput
+from scrutiny_desktop.errors import DocumentCorrupt, DocumentLocked, InvalidInput
 from scrutiny_desktop.storage.models import STATUS_DRAFT, Answer, Assessment, utcnow
 
 #: Longer values are summarised in the audit log rather than copied in full.

@@ -9,7 +9,7 @@ from scrutiny_desktop.services import answers, assessments
 from scrutiny_desktop.services.assessments import AssessmentInfo
 from scrutiny_desktop.services.common import template_of
 from scrutiny_desktop.storage.document import Document
-from scrutiny_desktop.storage.errors import InvalidInput
+from scrutiny_desktop.errors import InvalidInput
 
 CHANGES = {
     "improved": "Improved",

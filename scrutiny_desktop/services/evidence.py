@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from scrutiny_desktop.services.common import answer_row, clean, record, require_draft, required_text
 from scrutiny_desktop.storage.document import Document
-from scrutiny_desktop.storage.errors import InvalidInput
+from scrutiny_desktop.errors import InvalidInput
 from scrutiny_desktop.storage.models import EVIDENCE_KINDS, Attachment, EvidenceItem, utcnow
 
 #: Attachments larger than this are refused: the document is emailed to chairs.

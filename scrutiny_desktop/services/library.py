@@ -27,7 +27,7 @@ from scrutiny_desktop.storage.document import (
     probe,
     ro_uri,
 )
-from scrutiny_desktop.storage.errors import DocumentCorrupt, DocumentError, DocumentNotFound
+from scrutiny_desktop.errors import DocumentCorrupt, DocumentError, DocumentNotFound
 
 STATUS_LABELS = {"draft": "Draft", "signed_off": "Signed off", "reviewed": "Reviewed"}
 

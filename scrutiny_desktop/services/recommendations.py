@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from scrutiny_desktop.services.common import answer_row, clean, record, require_draft, required_text
 from scrutiny_desktop.storage.document import Document
-from scrutiny_desktop.storage.errors import InvalidInput
+from scrutiny_desktop.errors import InvalidInput
 from scrutiny_desktop.storage.models import (
     OWNERS,
     PRIORITIES,

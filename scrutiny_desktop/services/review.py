@@ -16,7 +16,7 @@ from sqlalchemy import select
 from scrutiny_desktop.services.common import clean, record, required_text
 from scrutiny_desktop.services.signoff import SignatureView, signature_view
 from scrutiny_desktop.storage.document import Document
-from scrutiny_desktop.storage.errors import DocumentLocked, InvalidInput
+from scrutiny_desktop.errors import DocumentLocked, InvalidInput
 from scrutiny_desktop.storage.models import (
     STATUS_DRAFT,
     STATUS_REVIEWED,

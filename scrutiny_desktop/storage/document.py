@@ -24,7 +24,6 @@ with Alembic.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import errno
 import os
 import shutil
@@ -44,7 +43,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from scrutiny_desktop.storage import errors, lockfile
+from scrutiny_desktop import errors
+from scrutiny_desktop.text import stamp_for_name
+from scrutiny_desktop.storage import lockfile
 from scrutiny_desktop.storage.models import Base
 
 #: ``PRAGMA application_id``: "SCRT" in ASCII.  Marks a file as ours.
@@ -430,7 +431,7 @@ def inspect(path: Path | str, *, display: Path | None = None) -> Header:
 def recover(path: Path) -> Path:
     """Finish an interrupted save: keep a copy of the file and its journal, then
     let SQLite roll the unfinished change back (the standard recovery)."""
-    stamp = timestamp_for_name()
+    stamp = stamp_for_name()
     backup = path.with_name(f"{path.stem}.before-recovery-{stamp}{path.suffix}")
     with RAW_FD_LOCK:
         shutil.copy2(path, backup)
@@ -821,7 +822,3 @@ def save_copy(doc: Document, target: Path | str) -> Path:
     os.replace(tmp, target)
     return target
 
-
-def timestamp_for_name(now: dt.datetime | None = None) -> str:
-    now = now or dt.datetime.now()
-    return now.strftime("%Y%m%d-%H%M%S")

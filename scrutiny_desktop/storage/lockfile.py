@@ -49,6 +49,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from scrutiny_desktop.text import local_time_text
+
 #: How long an unreadable lock may be "being written" before it counts as stale.
 UNREADABLE_GRACE_S = 0.15
 #: How long to wait for another process on this computer to finish changing a lock.
@@ -99,7 +101,7 @@ class Holder:
             return "an unreadable lock file"
         when = ""
         with contextlib.suppress(ValueError, OverflowError, OSError):
-            when = dt.datetime.fromisoformat(self.since).astimezone().strftime(" since %d %B %Y %H:%M")
+            when = " since " + local_time_text(dt.datetime.fromisoformat(self.since))
         return f"{self.user} on {self.host}{when}"
 
     def on_this_computer(self) -> bool:

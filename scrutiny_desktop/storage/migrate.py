@@ -7,7 +7,6 @@ header without running SQL.
 
 from __future__ import annotations
 
-import datetime as dt
 import sqlite3
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 
 from scrutiny_desktop import paths
+from scrutiny_desktop.text import stamp_for_name
 
 
 def alembic_config(connection=None) -> Config:
@@ -49,7 +49,7 @@ def stamp_head(engine: Engine) -> None:
 
 def backup_copy(path: Path, format_version: int) -> Path:
     """Copy a document aside with the SQLite backup API before migrating it."""
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = stamp_for_name()
     target = path.with_name(f"{path.stem}.format{format_version}-backup-{stamp}{path.suffix}")
     src = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
     dst = sqlite3.connect(str(target))

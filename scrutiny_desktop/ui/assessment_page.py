@@ -18,7 +18,7 @@ from scrutiny_desktop.services import answers, assessments, evidence, recommenda
 from scrutiny_desktop.services.assessments import AssessmentInfo
 from scrutiny_desktop.services.common import template_of
 from scrutiny_desktop.storage.document import Document
-from scrutiny_desktop.storage.errors import DocumentError, InvalidInput
+from scrutiny_desktop.errors import DocumentError, InvalidInput
 from scrutiny_desktop.ui.autosave import Autosaver
 from scrutiny_desktop.ui.item_dialogs import EvidenceDialog, RecommendationDialog
 from scrutiny_desktop.ui.navigator import Navigator

@@ -25,7 +25,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from scrutiny_desktop.storage.errors import DocumentError, InvalidInput
+from scrutiny_desktop.errors import DocumentError, InvalidInput
 
 #: Quiet time after the last keystroke before a save.
 DEFAULT_DELAY_MS = 500

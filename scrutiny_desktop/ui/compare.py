@@ -40,7 +40,7 @@ from scrutiny_desktop.services.compare import CHANGES, Comparison, QuestionCompa
 from scrutiny_desktop.services.library import summarise_file
 from scrutiny_desktop.ui.ops import run_in_background
 from scrutiny_desktop.ui.widgets import Banner, named, restoring_focus, run_dialog
-from scrutiny_desktop.ui_text import when_text
+from scrutiny_desktop.text import when_text
 
 PDF_FILTER = "PDF documents (*.pdf)"
 

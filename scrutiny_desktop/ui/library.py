@@ -50,7 +50,7 @@ from shiboken6 import isValid
 from scrutiny_desktop.services.library import DocumentSummary, list_library
 from scrutiny_desktop.ui.ops import run_in_background
 from scrutiny_desktop.ui.widgets import named, restoring_focus
-from scrutiny_desktop.ui_text import date_text
+from scrutiny_desktop.text import date_text
 
 COLUMNS = ["Partnership", "Period", "Scrutineer", "Status", "Progress", "Signed off", "Reviewed",
            "File", "Problem"]

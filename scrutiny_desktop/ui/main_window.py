@@ -48,8 +48,8 @@ from scrutiny_desktop.settings import (
 )
 from scrutiny_desktop.storage import SUFFIX, save_copy
 from scrutiny_desktop.storage.document import Document
-from scrutiny_desktop.storage.errors import DocumentError, DocumentInUse, InvalidInput
-from scrutiny_desktop.ui_text import when_text
+from scrutiny_desktop.errors import DocumentError, DocumentInUse, InvalidInput
+from scrutiny_desktop.text import clock_text, when_text
 from scrutiny_desktop.ui.assessment_page import AssessmentPage, open_with_system_viewer
 from scrutiny_desktop.ui.autosave import CEILING_MS, DEFAULT_DELAY_MS, RETRY_MS, Autosaver
 from scrutiny_desktop.ui.compare import CompareDialog, compare_paths, in_time_order
@@ -932,7 +932,7 @@ class MainWindow(QMainWindow):
         self._on_saved(dt.datetime.now().astimezone())
 
     def _on_saved(self, when: dt.datetime) -> None:
-        self.save_status.setText(f"All changes saved {when.strftime('%H:%M:%S')}")
+        self.save_status.setText(f"All changes saved {clock_text(when)}")
         if self.statusBar().currentMessage().startswith("Could not save"):
             # The retry worked: the warning no longer holds.
             self.statusBar().clearMessage()

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from scrutiny_desktop.services.recommendations import RecommendationView
 from scrutiny_desktop.services.review import DECISIONS, ResponseView, ReviewView
 from scrutiny_desktop.ui.widgets import ErrorLabel, OptionalDate, named, run_dialog, uk_date
-from scrutiny_desktop.ui_text import when_text
+from scrutiny_desktop.text import when_text
 
 
 class ResponseDialog(QDialog):

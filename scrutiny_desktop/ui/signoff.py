@@ -32,7 +32,7 @@ from scrutiny_desktop.services.progress import Progress
 from scrutiny_desktop.services.recommendations import RecommendationView
 from scrutiny_desktop.services.signoff import Readiness
 from scrutiny_desktop.ui.widgets import ErrorLabel, named, run_dialog, uk_date
-from scrutiny_desktop.ui_text import when_text
+from scrutiny_desktop.text import when_text
 
 
 class SignaturePad(QWidget):

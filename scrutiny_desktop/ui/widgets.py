@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from scrutiny_desktop.storage import SUFFIX
-from scrutiny_desktop.ui_text import date_text
+from scrutiny_desktop.text import date_text, local_time_text
 
 
 def named(widget, name: str, description: str = ""):
@@ -42,12 +42,7 @@ def named(widget, name: str, description: str = ""):
 uk_date = date_text
 
 
-def local_time(value: dt.datetime | None) -> str:
-    """28 November 2026 14:03 (for tables, where the zone would be noise)."""
-    if value is None:
-        return ""
-    local = value.astimezone()
-    return f"{date_text(local.date())} {local.strftime('%H:%M')}"
+local_time = local_time_text
 
 
 class ErrorLabel(QLabel):

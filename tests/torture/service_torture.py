@@ -282,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     work = folder / "attachments"
     work.mkdir()
     from scrutiny_desktop.storage.document import HOT_JOURNAL, probe, read_header
-    from scrutiny_desktop.storage.errors import DocumentCorrupt
+    from scrutiny_desktop.errors import DocumentCorrupt
 
     harmed = lost = false_busy = killed_editing = checks = hot = cut_short = 0
     notes: list[str] = []

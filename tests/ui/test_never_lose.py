@@ -7,7 +7,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QPlainTextEdit
 
 from scrutiny_desktop.services import answers, assessments
-from scrutiny_desktop.storage.errors import DocumentWriteFailed
+from scrutiny_desktop.errors import DocumentWriteFailed
 from scrutiny_desktop.ui.autosave import Autosaver
 from tests.ui.conftest import find
 
@@ -209,7 +209,7 @@ def test_text_typed_while_saves_fail_is_never_overwritten(make_window, qtbot, ne
 def test_failed_save_from_a_read_only_folder_keeps_text(make_window, qtbot, new_doc_path,
                                                          monkeypatch):
     """The folder turns read-only mid-session: text stays on screen and in the queue."""
-    from scrutiny_desktop.storage.errors import DocumentReadOnly
+    from scrutiny_desktop.errors import DocumentReadOnly
 
     window = make_window(delay_ms=20, retry_ms=50)
     window.open_path(new_doc_path)

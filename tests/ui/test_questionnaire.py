@@ -197,7 +197,7 @@ def test_autosave_writes_within_a_second_and_on_navigation(make_window, qtbot, n
 
 def test_failed_save_keeps_text_reports_and_retries(make_window, qtbot, new_doc_path, monkeypatch):
     """When the disk refuses a write, the text stays, the status says so, and it retries."""
-    from scrutiny_desktop.storage.errors import DocumentWriteFailed
+    from scrutiny_desktop.errors import DocumentWriteFailed
 
     window = make_window(delay_ms=20, retry_ms=50)
     window.open_path(new_doc_path)
