@@ -38,10 +38,10 @@ __all__ = [
     "check_source",
     "check_target",
     "describe_kind",
+    "fsync_folder",
     "open_source",
     "read_error",
     "write_error",
-    "write_error_from_text",
 ]
 
 #: Buffer of the file object handed out by :func:`atomic_write`.
@@ -117,21 +117,6 @@ def write_error(exc: OSError, target: Path | str) -> FileWriteFailed:
         text = (f"Could not write {name} in {folder} ({detail}). "
                 "Try again, or choose another folder.")
     return FileWriteFailed(target, text, code)
-
-
-def write_error_from_text(detail: str, target: Path | str) -> FileWriteFailed:
-    """The same sentences for a failure SQLite reported in words ("database or disk is full")."""
-    low = detail.lower()
-    if "disk is full" in low or "no space" in low:
-        code = errno.ENOSPC
-    elif any(words in low for words in ("readonly", "read-only", "permission",
-                                        "unable to open database file", "access")):
-        code = errno.EACCES
-    elif "disk i/o" in low or "input/output" in low:
-        code = errno.EIO
-    else:
-        return write_error(OSError(None, detail), target)
-    return write_error(OSError(code, os.strerror(code)), target)
 
 
 def read_error(exc: OSError, source: Path | str, what: str = "file") -> FileReadFailed:
@@ -274,6 +259,12 @@ def _fsync_folder(folder: Path) -> None:
             raise
     finally:
         os.close(fd)
+
+
+def fsync_folder(folder: Path | str) -> None:
+    """Flush a folder's entries to disk, so a name just created or renamed in it survives
+    a power cut (nothing to do on Windows, where NTFS journals the rename)."""
+    _fsync_folder(Path(folder))
 
 
 def _remove_quietly(path: Path) -> None:

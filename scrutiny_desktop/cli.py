@@ -173,8 +173,8 @@ def cmd_export(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from scrutiny_desktop.report.jsonio import import_json
     from scrutiny_desktop.services import assessments, progress
+    from scrutiny_desktop.services.transfer import import_json
 
     path = import_json(Path(args.json), Path(args.to))
     with assessments.open_assessment(path, readonly=True) as doc:
@@ -192,7 +192,9 @@ def cmd_verify(args) -> int:
     check_source(args.pdf, "PDF")  # a pipe or device is named, never opened
     found = read_stamp(args.pdf)
     if not args.against:
-        state = {"draft": "a draft", "signed_off": "signed off", "reviewed": "signed off and countersigned"}
+        Status = assessments.Status
+        state = {Status.DRAFT: "a draft", Status.SIGNED_OFF: "signed off",
+                 Status.REVIEWED: "signed off and countersigned"}
         print(f"{args.pdf}: made by Scrutiny Desktop; {state.get(found.state, found.state)}; "
               f"fingerprint {found.fingerprint}")
         print("To check it against the assessment, add --against FILE.scrutiny")

@@ -142,7 +142,15 @@ class DocumentLocked(DocumentError):
 
 
 class DocumentWriteFailed(DocumentError):
-    def __init__(self, path: Path | str, detail: str, *, retry: bool = True):
+    """A change (or a new document) could not be written.  ``detail`` is what SQLite or
+    the operating system said; ``sqlite_errorcode`` and ``errno`` keep the code it came
+    with, so the failure can be told apart without reading the words."""
+
+    def __init__(self, path: Path | str, detail: str, *, retry: bool = True,
+                 sqlite_errorcode: int | None = None, errno: int | None = None):
+        self.detail = detail
+        self.sqlite_errorcode = sqlite_errorcode
+        self.errno = errno
         then = " Your text is kept; saving will be retried." if retry else \
             " Choose a folder you can write to."
         super().__init__(path, f"Could not save to {path} ({detail}).{then}")

@@ -168,11 +168,12 @@ def _check_managed() -> str:
 def _round_trip(template, tmp: Path) -> str:
     from scrutiny_desktop.report.csvout import export_csv
     from scrutiny_desktop.report.data import ReportOptions, collect
-    from scrutiny_desktop.report.jsonio import export_json, import_json
+    from scrutiny_desktop.report.jsonio import export_json
     from scrutiny_desktop.report.pdf import build_pdf
     from scrutiny_desktop.report.verify import verify_against
     from scrutiny_desktop.services import answers, assessments, signoff
     from scrutiny_desktop.services.assessments import NewAssessment
+    from scrutiny_desktop.services.transfer import import_json
 
     folder = tmp / template.id
     folder.mkdir()

@@ -19,6 +19,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from scrutiny_desktop import paths
+from scrutiny_desktop.atomic import atomic_write
 
 DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
 RECENT_LIMIT = 12
@@ -95,11 +96,12 @@ def _read_json(path: Path) -> dict:
 
 
 def _write_json(path: Path, data: dict) -> None:
-    """Write atomically so a crash never leaves half a settings file."""
+    """Write atomically (:func:`scrutiny_desktop.atomic.atomic_write`: a unique temporary
+    name, fsync, replace, folder fsync) so a crash never leaves half a settings file, and
+    two windows saving at once never write into each other's temporary file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)
+    with atomic_write(path) as fh:
+        fh.write(json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8"))
 
 
 def load_settings() -> Settings:

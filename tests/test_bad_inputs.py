@@ -21,7 +21,8 @@ import pytest
 from scrutiny_desktop import paths
 from scrutiny_desktop.checklist import TemplateError, discover_templates, find_template, load_template
 from scrutiny_desktop.cli import main
-from scrutiny_desktop.report.jsonio import ImportProblem, export_json, import_json
+from scrutiny_desktop.report.jsonio import export_json
+from scrutiny_desktop.services.transfer import ImportProblem, import_json
 from scrutiny_desktop.services import evidence, recommendations
 from scrutiny_desktop.services.assessments import open_assessment
 from scrutiny_desktop.errors import InvalidInput

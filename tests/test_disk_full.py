@@ -25,7 +25,7 @@ from sqlalchemy import text
 from scrutiny_desktop import atomic
 from scrutiny_desktop.atomic import atomic_path, atomic_write
 from scrutiny_desktop.cli import main
-from scrutiny_desktop.report import jsonio
+from scrutiny_desktop.services import transfer
 from scrutiny_desktop.report.csvout import export_csv
 from scrutiny_desktop.report.data import ReportOptions, collect
 from scrutiny_desktop.report.jsonio import export_json
@@ -269,14 +269,14 @@ def test_cli_import_on_a_full_disk(capsys, export_file, out_dir, monkeypatch):
     """SQLite's own "database or disk is full" while the new document is built: the
     message names the new file (not the hidden temporary one) and its folder, does not
     promise a retry, and no file is left."""
-    restore = jsonio._restore
+    restore = transfer._restore
 
     def restore_on_a_full_disk(session, *args, **kwargs):
         pages = session.execute(text("PRAGMA page_count")).scalar()
         session.execute(text(f"PRAGMA max_page_count = {pages + 1}"))
         return restore(session, *args, **kwargs)
 
-    monkeypatch.setattr(jsonio, "_restore", restore_on_a_full_disk)
+    monkeypatch.setattr(transfer, "_restore", restore_on_a_full_disk)
     target = out_dir / "copy.scrutiny"
     line = one_error(capsys, "import", export_file, "--to", target)
     assert line == "error: Could not write copy.scrutiny: " + NO_SPACE.format(folder=out_dir)

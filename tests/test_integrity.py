@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from scrutiny_desktop.report.data import collect
-from scrutiny_desktop.report.jsonio import ImportProblem, export_json, import_json
+from scrutiny_desktop.report.jsonio import export_json
+from scrutiny_desktop.services.transfer import ImportProblem, import_json
 from scrutiny_desktop.report.pdf import build_pdf
 from scrutiny_desktop.report.verify import verify_against
 from scrutiny_desktop.services import answers, assessments, evidence, signoff

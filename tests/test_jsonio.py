@@ -23,13 +23,12 @@ from scrutiny_desktop.report.jsonio import (
     FORMAT_NAME,
     FORMAT_VERSION,
     AssessmentExport,
-    ImportProblem,
     dumps,
     export_json,
-    import_json,
     json_schema,
     schema_path,
 )
+from scrutiny_desktop.services.transfer import ImportProblem, import_json
 from scrutiny_desktop.services import answers, assessments, evidence, recommendations, signoff
 from scrutiny_desktop.services.assessments import NewAssessment, create_assessment, open_assessment
 from scrutiny_desktop.storage.audit import verify_chain
@@ -41,6 +40,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 from tests.fixtures import badfiles
+from tests.helpers import all_evidence
 PNG = badfiles.minimal_png()
 
 # Awkward text of every kind a held-out document may carry.
@@ -313,7 +313,7 @@ def test_import_restores_the_document_exactly(rich, tmp_path):
         assert signoff.current_signoff(b) is not None
         for qid in assessments.question_ids(a):
             assert answers.get_answer(a, qid) == answers.get_answer(b, qid)
-        for ev_a, ev_b in zip(evidence.list_all_evidence(a), evidence.list_all_evidence(b), strict=True):
+        for ev_a, ev_b in zip(all_evidence(a), all_evidence(b), strict=True):
             assert ev_a == ev_b
             if ev_a.attachment:
                 assert (evidence.attachment_content(a, ev_a.attachment.id)

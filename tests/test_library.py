@@ -28,6 +28,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 from tests.fixtures import badfiles
+from tests.helpers import set_details
 
 NORTHSHIRE = "Northshire Safeguarding Children Partnership"
 WESTVALE = "Westvale Safeguarding Children Partnership"
@@ -61,8 +62,8 @@ def make_document(path: Path, *, partnership: str = NORTHSHIRE, period: str = "2
     if base is not None:
         shutil.copyfile(base, path)
         with open_assessment(path) as doc:
-            assessments.update_details(doc, partnership=partnership, period=period,
-                                       scrutineer_name=scrutineer, area=area)
+            set_details(doc, partnership=partnership, period=period,
+                        scrutineer_name=scrutineer, area=area)
     else:
         create_assessment(path, template or bundled_template(),
                           NewAssessment(partnership, period, scrutineer, area=area,

@@ -27,7 +27,6 @@ from scrutiny_desktop.services.assessments import (
     open_assessment,
     question_ids,
     suggested_file_name,
-    update_details,
 )
 from scrutiny_desktop.services.progress import progress
 from scrutiny_desktop import errors
@@ -137,21 +136,6 @@ def test_two_documents_get_different_ids(tmp_path, cis, details):
     b = create_assessment(tmp_path / "b.scrutiny", cis, details)
     with open_assessment(a) as da, open_assessment(b) as db:
         assert info(da).uid != info(db).uid
-
-
-def test_update_details_is_audited(doc):
-    """Correcting the period is saved and logged with the old and new value."""
-    watch = AuditWatch(doc)
-    update_details(doc, period="2026-27")
-    row = watch.one()
-    assert (row.action, row.target, row.old_value, row.new_value) == (
-        "assessment.updated", "period", "2025-26", "2026-27")
-    assert info(doc).period == "2026-27"
-    with pytest.raises(errors.InvalidInput):
-        update_details(doc, partnership="  ")
-    with pytest.raises(errors.InvalidInput):
-        update_details(doc, status="signed_off")
-    assert watch.new() == []
 
 
 def test_open_assessment_with_a_damaged_template_snapshot_is_a_typed_error(tmp_path, pristine):
@@ -513,7 +497,6 @@ def test_signed_off_document_refuses_changes(doc, tmp_path):
         lambda: recommendations.update_recommendation(
             doc, rec.id, recommendations.RecommendationInput("R3")),
         lambda: recommendations.remove_recommendation(doc, rec.id),
-        lambda: update_details(doc, period="2030"),
     ]
     for attempt in attempts:
         with pytest.raises(errors.DocumentLocked) as info_:

@@ -28,6 +28,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 from tests.fixtures import badfiles
+from tests.helpers import all_evidence, set_details
 PNG = badfiles.minimal_png()
 
 STATEMENT = "I confirm that this assessment is my independent judgement."
@@ -250,7 +251,7 @@ def test_signing_twice_is_refused(ready):
 
 def _locked_edits(doc, tmp_path):
     """Every kind of change a scrutineer can make to the content, as zero-argument calls."""
-    ev = evidence.list_all_evidence(doc)[0]
+    ev = all_evidence(doc)[0]
     rec = recommendations.list_recommendations(doc)[0]
     extra = tmp_path / "extra.txt"
     extra.write_text("more", encoding="utf-8")
@@ -269,7 +270,6 @@ def _locked_edits(doc, tmp_path):
         "change recommendation": lambda: recommendations.update_recommendation(
             doc, rec.id, recommendations.RecommendationInput("Changed", priority="low")),
         "remove recommendation": lambda: recommendations.remove_recommendation(doc, rec.id),
-        "details": lambda: assessments.update_details(doc, partnership="Someone else"),
     }
 
 
@@ -435,7 +435,7 @@ def test_fingerprint_changes_with_each_kind_of_content(ready, tmp_path):
     recommendations.update_recommendation(ready, rec.id,
                                           recommendations.RecommendationInput("Act", priority="high"))
     changed()
-    assessments.update_details(ready, period="2026-27")
+    set_details(ready, period="2026-27")
     changed()
 
 
@@ -462,7 +462,8 @@ def test_fingerprint_ignores_status_and_timestamps(ready):
 
 def test_fingerprint_survives_a_json_round_trip(ready, tmp_path):
     """A document exported to JSON and imported again has the same fingerprint as the original."""
-    from scrutiny_desktop.report.jsonio import export_json, import_json
+    from scrutiny_desktop.report.jsonio import export_json
+    from scrutiny_desktop.services.transfer import import_json
 
     answers.set_findings(ready, "ARR-01", "Zażółć gęślą jaźń — Siân, Ελληνικά, Русский, 中文 😀")
     fp = content_fingerprint(ready)

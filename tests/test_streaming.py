@@ -26,10 +26,13 @@ from pathlib import Path
 import pytest
 
 from scrutiny_desktop.report import jsonio
-from scrutiny_desktop.report.jsonio import ImportProblem, export_json, import_json
+from scrutiny_desktop.report.jsonio import export_json
+from scrutiny_desktop.services import json_reader
+from scrutiny_desktop.services.transfer import ImportProblem, import_json
 from scrutiny_desktop.services import evidence
 from scrutiny_desktop.services.assessments import open_assessment
 from scrutiny_desktop.errors import InvalidInput
+from tests.helpers import all_evidence
 
 REPO = Path(__file__).resolve().parents[1]
 MB = 1024 * 1024
@@ -49,7 +52,8 @@ def peak_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 step, folder = sys.argv[1], Path(sys.argv[2])
-from scrutiny_desktop.report.jsonio import export_json, import_json
+from scrutiny_desktop.report.jsonio import export_json
+from scrutiny_desktop.services.transfer import import_json
 from scrutiny_desktop.services import evidence
 from scrutiny_desktop.services.assessments import open_assessment
 
@@ -98,7 +102,7 @@ def test_peak_memory_of_add_export_import_of_a_49_mb_attachment(tmp_path, new_do
     assert all(peak <= BOUND_MB for peak in peaks.values()), peaks
 
     with open_assessment(tmp_path / "copy.scrutiny", readonly=True) as doc:
-        (item,) = evidence.list_all_evidence(doc)
+        (item,) = all_evidence(doc)
         assert item.attachment.size == ATTACHMENT_MB * MB
         assert item.attachment.sha256 == expected
         copy = evidence.attachment_to_temp(doc, item.attachment.id)
@@ -111,7 +115,7 @@ def test_peak_memory_of_add_export_import_of_a_49_mb_attachment(tmp_path, new_do
 def small_chunks(monkeypatch):
     """Tiny chunks everywhere, so every boundary case happens in a small file."""
     monkeypatch.setattr(evidence, "BLOB_CHUNK", 3 * 5)
-    monkeypatch.setattr(jsonio, "_B64_CHUNK", 4 * 3)
+    monkeypatch.setattr(json_reader, "_B64_CHUNK", 4 * 3)
 
 
 @pytest.fixture
@@ -129,7 +133,7 @@ def doc_with_attachments(tmp_path, new_doc_path):
 def _attachments(path: Path) -> dict[str, bytes]:
     with open_assessment(path, readonly=True) as doc:
         return {e.attachment.filename: evidence.attachment_content(doc, e.attachment.id)[1]
-                for e in evidence.list_all_evidence(doc)}
+                for e in all_evidence(doc)}
 
 
 def test_streamed_export_matches_json_dumps_byte_for_byte(tmp_path, doc_with_attachments,
@@ -159,7 +163,7 @@ def test_import_reads_the_file_in_chunks_of_any_size(tmp_path, doc_with_attachme
     out = tmp_path / "export.json"
     with open_assessment(path, readonly=True) as doc:
         export_json(doc, out)
-    monkeypatch.setattr(jsonio, "_READ_CHUNK", read_chunk)
+    monkeypatch.setattr(json_reader, "_READ_CHUNK", read_chunk)
     copy = import_json(out, tmp_path / f"copy-{read_chunk}.scrutiny")
     assert _attachments(copy) == files
     with open_assessment(copy, readonly=True) as doc:
@@ -206,7 +210,7 @@ def test_a_file_that_changes_while_it_is_attached_is_refused(tmp_path, new_doc_p
     with open_assessment(new_doc_path) as doc:
         with pytest.raises(InvalidInput, match="changed while it was being copied"):
             evidence.add_evidence(doc, "ARR-01", evidence.EvidenceInput("Moving"), attach=source)
-        assert evidence.list_all_evidence(doc) == []
+        assert all_evidence(doc) == []
 
 
 def test_attachment_over_the_limit_is_refused_without_reading_it(tmp_path, new_doc_path):

@@ -14,7 +14,6 @@ rules are not applied when a snapshot is read back.
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -217,7 +216,3 @@ class Template(_Strict):
     def source_statement(self) -> str:
         names = "; ".join(s.title + (f" ({s.year})" if s.year else "") for s in self.sources)
         return names
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()

@@ -12,16 +12,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scrutiny_desktop.checklist.model import Template
+from scrutiny_desktop.services import answers, assessments, progress, review, signoff
+from scrutiny_desktop.services.assessments import AssessmentInfo, Status
+from scrutiny_desktop.services.common import template_of
+from scrutiny_desktop.services.evidence import EvidenceView
 from scrutiny_desktop.services.fingerprint import (
     content_fingerprint,
     countersign_fingerprint,
     part_hashes,
     scrutineer_content,
 )
-from scrutiny_desktop.services import answers, assessments, progress, review, signoff
-from scrutiny_desktop.services.assessments import AssessmentInfo
-from scrutiny_desktop.services.common import template_of
-from scrutiny_desktop.services.evidence import EvidenceView
 from scrutiny_desktop.services.progress import Progress, SectionProgress
 from scrutiny_desktop.services.recommendations import RecommendationView
 from scrutiny_desktop.services.review import CountersignatureView
@@ -115,10 +115,6 @@ class ReportData:
     #: The chair's review; None while the assessment is a draft or nobody has reviewed it.
     review: ReportReview | None = None
 
-    @property
-    def is_draft(self) -> bool:
-        return self.signoff is None
-
     def evidence_count(self) -> int:
         return sum(len(q.evidence) for s in self.sections for q in s.questions)
 
@@ -153,7 +149,7 @@ def collect(doc: Document, options: ReportOptions | None = None) -> ReportData:
     content = scrutineer_content(doc)
     rv = review.get_review(doc)
     report_review = None
-    if info.status != "draft" and not (rv.is_empty and rv.countersignature is None and not rv.history):
+    if info.status != Status.DRAFT and not (rv.is_empty and rv.countersignature is None and not rv.history):
         decisions = []
         for n in numbered_recs:
             resp = rv.responses.get(n.recommendation.id)

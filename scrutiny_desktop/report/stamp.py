@@ -17,7 +17,7 @@ PREFIX = "scrutiny-desktop/1"
 @dataclass(frozen=True)
 class Stamp:
     fingerprint: str
-    state: str  # "draft", "signed_off" or "reviewed"
+    state: str  # a storage.models.Status value: "draft", "signed_off" or "reviewed"
     parts: dict[str, str]
     countersign_fingerprint: str = ""
 

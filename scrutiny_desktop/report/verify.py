@@ -6,10 +6,11 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from scrutiny_desktop.errors import InvalidInput
 from scrutiny_desktop.report import stamp
+from scrutiny_desktop.services.assessments import Status
 from scrutiny_desktop.services.fingerprint import content_fingerprint, part_hashes, scrutineer_content
 from scrutiny_desktop.storage.document import Document
-from scrutiny_desktop.errors import InvalidInput
 
 
 def read_stamp(pdf: Path | str) -> stamp.Stamp:
@@ -70,7 +71,7 @@ def verify_against(pdf: Path | str, doc: Document) -> VerifyResult:
         # (a signature record, an attachment's bytes, the audit log...).
         return VerifyResult(False, f"does not match: {report.problem}")
     sign = signoff.current_signoff(doc)
-    if found.state in ("signed_off", "reviewed"):
+    if found.state in (Status.SIGNED_OFF, Status.REVIEWED):
         matches = [s for s in signoff.history(doc) if s.fingerprint == found.fingerprint]
         # The sign-off in force if it matches, else the newest one that does.
         match = next((s for s in reversed(matches) if not s.voided), matches[-1] if matches else None)
@@ -96,17 +97,14 @@ def verify_against(pdf: Path | str, doc: Document) -> VerifyResult:
 
 def countersign_message(doc: Document, found: stamp.Stamp) -> tuple[bool, str]:
     """What the PDF says about a countersignature, checked against the document."""
-    from sqlalchemy import select
-
+    from scrutiny_desktop.services import review
     from scrutiny_desktop.services.fingerprint import countersign_fingerprint
-    from scrutiny_desktop.storage.models import Countersignature
     from scrutiny_desktop.text import when_text
 
     if not found.countersign_fingerprint:
         return True, ""
-    with doc.read() as session:
-        rows = session.scalars(select(Countersignature).where(
-            Countersignature.fingerprint == found.countersign_fingerprint)).all()
+    rows = [c for c in review.countersignatures(doc)
+            if c.fingerprint == found.countersign_fingerprint]
     if not rows:
         return False, "the countersignature in the PDF is not in the assessment"
     if countersign_fingerprint(doc) != found.countersign_fingerprint:

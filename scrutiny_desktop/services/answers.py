@@ -8,17 +8,17 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from scrutiny_desktop.errors import InvalidInput
 from scrutiny_desktop.services.common import (
     answer_row,
     audit_text,
     record,
-    require_draft,
     template_of,
 )
 from scrutiny_desktop.services.evidence import EvidenceView, evidence_view
+from scrutiny_desktop.services.permissions import EDIT_ANSWERS, require
 from scrutiny_desktop.services.recommendations import RecommendationView, recommendation_view
 from scrutiny_desktop.storage.document import Document
-from scrutiny_desktop.errors import InvalidInput
 from scrutiny_desktop.storage.models import Answer, utcnow
 
 
@@ -55,7 +55,7 @@ def set_judgement(doc: Document, question_id: str, value: str | None) -> bool:
     if not template.is_valid_judgement(value):
         raise InvalidInput(f"'{value}' is not a judgement on this checklist's scale.")
     with doc.write() as session:
-        require_draft(doc, session)
+        require(doc, EDIT_ANSWERS, session)
         row = answer_row(session, question_id)
         if row.judgement == value:
             return False
@@ -70,7 +70,7 @@ def set_findings(doc: Document, question_id: str, text: str) -> bool:
     """Record the findings text exactly as typed.  Returns False if unchanged."""
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
     with doc.write() as session:
-        require_draft(doc, session)
+        require(doc, EDIT_ANSWERS, session)
         row = answer_row(session, question_id)
         if row.findings == text:
             return False

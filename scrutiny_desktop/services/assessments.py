@@ -14,13 +14,16 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from scrutiny_desktop.checklist.model import Template
+from scrutiny_desktop.errors import DocumentCorrupt, InvalidInput
 from scrutiny_desktop.services.common import clean, record, required_text, template_of
+from scrutiny_desktop.services.permissions import Permissions, permissions
 from scrutiny_desktop.storage import document as storage
 from scrutiny_desktop.storage.document import Document
-from scrutiny_desktop.errors import DocumentCorrupt, InvalidInput
-from scrutiny_desktop.storage.models import STATUS_DRAFT, Answer, Assessment, utcnow
+from scrutiny_desktop.storage.models import STATUS_LABELS, Answer, Assessment, Status, utcnow
 
-STATUS_LABELS = {"draft": "Draft", "signed_off": "Signed off", "reviewed": "Reviewed"}
+__all__ = ["STATUS_LABELS", "AssessmentInfo", "NewAssessment", "Permissions", "Status",
+           "create_assessment", "info", "open_assessment", "permissions", "question_ids",
+           "save_copy", "suggested_file_name", "take_over", "template_snapshot"]
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,8 @@ class AssessmentInfo:
     period: str
     scrutineer_name: str
     scrutineer_role: str
-    status: str
+    #: A :class:`Status` (a ``str``) for any file the app wrote.
+    status: Status | str
     created_at: dt.datetime
     modified_at: dt.datetime
     template_id: str
@@ -66,7 +70,7 @@ class AssessmentInfo:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS.get(self.status, self.status)
+        return Status.label_of(self.status)
 
 
 def template_snapshot(template: Template) -> tuple[str, str]:
@@ -106,7 +110,7 @@ def create_assessment(path: Path | str, template: Template, details: NewAssessme
             session.add(Assessment(
                 id=1, uid=str(uuid.uuid4()), partnership=details.partnership, area=details.area,
                 period=details.period, scrutineer_name=details.scrutineer_name,
-                scrutineer_role=details.scrutineer_role, status=STATUS_DRAFT,
+                scrutineer_role=details.scrutineer_role, status=Status.DRAFT,
                 created_at=now, modified_at=now, template_id=template.id,
                 template_version=template.version, template_title=template.title,
                 template_snapshot=snapshot, template_sha256=digest,
@@ -243,7 +247,7 @@ def info(doc: Document) -> AssessmentInfo:
         return AssessmentInfo(
             path=doc.path, uid=a.uid, partnership=a.partnership, area=a.area, period=a.period,
             scrutineer_name=a.scrutineer_name, scrutineer_role=a.scrutineer_role,
-            status=a.status, created_at=a.created_at, modified_at=a.modified_at,
+            status=Status.coerce(a.status), created_at=a.created_at, modified_at=a.modified_at,
             template_id=a.template_id, template_version=a.template_version,
             template_title=a.template_title, format_version=doc.format_version,
             previous_period=a.previous_period, readonly=doc.readonly,
@@ -251,32 +255,10 @@ def info(doc: Document) -> AssessmentInfo:
         )
 
 
-EDITABLE_FIELDS = {
-    "partnership": "The partnership",
-    "area": None,
-    "period": "The period covered",
-    "scrutineer_name": "The scrutineer's name",
-    "scrutineer_role": None,
-}
-
-
-def update_details(doc: Document, **changes: str) -> AssessmentInfo:
-    """Change the assessment's metadata (while it is a draft)."""
-    from scrutiny_desktop.services.common import require_draft
-
-    unknown = set(changes) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise InvalidInput(f"Unknown detail: {', '.join(sorted(unknown))}.")
-    with doc.write() as session:
-        a = require_draft(doc, session)
-        for name, value in changes.items():
-            label = EDITABLE_FIELDS[name]
-            value = required_text(value, label) if label else clean(value)
-            old = getattr(a, name)
-            if old != value:
-                setattr(a, name, value)
-                record(doc, session, "assessment.updated", name, old, value)
-    return info(doc)
+def save_copy(doc: Document, target: Path | str) -> Path:
+    """Save a copy of the open document at ``target``: a clean single file with deleted
+    text purged (``VACUUM INTO``), written atomically (see ``storage.save_copy``)."""
+    return storage.save_copy(doc, target)
 
 
 def question_ids(doc: Document) -> list[str]:

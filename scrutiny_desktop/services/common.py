@@ -8,10 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from scrutiny_desktop.checklist.model import Template
+from scrutiny_desktop.errors import DocumentCorrupt, InvalidInput
 from scrutiny_desktop.storage import audit
 from scrutiny_desktop.storage.document import Document
-from scrutiny_desktop.errors import DocumentCorrupt, DocumentLocked, InvalidInput
-from scrutiny_desktop.storage.models import STATUS_DRAFT, Answer, Assessment, utcnow
+from scrutiny_desktop.storage.models import Answer, Assessment, utcnow
 
 #: Longer values are summarised in the audit log rather than copied in full.
 AUDIT_TEXT_LIMIT = 2000
@@ -57,21 +57,6 @@ def template_of(doc: Document) -> Template:
             raise DocumentCorrupt(doc.path, "its copy of the checklist template is damaged") from None
         doc.cache["template"] = cached
     return cached
-
-
-LOCKED_MESSAGE = (
-    "This assessment is signed off, so its answers, evidence and recommendations are "
-    "locked. Reopen it to make changes."
-)
-
-
-def require_draft(doc: Document, session: Session) -> Assessment:
-    assessment = session.get(Assessment, 1)
-    if assessment is None:
-        raise InvalidInput("This document has no assessment in it.")
-    if assessment.status != STATUS_DRAFT:
-        raise DocumentLocked(doc.path, LOCKED_MESSAGE)
-    return assessment
 
 
 def answer_row(session: Session, question_id: str) -> Answer:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from scrutiny_desktop.checklist.model import Template
+from scrutiny_desktop.errors import InvalidInput
 from scrutiny_desktop.services import answers, assessments
 from scrutiny_desktop.services.assessments import AssessmentInfo
 from scrutiny_desktop.services.common import template_of
 from scrutiny_desktop.storage.document import Document
-from scrutiny_desktop.errors import InvalidInput
 
 CHANGES = {
     "improved": "Improved",
@@ -114,3 +115,35 @@ def compare(earlier_doc: Document, later_doc: Document) -> Comparison:
         assessments.info(earlier_doc), assessments.info(later_doc), tuple(questions),
         tuple(SectionSummary(t, c) for t, c in sections.items()),
         (et.id, et.version) != (lt.id, lt.version))
+
+
+def compare_paths(earlier: Path | str, later: Path | str) -> Comparison:
+    """Open both documents read-only, compare them (earlier with later) and close them.
+
+    Raises the storage errors of ``open_assessment`` (a file that cannot be
+    opened) and ``InvalidInput`` when the checklists share no question.
+    Nothing is written to either file; plain data comes back, so this may run on
+    a worker thread.
+    """
+    with assessments.open_assessment(earlier, readonly=True) as e_doc, \
+            assessments.open_assessment(later, readonly=True) as l_doc:
+        return compare(e_doc, l_doc)
+
+
+def in_time_order(a: Path | str, b: Path | str) -> tuple[Path, Path]:
+    """Two document paths, earlier first: by period text, then when last changed.
+
+    For a "Compare two assessments…" command that picks files one by one.
+    Files that cannot be read keep the order given.
+    """
+    from scrutiny_desktop.services.library import summarise_file
+
+    sa, sb = summarise_file(a), summarise_file(b)
+    if not (sa.ok and sb.ok):
+        return Path(a), Path(b)
+
+    def key(s):
+        modified = s.modified_at.timestamp() if s.modified_at is not None else float("-inf")
+        return (s.period.casefold(), modified)
+
+    return (Path(a), Path(b)) if key(sa) <= key(sb) else (Path(b), Path(a))

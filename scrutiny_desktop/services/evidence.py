@@ -6,17 +6,20 @@ import datetime as dt
 import hashlib
 import mimetypes
 import os
+import shutil
 import sqlite3
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import overload
 
 from sqlalchemy import func, select
 
-from scrutiny_desktop.services.common import answer_row, clean, record, require_draft, required_text
-from scrutiny_desktop.storage.document import Document
 from scrutiny_desktop.errors import InvalidInput
+from scrutiny_desktop.services.common import answer_row, clean, record, required_text
+from scrutiny_desktop.services.permissions import EDIT_ANSWERS, require
+from scrutiny_desktop.storage.document import Document
 from scrutiny_desktop.storage.models import EVIDENCE_KINDS, Attachment, EvidenceItem, utcnow
 
 #: Attachments larger than this are refused: the document is emailed to chairs.
@@ -71,6 +74,10 @@ class EvidenceInput:
                 "source": self.source, "note": self.note}
 
 
+@overload
+def attachment_view(a: Attachment) -> AttachmentView: ...
+@overload
+def attachment_view(a: None) -> None: ...
 def attachment_view(a: Attachment | None) -> AttachmentView | None:
     if a is None:
         return None
@@ -207,7 +214,7 @@ def add_evidence(doc: Document, question_id: str, item: EvidenceInput,
     item = item.validated()
     file = _read_attachment(attach) if attach else None
     with doc.write() as session:
-        require_draft(doc, session)
+        require(doc, EDIT_ANSWERS, session)
         answer = answer_row(session, question_id)
         position = (session.scalar(select(func.max(EvidenceItem.position))
                                    .where(EvidenceItem.answer_id == answer.id)) or 0) + 1
@@ -236,7 +243,7 @@ def update_evidence(doc: Document, evidence_id: int, item: EvidenceInput, *,
     item = item.validated()
     file = _read_attachment(attach) if attach else None
     with doc.write() as session:
-        require_draft(doc, session)
+        require(doc, EDIT_ANSWERS, session)
         row = _evidence_row(session, evidence_id)
         old = EvidenceInput(row.title, row.kind, row.date, row.source, row.note).as_dict()
         old_att = row.attachment
@@ -260,7 +267,7 @@ def update_evidence(doc: Document, evidence_id: int, item: EvidenceInput, *,
 
 def remove_evidence(doc: Document, evidence_id: int) -> None:
     with doc.write() as session:
-        require_draft(doc, session)
+        require(doc, EDIT_ANSWERS, session)
         row = _evidence_row(session, evidence_id)
         old = EvidenceInput(row.title, row.kind, row.date, row.source, row.note).as_dict()
         target = f"{row.answer.question_id}/evidence/{row.id}"
@@ -287,36 +294,30 @@ def attachment_content(doc: Document, attachment_id: int) -> tuple[AttachmentVie
 def attachment_to_temp(doc: Document, attachment_id: int) -> Path:
     """Write an attachment to a private temporary folder, for the system viewer.
 
-    Streamed in chunks and checked against its SHA-256 on the way.
+    Streamed in chunks through :func:`scrutiny_desktop.atomic.atomic_write` and checked
+    against its SHA-256 on the way: a damaged attachment leaves nothing behind.
     """
+    from scrutiny_desktop.atomic import atomic_write
+
     with doc.read() as session:
         att = session.get(Attachment, attachment_id)
         if att is None:
             raise InvalidInput("That attachment no longer exists.")
         view = attachment_view(att)
         folder = Path(tempfile.mkdtemp(prefix="scrutiny-attachment-"))
-        target = folder / (Path(view.filename).name or "attachment")
+        name = Path(view.filename).name
+        target = folder / (name if name not in ("", ".", "..") else "attachment")
         digest = hashlib.sha256()
-        with open(target, "xb") as fh:
-            for chunk in iter_attachment(session, attachment_id):
-                digest.update(chunk)
-                fh.write(chunk)
-    if digest.hexdigest() != view.sha256:
-        target.unlink()
-        raise InvalidInput(f"The attached file {view.filename} is damaged (its checksum does not match).")
+        try:
+            with atomic_write(target, overwrite=False) as fh:
+                for chunk in iter_attachment(session, attachment_id):
+                    digest.update(chunk)
+                    fh.write(chunk)
+                if digest.hexdigest() != view.sha256:
+                    raise InvalidInput(f"The attached file {view.filename} is damaged (its "
+                                       "checksum does not match).")
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
     target.chmod(0o400)
     return target
-
-
-def list_all_evidence(doc: Document) -> list[EvidenceView]:
-    from sqlalchemy.orm import selectinload
-
-    from scrutiny_desktop.storage.models import Answer
-
-    with doc.read() as session:
-        rows = session.scalars(
-            select(EvidenceItem).join(Answer)
-            .options(selectinload(EvidenceItem.attachment), selectinload(EvidenceItem.answer))
-            .order_by(Answer.position, EvidenceItem.position)
-        ).all()
-        return [evidence_view(e) for e in rows]

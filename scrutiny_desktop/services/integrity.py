@@ -30,6 +30,7 @@ from scrutiny_desktop.storage.models import (
     Countersignature,
     ISODate,
     SignOff,
+    Status,
     UTCDateTime,
 )
 
@@ -219,7 +220,7 @@ def _records_problem(doc: Document) -> str:
     bad = [qid for qid, j in judgements if not template.is_valid_judgement(j)]
     if bad:
         return f"judgements not on the checklist's scale were recorded for {', '.join(bad[:5])}"
-    if (status != "draft") != bool(signed) or (status == "reviewed") != bool(countersigned):
+    if (status != Status.DRAFT) != bool(signed) or (status == Status.REVIEWED) != bool(countersigned):
         return f"its status ({status}) does not agree with its signatures"
     if signed and content_fingerprint(doc) != signed[-1].fingerprint:
         return "the signed content was changed after it was signed off"

@@ -10,26 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from scrutiny_desktop.checklist.model import Template
-from scrutiny_desktop.storage.document import (
-    HOT_JOURNAL,
-    SUFFIX,
-    WAL_LEFTOVERS,
-    WRITER,
-    check_header,
-    check_path,
-    private_copy,
-    probe,
-    ro_uri,
-)
-from scrutiny_desktop.errors import DocumentCorrupt, DocumentError, DocumentNotFound
-
-STATUS_LABELS = {"draft": "Draft", "signed_off": "Signed off", "reviewed": "Reviewed"}
+from scrutiny_desktop.errors import DocumentCorrupt, DocumentError, DocumentInUse, DocumentNotFound
+from scrutiny_desktop.storage.document import SUFFIX
+from scrutiny_desktop.storage.models import Status
+from scrutiny_desktop.storage.summary import StoredSummary, read_summary
 
 
 @dataclass(frozen=True)
@@ -42,7 +31,8 @@ class DocumentSummary:
     area: str = ""
     period: str = ""
     scrutineer: str = ""
-    status: str = ""
+    #: A :class:`Status` for a readable file the app wrote; "" for an unreadable one.
+    status: Status | str = ""
     status_label: str = ""
     answered: int = 0
     total: int = 0
@@ -60,88 +50,45 @@ def _time(value: str | None) -> dt.datetime | None:
 
 
 def summarise_file(path: Path | str) -> DocumentSummary:
-    """Read a document's metadata without changing, locking or migrating it.
-
-    A journal beside the file is judged as SQLite judges it: a program saving right
-    now (it holds a SQLite lock) is reported; an interrupted save is rolled back in
-    a private copy and the row shows what was saved before it; a zero-header or
-    empty journal is harmless.  WAL leftovers are read from a private copy too.
-    """
+    """Read a document's metadata without changing, locking or migrating it
+    (:func:`scrutiny_desktop.storage.summary.read_summary`); a file that cannot be read
+    comes back as a row carrying its error."""
     path = Path(path)
     try:
-        check_path(path)
-        state = probe(path)
+        stored = read_summary(path, known_templates=_TEMPLATES)
     except DocumentNotFound:
         return DocumentSummary(path, ok=False, missing=True, error="The file is missing.")
-    except DocumentError as exc:
-        return DocumentSummary(path, ok=False, error=str(exc))
-    if state == WRITER:
+    except DocumentInUse:
         return DocumentSummary(path, ok=False, error=f"{path} is being changed by another "
                                "program; try again in a moment.")
-    copy = None
-    try:
-        if state in (HOT_JOURNAL, WAL_LEFTOVERS):
-            copy = private_copy(path)
-        db_path = copy.path if copy is not None else path
-        check_header(db_path, display=path)
-        return _summarise_db(path, db_path)
-    except DocumentNotFound:
-        return DocumentSummary(path, ok=False, missing=True, error="The file is missing.")
     except DocumentError as exc:
         return DocumentSummary(path, ok=False, error=str(exc))
-    finally:
-        if copy is not None:
-            copy.close()
-
-
-def _summarise_db(path: Path, db_path: Path) -> DocumentSummary:
     try:
-        conn = sqlite3.connect(ro_uri(db_path), uri=True, timeout=1.0)
-    except sqlite3.Error as exc:
-        return DocumentSummary(path, ok=False, error=f"{path} cannot be read ({exc}).")
-    try:
-        conn.execute("PRAGMA query_only = ON")
-        row = conn.execute(
-            "SELECT partnership, area, period, scrutineer_name, status, modified_at, "
-            "template_sha256 FROM assessments WHERE id = 1").fetchone()
-        if row is None:
-            raise sqlite3.DatabaseError("it holds no assessment")
-        partnership, area, period, scrutineer, status, modified, sha = row
-        template = _cached_template(conn, sha)
-        judgements = dict(conn.execute("SELECT question_id, judgement FROM answers").fetchall())
-        signed = conn.execute(
-            "SELECT max(signed_at) FROM signoffs WHERE voided_at IS NULL").fetchone()[0]
-        reviewed = conn.execute(
-            "SELECT max(signed_at) FROM countersignatures WHERE voided_at IS NULL").fetchone()[0]
-        ids = template.question_ids()
-        answered = sum(template.counts_as_answered(judgements.get(q)) for q in ids)
-        return DocumentSummary(
-            path=path, ok=True, partnership=partnership, area=area, period=period,
-            scrutineer=scrutineer, status=status, status_label=STATUS_LABELS.get(status, status),
-            answered=answered, total=len(ids), modified_at=_time(modified),
-            signed_off_at=_time(signed) if status != "draft" else None,
-            reviewed_at=_time(reviewed) if status == "reviewed" else None)
-    except sqlite3.OperationalError as exc:
-        text = str(exc).lower()
-        if "locked" in text or "busy" in text:
-            return DocumentSummary(path, ok=False, error=f"{path} is being changed by another "
-                                   "program; try again in a moment.")
-        return DocumentSummary(path, ok=False, error=f"{path} is damaged ({exc}).")
+        return _summary(path, stored)
     except (ValueError, TypeError, AttributeError):  # the stored checklist or a date cannot be read
         return DocumentSummary(path, ok=False, error=str(DocumentCorrupt(
             path, "its copy of the checklist template or its details cannot be read")))
-    except sqlite3.DatabaseError as exc:
-        return DocumentSummary(path, ok=False, error=str(DocumentCorrupt(path, str(exc)[:120])))
-    finally:
-        conn.close()
 
 
-def _cached_template(conn: sqlite3.Connection, sha: str) -> Template:
-    cached = _TEMPLATES.get(sha)
+def _summary(path: Path, stored: StoredSummary) -> DocumentSummary:
+    template = _template(stored)
+    ids = template.question_ids()
+    answered = sum(template.counts_as_answered(stored.judgements.get(q)) for q in ids)
+    status = Status.coerce(stored.status)
+    return DocumentSummary(
+        path=path, ok=True, partnership=stored.partnership, area=stored.area,
+        period=stored.period, scrutineer=stored.scrutineer, status=status,
+        status_label=Status.label_of(stored.status), answered=answered, total=len(ids),
+        modified_at=_time(stored.modified_at),
+        signed_off_at=_time(stored.signed_off_at) if status != Status.DRAFT else None,
+        reviewed_at=_time(stored.countersigned_at) if status == Status.REVIEWED else None)
+
+
+def _template(stored: StoredSummary) -> Template:
+    cached = _TEMPLATES.get(stored.template_sha256)
     if cached is None:
-        snapshot = conn.execute("SELECT template_snapshot FROM assessments WHERE id = 1").fetchone()[0]
-        cached = Template.model_validate_json(snapshot)
-        _TEMPLATES[sha] = cached
+        cached = Template.model_validate_json(stored.template_snapshot or "")
+        _TEMPLATES[stored.template_sha256] = cached
     return cached
 
 

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from scrutiny_desktop.services.common import answer_row, clean, record, require_draft, required_text
-from scrutiny_desktop.storage.document import Document
 from scrutiny_desktop.errors import InvalidInput
+from scrutiny_desktop.services.common import answer_row, clean, record, required_text
+from scrutiny_desktop.services.permissions import EDIT_ANSWERS, require
+from scrutiny_desktop.storage.document import Document
 from scrutiny_desktop.storage.models import (
     OWNERS,
     PRIORITIES,
@@ -94,7 +95,7 @@ def add_recommendation(doc: Document, question_id: str, item: RecommendationInpu
                        *, carried_from: str = "") -> RecommendationView:
     item = item.validated()
     with doc.write() as session:
-        require_draft(doc, session)
+        require(doc, EDIT_ANSWERS, session)
         answer = answer_row(session, question_id)
         position = (session.scalar(select(func.max(Recommendation.position))
                                    .where(Recommendation.answer_id == answer.id)) or 0) + 1
@@ -123,7 +124,7 @@ def update_recommendation(doc: Document, recommendation_id: int,
                           item: RecommendationInput) -> RecommendationView:
     item = item.validated()
     with doc.write() as session:
-        require_draft(doc, session)
+        require(doc, EDIT_ANSWERS, session)
         row = _row(session, recommendation_id)
         old = _as_input(row).as_dict()
         (row.text, row.owner, row.owner_other, row.priority, row.due, row.status,
@@ -137,7 +138,7 @@ def update_recommendation(doc: Document, recommendation_id: int,
 
 def remove_recommendation(doc: Document, recommendation_id: int) -> None:
     with doc.write() as session:
-        require_draft(doc, session)
+        require(doc, EDIT_ANSWERS, session)
         row = _row(session, recommendation_id)
         target = f"{row.answer.question_id}/recommendations/{row.id}"
         old = _as_input(row).as_dict()

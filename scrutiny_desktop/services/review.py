@@ -8,26 +8,28 @@ content, so the scrutineer's sign-off (and its fingerprint) stays valid.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from scrutiny_desktop.errors import InvalidInput
+from scrutiny_desktop.services import signatures
 from scrutiny_desktop.services.common import clean, record, required_text
-from scrutiny_desktop.services.signoff import SignatureView, signature_view
+from scrutiny_desktop.services.permissions import LOCKED_REVIEW, REVIEW, require
+from scrutiny_desktop.services.signatures import SignatureView, check_png
 from scrutiny_desktop.storage.document import Document
-from scrutiny_desktop.errors import DocumentLocked, InvalidInput
 from scrutiny_desktop.storage.models import (
-    STATUS_DRAFT,
-    STATUS_REVIEWED,
-    STATUS_SIGNED_OFF,
-    Assessment,
-    Countersignature,
     Recommendation,
     RecommendationResponse,
     ReviewComment,
+    Status,
     utcnow,
 )
+
+__all__ = ["DECISIONS", "DEFAULT_COUNTERSIGN_STATEMENT", "LOCKED_REVIEW", "CountersignatureView",
+           "ResponseView", "ReviewView", "countersign", "countersign_blocker",
+           "countersignature_png", "countersignatures", "get_review", "reopen_review", "review_readiness",
+           "set_overall_response", "set_question_comment", "set_response"]
 
 DECISIONS = {
     "accepted": "Accepted",
@@ -67,16 +69,16 @@ class ReviewView:
         return not (self.overall or self.comments or self.responses)
 
 
-def _cs_view(row: Countersignature) -> CountersignatureView:
-    return signature_view(row)
+def countersignatures(doc: Document) -> list[CountersignatureView]:
+    """Every countersignature, oldest first (voided ones included)."""
+    return signatures.history(doc, signatures.COUNTERSIGNATURE)
 
 
 def get_review(doc: Document) -> ReviewView:
     with doc.read() as session:
         comments = session.scalars(select(ReviewComment)).all()
         responses = session.scalars(select(RecommendationResponse)).all()
-        history = tuple(_cs_view(c) for c in session.scalars(
-            select(Countersignature).order_by(Countersignature.id)))
+    history = tuple(countersignatures(doc))
     current = next((c for c in reversed(history) if not c.voided), None)
     return ReviewView(
         overall=next((c.text for c in comments if c.question_id is None), ""),
@@ -87,20 +89,6 @@ def get_review(doc: Document) -> ReviewView:
         countersignature=current, history=history)
 
 
-LOCKED_REVIEW = ("The partnership's response has been countersigned, so it is locked. "
-                 "Reopen the review to change it.")
-
-
-def _require_reviewable(doc: Document, session) -> Assessment:
-    a = session.get(Assessment, 1)
-    if a.status == STATUS_DRAFT:
-        raise InvalidInput("Only a signed-off assessment can be reviewed. The scrutineer has not "
-                           "signed this one off yet.")
-    if a.status == STATUS_REVIEWED:
-        raise DocumentLocked(doc.path, LOCKED_REVIEW)
-    return a
-
-
 def _author(doc: Document) -> str:
     return doc.actor or "chair"
 
@@ -108,7 +96,7 @@ def _author(doc: Document) -> str:
 def _set_comment(doc: Document, question_id: str | None, text: str, action: str) -> bool:
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
     with doc.write() as session:
-        _require_reviewable(doc, session)
+        require(doc, REVIEW, session)
         if question_id is not None:
             from scrutiny_desktop.services.common import answer_row
 
@@ -148,7 +136,7 @@ def set_response(doc: Document, recommendation_id: int, *, decision: str, detail
     if decision == "not_accepted" and not detail:
         raise InvalidInput("Give the reason the partnership does not accept this recommendation.")
     with doc.write() as session:
-        _require_reviewable(doc, session)
+        require(doc, REVIEW, session)
         rec = session.get(Recommendation, recommendation_id)
         if rec is None:
             raise InvalidInput("That recommendation no longer exists.")
@@ -181,9 +169,9 @@ def review_readiness(doc: Document) -> tuple[bool, list[str]]:
 
     info = assessments.info(doc)
     reasons = []
-    if info.status == STATUS_DRAFT:
+    if info.status == Status.DRAFT:
         reasons.append("The scrutineer has not signed this assessment off yet.")
-    elif info.status == STATUS_REVIEWED:
+    elif info.status == Status.REVIEWED:
         reasons.append("The review is already countersigned.")
     if doc.readonly:
         reasons.append(f"It is open read-only ({doc.readonly_reason}).")
@@ -197,62 +185,43 @@ def review_readiness(doc: Document) -> tuple[bool, list[str]]:
     return (not reasons, reasons)
 
 
+def countersign_blocker(doc: Document) -> str:
+    """Why the review cannot be countersigned now, in one line ("" if it can)."""
+    from scrutiny_desktop.services.signoff import verify_signoff
+
+    ok, reasons = review_readiness(doc)
+    if not ok:
+        return "The review cannot be countersigned yet. " + " ".join(reasons)
+    valid, why = verify_signoff(doc)
+    if not valid:
+        return f"The scrutineer's sign-off no longer matches the content ({why})."
+    return ""
+
+
 def countersign(doc: Document, *, name: str, role: str, statement: str, confirmed: bool,
                 signature_png: bytes | None = None) -> CountersignatureView:
     from scrutiny_desktop.services.fingerprint import countersign_fingerprint
-    from scrutiny_desktop.services.signoff import _check_png, verify_signoff
 
     if not confirmed:
         raise InvalidInput("Tick “I confirm” to countersign.")
     name = required_text(name, "Your name")
     statement = required_text(statement, "The statement")
-    ok, reasons = review_readiness(doc)
-    if not ok:
-        raise InvalidInput("The review cannot be countersigned yet. " + " ".join(reasons))
-    valid, why = verify_signoff(doc)
-    if not valid:
-        raise InvalidInput(f"The scrutineer's sign-off no longer matches the content ({why}).")
-    signature_png = _check_png(signature_png)
-    fp = countersign_fingerprint(doc)
-    with doc.write() as session:
-        a = session.get(Assessment, 1)
-        if a.status != STATUS_SIGNED_OFF:
-            raise DocumentLocked(doc.path, LOCKED_REVIEW)
-        row = Countersignature(name=name, role=clean(role), signed_at=utcnow(), statement=statement,
-                               signature_png=signature_png, fingerprint=fp)
-        session.add(row)
-        a.status = STATUS_REVIEWED
-        session.flush()
-        record(doc, session, "review.countersigned", "assessment", {"status": STATUS_SIGNED_OFF}, {
-            "status": STATUS_REVIEWED, "name": name, "role": row.role, "statement": statement,
-            "fingerprint": fp,
-            "signature_sha256": hashlib.sha256(signature_png).hexdigest() if signature_png else None,
-        })
-        return _cs_view(row)
+    blocker = countersign_blocker(doc)
+    if blocker:
+        raise InvalidInput(blocker)
+    check_png(signature_png)
+    return signatures.record_signature(
+        doc, signatures.COUNTERSIGNATURE, name=name, role=role, statement=statement,
+        fingerprint=countersign_fingerprint(doc), signature_png=signature_png)
 
 
 def reopen_review(doc: Document, *, reason: str, by: str = "") -> CountersignatureView | None:
     reason = required_text(reason, "The reason for reopening the review")
-    with doc.write() as session:
-        a = session.get(Assessment, 1)
-        if a.status != STATUS_REVIEWED:
-            raise InvalidInput("The review has not been countersigned, so there is nothing to reopen.")
-        row = session.scalars(select(Countersignature).where(Countersignature.voided_at.is_(None))
-                              .order_by(Countersignature.id.desc())).first()
-        if row is not None:
-            row.voided_at, row.voided_by, row.void_reason = utcnow(), by or _author(doc), reason
-        a.status = STATUS_SIGNED_OFF
-        session.flush()
-        record(doc, session, "review.reopened", "assessment",
-               {"status": STATUS_REVIEWED, "countersignature": row.id if row else None},
-               {"status": STATUS_SIGNED_OFF, "reason": reason})
-        return _cs_view(row) if row else None
+    return signatures.void_signature(doc, signatures.COUNTERSIGNATURE, reason=reason, by=by)
 
 
 def countersignature_png(doc: Document, countersignature_id: int) -> bytes | None:
-    with doc.read() as session:
-        row = session.get(Countersignature, countersignature_id)
-        return row.signature_png if row else None
+    return signatures.signature_png(doc, signatures.COUNTERSIGNATURE, countersignature_id)
 
 
 DEFAULT_COUNTERSIGN_STATEMENT = (

@@ -44,9 +44,17 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from scrutiny_desktop import errors
-from scrutiny_desktop.text import stamp_for_name
+from scrutiny_desktop.atomic import atomic_path
 from scrutiny_desktop.storage import lockfile
 from scrutiny_desktop.storage.models import Base
+from scrutiny_desktop.storage.sqlite_errors import (
+    SQLITE_READONLY_ROLLBACK,
+    SqliteProblem,
+    classify,
+    is_busy,
+    result_code,
+)
+from scrutiny_desktop.text import stamp_for_name
 
 #: ``PRAGMA application_id``: "SCRT" in ASCII.  Marks a file as ours.
 APPLICATION_ID = 0x53435254
@@ -260,7 +268,6 @@ def _journal_may_be_hot(path: Path) -> bool:
 # SQLite's lock bytes (os_unix.c): PENDING, RESERVED, then the SHARED range.
 _PENDING_BYTE = 0x40000000
 _LOCK_RANGE = 2 + 510
-_SQLITE_READONLY_ROLLBACK = 776
 
 
 def _other_process_writing(path: Path) -> bool | None:
@@ -318,10 +325,9 @@ def _probe_once(path: Path) -> str:
         # can finish it, so if the journal is still there, the writer is live.
         return WRITER if _journal_may_be_hot(path) else CLEAN
     except sqlite3.OperationalError as exc:
-        if getattr(exc, "sqlite_errorcode", None) == _SQLITE_READONLY_ROLLBACK \
-                or "readonly" in str(exc).lower():
+        if result_code(exc) == SQLITE_READONLY_ROLLBACK or classify(exc) is SqliteProblem.READONLY:
             return HOT_JOURNAL
-        return WRITER if _is_busy(exc) else CLEAN
+        return WRITER if is_busy(exc) else CLEAN
     except sqlite3.Error:
         return CLEAN
     finally:
@@ -354,11 +360,6 @@ def _connect_ro(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(ro_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     conn.execute("PRAGMA query_only = ON")
     return conn
-
-
-def _is_busy(exc: sqlite3.Error) -> bool:
-    text = str(exc).lower()
-    return "locked" in text or "busy" in text
 
 
 def _check_schema(path: Path, conn: sqlite3.Connection) -> None:
@@ -394,9 +395,9 @@ def quick_check(path: Path, *, schema: bool = True, display: Path | None = None)
             if "assessments" not in names or "alembic_version" not in names:
                 raise errors.DocumentCorrupt(shown, "its tables are missing")
     except sqlite3.OperationalError as exc:
-        if _is_busy(exc):
+        if is_busy(exc):
             raise errors.DocumentInUse(shown) from None
-        if "readonly" in str(exc).lower() and has_journal(path):
+        if classify(exc) is SqliteProblem.READONLY and has_journal(path):
             # Only a hot journal (no live writer) makes a read-only reader fail so.
             raise errors.DocumentNeedsRecovery(shown) from None
         raise errors.DocumentCorrupt(shown, str(exc)) from None
@@ -528,7 +529,7 @@ def _probe_writer(path: Path) -> None:
         conn.execute("BEGIN IMMEDIATE")
         conn.execute("ROLLBACK")
     except sqlite3.OperationalError as exc:
-        if _is_busy(exc):
+        if is_busy(exc):
             raise errors.DocumentInUse(path) from None
         raise errors.DocumentCorrupt(path, str(exc)) from None
     finally:
@@ -639,15 +640,16 @@ class Document:
             with RAW_FD_LOCK, self._sessions.begin() as session:
                 yield session
         except sqlite3.OperationalError as exc:  # pragma: no cover - raw driver errors are wrapped
-            raise errors.DocumentWriteFailed(self.path, str(exc)) from None
+            raise errors.DocumentWriteFailed(self.path, str(exc),
+                                             sqlite_errorcode=result_code(exc)) from None
         except Exception as exc:
             from sqlalchemy.exc import OperationalError
 
             if isinstance(exc, OperationalError):
-                orig = exc.orig
-                if isinstance(orig, sqlite3.OperationalError) and _is_busy(orig):
+                if is_busy(exc):
                     raise errors.DocumentInUse(self.path) from None
-                raise errors.DocumentWriteFailed(self.path, str(orig)) from None
+                raise errors.DocumentWriteFailed(self.path, str(exc.orig),
+                                                 sqlite_errorcode=result_code(exc)) from None
             raise
 
     def raw(self) -> sqlite3.Connection:
@@ -750,8 +752,9 @@ def open_document(path: Path | str, *, readonly: bool = False, actor: str = "",
 def create_document(path: Path | str, *, overwrite: bool = False) -> Path:
     """Create an empty document with the current schema, stamped at head.
 
-    The file is built under a temporary name and renamed into place, so a
-    failure never leaves a half-made document.
+    The file is built under a temporary name beside it and takes its name only when
+    complete (:func:`scrutiny_desktop.atomic.atomic_path`), so a failure never leaves a
+    half-made document; without ``overwrite`` an existing file is never replaced.
     """
     path = Path(path).expanduser()
     if not path.name or path.name in (".", ".."):
@@ -766,59 +769,51 @@ def create_document(path: Path | str, *, overwrite: bool = False) -> Path:
     except OSError as exc:
         raise errors.DocumentWriteFailed(path, f"its folder cannot be created: {exc.strerror}",
                                          retry=False) from None
-    tmp = path.with_name(f".{path.name}.creating-{os.getpid()}")
     try:
-        if tmp.exists():
-            tmp.unlink()
-        _create_at(tmp)
-        os.replace(tmp, path)
-    except (sqlite3.Error, SQLAlchemyError, OSError) as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        detail = getattr(exc, "strerror", None) or getattr(exc, "orig", None) or exc
+        with atomic_path(path, overwrite=overwrite, tag="creating") as tmp:
+            _create_at(tmp)
+    except FileExistsError:
+        raise FileExistsError(f"{path} already exists. Choose another name.") from None
+    except (sqlite3.Error, SQLAlchemyError) as exc:
+        detail = getattr(exc, "orig", None) or exc
         raise errors.DocumentWriteFailed(path, f"it cannot be written there: {detail}",
-                                         retry=False) from None
+                                         retry=False, sqlite_errorcode=result_code(exc)) from None
     return path
 
 
 def _create_at(tmp: Path) -> None:
     from scrutiny_desktop.storage import migrate
 
+    conn = sqlite3.connect(str(tmp))
     try:
-        conn = sqlite3.connect(str(tmp))
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.execute("PRAGMA journal_mode = DELETE")
         conn.commit()
+    finally:
         conn.close()
-        engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(str(tmp)))
-        try:
-            Base.metadata.create_all(engine)
-            migrate.stamp_head(engine)
-        finally:
-            engine.dispose()
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
+    engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(str(tmp)))
+    try:
+        Base.metadata.create_all(engine)
+        migrate.stamp_head(engine)
+    finally:
+        engine.dispose()
 
 
 def save_copy(doc: Document, target: Path | str) -> Path:
-    """``VACUUM INTO`` a clean single file (deleted text purged)."""
+    """``VACUUM INTO`` a clean single file (deleted text purged), written under a
+    temporary name and given the target's name only when complete
+    (:func:`scrutiny_desktop.atomic.atomic_path`)."""
     target = Path(target).expanduser()
     if target.resolve() == doc.path.resolve():
         raise errors.InvalidInput("Choose a different file from the one that is open.")
-    tmp = target.with_name(f".{target.name}.copying-{os.getpid()}")
-    if tmp.exists():
-        tmp.unlink()
-    conn = sqlite3.connect(ro_uri(doc.db_path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-    try:
-        conn.execute("VACUUM INTO ?", (str(tmp),))
-    except sqlite3.Error as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise errors.DocumentWriteFailed(target, str(exc)) from None
-    finally:
-        conn.close()
-    os.replace(tmp, target)
+    with atomic_path(target, tag="copying") as tmp:
+        conn = sqlite3.connect(ro_uri(doc.db_path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            conn.execute("VACUUM INTO ?", (str(tmp),))
+        except sqlite3.Error as exc:
+            raise errors.DocumentWriteFailed(target, str(exc),
+                                             sqlite_errorcode=result_code(exc)) from None
+        finally:
+            conn.close()
     return target
 

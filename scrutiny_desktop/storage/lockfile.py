@@ -49,6 +49,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from scrutiny_desktop.atomic import atomic_write, fsync_folder
 from scrutiny_desktop.text import local_time_text
 
 #: How long an unreadable lock may be "being written" before it counts as stale.
@@ -366,6 +367,8 @@ def _create_exclusive(path: Path, data: bytes) -> bool:
     try:
         try:
             os.link(tmp, path)
+            with contextlib.suppress(OSError):  # the lock is taken; durability is a bonus
+                fsync_folder(path.parent)
             return True
         except FileExistsError:
             return False
@@ -393,13 +396,10 @@ def _create_exclusive(path: Path, data: bytes) -> bool:
 
 
 def _replace(path: Path, data: bytes) -> None:
-    """Put our lock in place of whatever is there, atomically (rename over it)."""
-    tmp = _write_temp(path, data)
-    try:
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+    """Put our lock in place of whatever is there, atomically (written and fsynced under a
+    temporary name, renamed over it, the folder fsynced: :func:`atomic_write`)."""
+    with atomic_write(path) as fh:
+        fh.write(data)
 
 
 class LockFile:

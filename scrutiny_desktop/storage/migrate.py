@@ -17,6 +17,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 
 from scrutiny_desktop import paths
+from scrutiny_desktop.atomic import atomic_path
 from scrutiny_desktop.text import stamp_for_name
 
 
@@ -48,16 +49,23 @@ def stamp_head(engine: Engine) -> None:
 
 
 def backup_copy(path: Path, format_version: int) -> Path:
-    """Copy a document aside with the SQLite backup API before migrating it."""
+    """Copy a document aside with the SQLite backup API before migrating it.
+
+    The copy is made under a temporary name and takes its name only when complete
+    (:func:`scrutiny_desktop.atomic.atomic_path`), so a half-made backup is never left.
+    """
     stamp = stamp_for_name()
     target = path.with_name(f"{path.stem}.format{format_version}-backup-{stamp}{path.suffix}")
-    src = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
-    dst = sqlite3.connect(str(target))
-    try:
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
+    with atomic_path(target, overwrite=False, tag="backup") as tmp:
+        src = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            dst = sqlite3.connect(str(tmp))
+            try:
+                src.backup(dst)
+            finally:
+                dst.close()
+        finally:
+            src.close()
     return target
 
 

@@ -8,6 +8,7 @@ batch migrations can find them again.
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 
 from sqlalchemy import (
     DDL,
@@ -73,10 +74,40 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-STATUS_DRAFT = "draft"
-STATUS_SIGNED_OFF = "signed_off"
-STATUS_REVIEWED = "reviewed"
-STATUSES = (STATUS_DRAFT, STATUS_SIGNED_OFF, STATUS_REVIEWED)
+class Status(StrEnum):
+    """Where an assessment is in its life: the value stored in ``assessments.status``.
+
+    A ``StrEnum``, so a member equals (and is stored as) its text: ``Status.DRAFT ==
+    "draft"``.  ``label`` is what a person reads.
+    """
+
+    DRAFT = "draft"
+    SIGNED_OFF = "signed_off"
+    REVIEWED = "reviewed"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self.value]
+
+    @classmethod
+    def coerce(cls, value: str) -> Status | str:
+        """The member for a stored value; an unknown value (a file edited behind the
+        app's back) is returned as it is, for the integrity check to report."""
+        try:
+            return cls(value)
+        except ValueError:
+            return value
+
+    @classmethod
+    def label_of(cls, value: str) -> str:
+        """The label of a stored value ("Signed off"); an unknown value as it is."""
+        status = cls.coerce(value)
+        return status.label if isinstance(status, Status) else value
+
+
+#: What a person reads for each status (the one place these words live).
+STATUS_LABELS = {Status.DRAFT.value: "Draft", Status.SIGNED_OFF.value: "Signed off",
+                 Status.REVIEWED.value: "Reviewed"}
 
 
 class Assessment(Base):
@@ -85,7 +116,7 @@ class Assessment(Base):
     __tablename__ = "assessments"
     __table_args__ = (
         CheckConstraint("id = 1", name="single_row"),
-        CheckConstraint("status IN ('draft', 'signed_off', 'reviewed')", name="status"),
+        CheckConstraint(f"status IN ({', '.join(repr(s.value) for s in Status)})", name="status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -95,7 +126,7 @@ class Assessment(Base):
     period: Mapped[str] = mapped_column(Text)
     scrutineer_name: Mapped[str] = mapped_column(Text)
     scrutineer_role: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(20), default=STATUS_DRAFT)
+    status: Mapped[str] = mapped_column(String(20), default=Status.DRAFT.value)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     modified_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     template_id: Mapped[str] = mapped_column(String(64))

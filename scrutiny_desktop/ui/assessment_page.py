@@ -17,6 +17,7 @@ from scrutiny_desktop.checklist.model import Template
 from scrutiny_desktop.services import answers, assessments, evidence, recommendations, review
 from scrutiny_desktop.services.assessments import AssessmentInfo
 from scrutiny_desktop.services.common import template_of
+from scrutiny_desktop.services.permissions import Status, permissions
 from scrutiny_desktop.storage.document import Document
 from scrutiny_desktop.errors import DocumentError, InvalidInput
 from scrutiny_desktop.ui.autosave import Autosaver
@@ -99,9 +100,10 @@ class AssessmentPage(QWidget):
         for first, second in zip(chain, chain[1:]):
             QWidget.setTabOrder(first, second)
         self.navigator.populate(self.template, answers.question_states(doc))
-        self.editable = not doc.readonly and self.info.status == "draft"
-        self.review_mode = self.info.status != "draft"
-        self.review_editable = not doc.readonly and self.info.status == "signed_off"
+        allowed = permissions(doc)
+        self.editable = allowed.can_edit_answers
+        self.review_mode = allowed.status != Status.DRAFT
+        self.review_editable = allowed.can_review
         self.page.set_editable(self.editable)
         self.page.set_review_mode(self.review_mode, self.review_editable)
         if banner_action is not None:
@@ -117,7 +119,7 @@ class AssessmentPage(QWidget):
         if self.doc.readonly:
             return (f"Read-only: {self.doc.readonly_reason}. Nothing you see here can be changed. "
                     "Use File > Save a copy to edit a copy of it.")
-        if self.info.status != "draft":
+        if self.review_mode:
             return self.signed_off_message()
         return ""
 
@@ -126,7 +128,7 @@ class AssessmentPage(QWidget):
 
         current = signoff.current_signoff(self.doc) if self.doc else None
         who = f" by {current.name} on {local_time(current.signed_at)}" if current else ""
-        if self.info and self.info.status == "reviewed":
+        if self.info and self.info.status == Status.REVIEWED:
             return (f"This assessment was signed off{who} and has been reviewed, so it is locked. "
                     "Use File > Save a copy to keep a copy.")
         return (f"Signed off{who}: the scrutineer's answers are locked. Chairs can review it: add a "

@@ -72,9 +72,6 @@ class Autosaver(QObject):
     def ceiling_ms(self) -> int:
         return self._ceiling.interval()
 
-    def has_pending(self) -> bool:
-        return bool(self._queue)
-
     @property
     def failing(self) -> bool:
         """True while the last write failed and edits wait for a retry."""

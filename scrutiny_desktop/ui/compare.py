@@ -1,9 +1,7 @@
 """Compare two assessments side by side (question by question, matched by id).
 
-``compare_paths(earlier, later)`` opens both documents read-only, compares them
-with :func:`scrutiny_desktop.services.compare.compare` and closes them again;
-it returns plain data, so it may run on a worker thread.  ``CompareDialog``
-shows a :class:`~scrutiny_desktop.services.compare.Comparison`: the two
+``CompareDialog`` shows a :class:`~scrutiny_desktop.services.compare.Comparison`
+(made by :func:`scrutiny_desktop.services.compare.compare_paths`): the two
 assessments, counts per section, every question with its earlier and later
 judgement and what changed, the findings of the selected question, and an
 "Export PDF…" button.
@@ -36,8 +34,9 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from scrutiny_desktop.services import assessments
-from scrutiny_desktop.services.compare import CHANGES, Comparison, QuestionComparison, compare
-from scrutiny_desktop.services.library import summarise_file
+from scrutiny_desktop.services.compare import CHANGES, Comparison, QuestionComparison
+# Moved to services.compare; re-exported until main_window imports them from there.
+from scrutiny_desktop.services.compare import compare_paths, in_time_order  # noqa: F401
 from scrutiny_desktop.ui.ops import run_in_background
 from scrutiny_desktop.ui.widgets import Banner, named, restoring_focus, run_dialog
 from scrutiny_desktop.text import when_text
@@ -66,35 +65,6 @@ TINTS = {
 QUESTION_COLUMNS = ["ID", "Question", "Earlier", "Later", "Change", "Wording"]
 WORDING_CHANGED = "Wording changed"
 NOT_ANSWERED = "Not answered"
-
-
-def compare_paths(earlier: Path | str, later: Path | str) -> Comparison:
-    """Open both documents read-only, compare them (earlier with later) and close them.
-
-    Raises the storage errors of ``open_assessment`` (a file that cannot be
-    opened) and ``InvalidInput`` when the checklists share no question.
-    Nothing is written to either file.
-    """
-    with assessments.open_assessment(earlier, readonly=True) as e_doc, \
-            assessments.open_assessment(later, readonly=True) as l_doc:
-        return compare(e_doc, l_doc)
-
-
-def in_time_order(a: Path | str, b: Path | str) -> tuple[Path, Path]:
-    """Two document paths, earlier first: by period text, then when last changed.
-
-    For a "Compare two assessments…" command that picks files one by one.
-    Files that cannot be read keep the order given.
-    """
-    sa, sb = summarise_file(a), summarise_file(b)
-    if not (sa.ok and sb.ok):
-        return Path(a), Path(b)
-
-    def key(s):
-        modified = s.modified_at.timestamp() if s.modified_at is not None else float("-inf")
-        return (s.period.casefold(), modified)
-
-    return (Path(a), Path(b)) if key(sa) <= key(sb) else (Path(b), Path(a))
 
 
 def suggested_pdf_name(comparison: Comparison) -> str:

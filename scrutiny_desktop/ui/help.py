@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QUrl
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
+from html import escape
 
-from scrutiny_desktop import paths
-from scrutiny_desktop.ui.widgets import named
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QMessageBox,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from scrutiny_desktop import APP_NAME, __version__, paths
+from scrutiny_desktop.checklist.model import Template
+from scrutiny_desktop.settings import Managed
+from scrutiny_desktop.ui.widgets import message_box, named, run_dialog
 
 
 class GuideWindow(QDialog):
@@ -33,3 +45,29 @@ class GuideWindow(QDialog):
         # Only in-page anchors and local files are followed; anything else is ignored.
         if url.scheme() not in ("", "file"):
             self.browser.setSource(self.browser.source())
+
+
+def about_html(template: Template, managed: Managed) -> str:
+    """The About box: version, the checklist in use, and any managed settings."""
+    extra = ""
+    if managed.describe():
+        extra = ("<p><b>Managed settings</b> (from " + escape(str(managed.path)) + "): "
+                 + escape("; ".join(managed.describe())) + "</p>")
+    if managed.error:
+        extra += "<p><b>Problem with the managed settings:</b> " + escape(managed.error) + "</p>"
+    return (f"<h3>{APP_NAME} {escape(__version__)}</h3>"
+            "<p>An offline tool for the independent scrutiny of safeguarding children "
+            "partnerships. It never connects to a network.</p>"
+            f"<p><b>Checklist:</b> {escape(template.title)}, version {escape(template.version)}</p>"
+            f"<p>{escape(template.description)}</p>"
+            f"<p><b>Sources:</b> {escape(template.source_statement())}</p>{extra}")
+
+
+def show_about(parent: QWidget, template: Template, managed: Managed) -> None:
+    box = message_box(parent, QMessageBox.Icon.NoIcon, f"About {APP_NAME}",
+                      about_html(template, managed))
+    box.setTextFormat(Qt.TextFormat.RichText)
+    icon = QApplication.windowIcon()
+    if not icon.isNull():
+        box.setIconPixmap(icon.pixmap(64, 64))
+    run_dialog(box)

@@ -20,13 +20,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from scrutiny_desktop.services.evidence import MAX_ATTACHMENT_BYTES, EvidenceInput, EvidenceView
-from scrutiny_desktop.services.recommendations import RecommendationInput, RecommendationView
-from scrutiny_desktop.storage.models import (
+from scrutiny_desktop.services.evidence import (
     EVIDENCE_KINDS,
+    MAX_ATTACHMENT_BYTES,
+    EvidenceInput,
+    EvidenceView,
+)
+from scrutiny_desktop.services.recommendations import (
     OWNERS,
     PRIORITIES,
     RECOMMENDATION_STATUSES,
+    RecommendationInput,
+    RecommendationView,
 )
 from scrutiny_desktop.ui.widgets import ErrorLabel, OptionalDate, named, restoring_focus, run_dialog
 

@@ -153,10 +153,6 @@ class Navigator(QWidget):
             self.tree.blockSignals(False)
             self.tree.scrollToItem(item)
 
-    def visible_question_ids(self) -> list[str]:
-        return [qid for qid, item in self._items.items() if not item.isHidden()
-                and not (item.parent() and item.parent().isHidden())]
-
     def _activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         qid = item.data(0, Qt.ItemDataRole.UserRole)
         if qid:

@@ -185,7 +185,8 @@ def main(argv: list[str] | None = None) -> int:
         shot(window, "ready-to-sign")
 
         # The chairs' screens.
-        from scrutiny_desktop.ui.compare import CompareDialog, compare_paths
+        from scrutiny_desktop.services.compare import compare_paths
+        from scrutiny_desktop.ui.compare import CompareDialog
 
         window.user_settings.scrutineer_name = "Chris Patel"
         window.settings.scrutineer_name = "Chris Patel"

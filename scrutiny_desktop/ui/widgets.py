@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QDeadlineTimer, QEventLoop, Qt, QTimer
-from PySide6.QtGui import QGuiApplication, QPalette
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -131,10 +131,6 @@ class Banner(QFrame):
     def _act(self) -> None:
         if self._action is not None:
             self._action()
-
-
-def is_dark(palette: QPalette) -> bool:
-    return palette.color(QPalette.ColorRole.Window).lightness() < 128
 
 
 # -- "Save as" paths ------------------------------------------------------------

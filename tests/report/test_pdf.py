@@ -25,11 +25,14 @@ from scrutiny_desktop.checklist import NOT_APPLICABLE
 from scrutiny_desktop.report import pdf as pdfmod
 from scrutiny_desktop.report import stamp
 from scrutiny_desktop.report.data import ReportOptions, collect
-from scrutiny_desktop.report.pdf import build_pdf, markup, para, uk_date, uk_datetime, uk_time
+from scrutiny_desktop.report.pdf import build_pdf, markup, para
 from scrutiny_desktop.services import answers, assessments, evidence, recommendations, signoff
 from scrutiny_desktop.services.assessments import NewAssessment, create_assessment, open_assessment
 from scrutiny_desktop.services.evidence import EvidenceInput
 from scrutiny_desktop.services.recommendations import RecommendationInput
+from scrutiny_desktop.text import date_text as uk_date
+from scrutiny_desktop.text import time_text as uk_time
+from scrutiny_desktop.text import when_text as uk_datetime
 
 MARKING = "OFFICIAL-SENSITIVE"
 
@@ -322,7 +325,8 @@ def test_unshowable_text_and_control_characters_do_not_break_the_export(new_doc_
         answers.set_findings(doc, "ARR-01", f"{awkward}\nΚαλημέρα after")
         evidence.add_evidence(doc, "ARR-01", EvidenceInput(awkward, source=awkward, note=awkward))
         recommendations.add_recommendation(doc, "ARR-01", RecommendationInput(awkward))
-        assessments.update_details(doc, partnership=f"Partneriaeth {UNSHOWABLE}")
+        from tests.helpers import set_details
+        set_details(doc, partnership=f"Partneriaeth {UNSHOWABLE}")
         path, _ = export(doc, tmp_path / "out.pdf", organisation_name=awkward,
                          protective_marking=f"OFFICIAL {UNSHOWABLE}")
     qpdf_check(path)

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 
 from scrutiny_desktop.services.compare import CHANGES
 from scrutiny_desktop.errors import InvalidInput
-from scrutiny_desktop.ui.compare import CompareDialog, compare_paths, in_time_order
+from scrutiny_desktop.services.compare import compare_paths, in_time_order
+from scrutiny_desktop.ui.compare import CompareDialog
 from tests.test_compare import CIS_CASES, MINI_V1, OTHER, cis_pair, make_doc, mini_pair, write_template
 from tests.ui.conftest import find
 from tests.ui.test_questionnaire import run_modal

@@ -21,7 +21,7 @@ def test_export_on_a_full_disk_shows_the_sentence(make_window, doc_with_file, tm
     target = out_dir / f"answers.{kind}"
     window.ask_save_path = lambda *a, **k: target
     full_disk(out_dir, room=0)
-    getattr(window, f"export_{kind}_action").trigger()
+    getattr(window.menus, f"export_{kind}_action").trigger()
     assert window.recorder.errors == [
         (f"Export {kind.upper()}", f"Could not write answers.{kind}: "
          + NO_SPACE.format(folder=out_dir))]
@@ -42,7 +42,7 @@ def test_pdf_export_into_a_read_only_folder_shows_the_sentence(make_window, qtbo
 
     monkeypatch.setattr(os, "replace", refuse)
     with qtbot.waitSignal(window.export_finished, timeout=30000) as done:
-        window.export_pdf_action.trigger()
+        window.menus.export_pdf_action.trigger()
     message = (f"Could not write summary.pdf: you do not have permission to write in {out_dir}. "
                "Choose a folder you can write to.")
     assert done.args == [None, message]

@@ -147,7 +147,7 @@ def test_ctrl_q_quits(make_window, qtbot, new_doc_path):
     window = make_window()
     assert window.open_path(new_doc_path)
     _active(qtbot, window)
-    assert window.quit_action.shortcut().toString() == "Ctrl+Q"
+    assert window.menus.quit_action.shortcut().toString() == "Ctrl+Q"
     _press(qtbot, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: not window.isVisible())
     assert window.doc is None

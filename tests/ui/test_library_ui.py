@@ -22,14 +22,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from scrutiny_desktop.ui.library import (
+from scrutiny_desktop.ui.library import LibraryPage
+from scrutiny_desktop.ui.library_table import (
     COL_FILE,
     COL_PERIOD,
     COL_PROBLEM,
     COL_REVIEWED,
     COL_SIGNED,
     COLUMNS,
-    LibraryPage,
 )
 from tests.test_library import (  # noqa: F401 - answered_base is a fixture
     NORTHSHIRE,

@@ -158,7 +158,8 @@ def test_full_walk_create_answer_evidence_recommend_close_reopen(make_window, qt
             assert a.judgement == template.judgement_options()[n][0]
         for n in range(3, 6):
             assert answers.get_answer(doc, order[n]).judgement == template.judgement_options()[0][0]
-        ev = evidence.list_all_evidence(doc)
+        from tests.helpers import all_evidence
+        ev = all_evidence(doc)
         assert [e.title for e in ev] == ["Board minutes & actions"]
         assert ev[0].question_id == order[5] and ev[0].kind == "meeting"
         assert ev[0].attachment.sha256 == hashlib.sha256(attachment.read_bytes()).hexdigest()
@@ -361,7 +362,7 @@ def test_save_a_copy_writes_a_clean_document(make_window, new_doc_path, tmp_path
     window.open_path(new_doc_path)
     target = tmp_path / "copy.scrutiny"
     window.ask_save_path = lambda *a, **k: target
-    window.save_copy_action.trigger()
+    window.menus.save_copy_action.trigger()
     assert target.exists()
     assert not Path(str(target) + "-journal").exists()
     with assessments.open_assessment(target, readonly=True) as doc:

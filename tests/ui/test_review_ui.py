@@ -37,7 +37,7 @@ def test_chair_comments_responds_and_countersigns(make_window, qtbot, new_doc_pa
     with qtbot.waitSignal(window.autosaver.saved, timeout=3000):
         qtbot.keyClicks(comment, "Agreed; the plan is overdue.")
 
-    window.response_action.trigger()
+    window.menus.response_action.trigger()
     assert window.stack.currentWidget() is window.review_page
     overall = find(window, "Overall response", QPlainTextEdit)
     with qtbot.waitSignal(window.autosaver.saved, timeout=3000):
@@ -98,7 +98,7 @@ def test_new_assessment_from_a_previous_one(make_window, qtbot, new_doc_path, tm
         location.setText(str(target))
         qtbot.mouseClick(find(dialog, "Create", QAbstractButton), Qt.MouseButton.LeftButton)
 
-    run_modal(qtbot, window.carry_action.trigger, fill)
+    run_modal(qtbot, window.menus.carry_action.trigger, fill)
     assert window.doc is not None and window.doc.path == target
     recs = recommendations.list_recommendations(window.doc)
     assert [r.text for r in recs] == ["Publish the plan", "Train staff"]

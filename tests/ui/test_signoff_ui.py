@@ -20,7 +20,7 @@ def test_ready_page_lists_missing_questions_and_refuses_signing(make_window, qtb
     """Before every required question has a judgement, the review lists them and Sign off is disabled."""
     window = make_window()
     window.open_path(new_doc_path)
-    window.ready_action.trigger()
+    window.menus.ready_action.trigger()
     assert window.stack.currentWidget() is window.ready
     assert not find(window, "Sign off", QAbstractButton).isEnabled()
     assert "Not ready to sign off" in find(window, "Sign-off readiness").text()
@@ -40,7 +40,7 @@ def test_sign_off_with_drawn_signature_locks_then_reopen_unlocks(make_window, qt
     answer_all(new_doc_path)
     window = make_window()
     window.open_path(new_doc_path)
-    window.ready_action.trigger()
+    window.menus.ready_action.trigger()
     sign = find(window, "Sign off", QAbstractButton)
     assert sign.isEnabled()
 
@@ -64,7 +64,7 @@ def test_sign_off_with_drawn_signature_locks_then_reopen_unlocks(make_window, qt
     window.show_questions()
     assert "signed off" in window.assessment.banner.label.text().lower()
     assert find(window, "Findings", QPlainTextEdit).isReadOnly()
-    assert window.reopen_action.isEnabled() and not window.sign_action.isEnabled()
+    assert window.menus.reopen_action.isEnabled() and not window.menus.sign_action.isEnabled()
 
     def give_reason(dialog):
         ok = find(dialog, "Reopen", QAbstractButton)
@@ -72,7 +72,7 @@ def test_sign_off_with_drawn_signature_locks_then_reopen_unlocks(make_window, qt
         qtbot.keyClicks(find(dialog, "Reason", QPlainTextEdit), "Chair asked for more evidence")
         qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
 
-    run_modal(qtbot, window.reopen_action.trigger, give_reason)
+    run_modal(qtbot, window.menus.reopen_action.trigger, give_reason)
     assert signoff.current_signoff(window.doc) is None
     voided = signoff.history(window.doc)[-1]
     assert voided.void_reason == "Chair asked for more evidence" and voided.voided
@@ -87,7 +87,7 @@ def test_export_pdf_runs_in_background_and_reports(make_window, qtbot, new_doc_p
     target = tmp_path / "summary.pdf"
     window.ask_save_path = lambda *a, **k: target
     with qtbot.waitSignal(window.export_finished, timeout=30000) as done:
-        window.export_pdf_action.trigger()
+        window.menus.export_pdf_action.trigger()
     assert done.args == [target, ""]
     assert target.read_bytes().startswith(b"%PDF")
 
@@ -99,10 +99,10 @@ def test_verify_pdf_from_the_menu(make_window, qtbot, new_doc_path, tmp_path):
     target = tmp_path / "summary.pdf"
     window.ask_save_path = lambda *a, **k: target
     with qtbot.waitSignal(window.export_finished, timeout=30000):
-        window.export_pdf_action.trigger()
+        window.menus.export_pdf_action.trigger()
     window.ask_open_pdf = lambda: target
-    window.verify_action.trigger()
+    window.menus.verify_action.trigger()
     assert window.recorder.infos and "matches the draft" in window.recorder.infos[-1][1]
     answers.set_findings(window.doc, window.assessment.page.question_id, "Changed afterwards")
-    window.verify_action.trigger()
+    window.menus.verify_action.trigger()
     assert window.recorder.errors and "does not match" in window.recorder.errors[-1][1]

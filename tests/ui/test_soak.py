@@ -131,5 +131,6 @@ def test_three_passes_through_the_checklist_in_one_process(make_window, qtbot, n
             stored = answers.get_answer(doc, qid)
             assert stored.findings == expected_findings[qid], qid
             assert stored.judgement == expected_judgement[qid], qid
-        assert len(evidence.list_all_evidence(doc)) == evidence_added
+        from tests.helpers import all_evidence
+        assert len(all_evidence(doc)) == evidence_added
         assert len(recommendations.list_recommendations(doc)) == recs_added

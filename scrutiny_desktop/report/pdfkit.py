@@ -1,0 +1,592 @@
+"""The PDF machinery both reports share (reportlab).
+
+The assessment summary (``report.pdf``) and the comparison (``report.compare_pdf``)
+keep only their own layout; this module holds, once, what they have in common:
+
+- fonts: the bundled Noto Sans family, registered from absolute paths found
+  through ``paths``, and DejaVu Sans for the characters Noto lacks;
+- safe text: every string from a person (or a template) goes through :func:`para`
+  by way of :func:`markup`, which drops control characters and escapes ``& < >``,
+  so markup in user text prints as typed and never becomes a tag (``<img>``
+  above all).  Runs Noto cannot show (``≥ → ✓``) are set in DejaVu Sans; a
+  character neither font has (CJK, most emoji, anything beyond U+FFFF, which
+  reportlab cannot map back to text) prints as ``□``, so a reader sees that
+  something is missing; invisible format characters neither has are dropped.
+  Right-to-left text is not shaped (reportlab cannot).  Canvas text (marking,
+  header, footer, chart labels) is in Noto only.  Importing this module empties
+  reportlab's trusted hosts and schemes;
+- the palette, the styles both reports use, and report tables;
+- every page's protective marking in header and footer, "Page X of Y" and the
+  DRAFT watermark; writing the file atomically (:func:`write_pdf`).
+
+Nothing here touches storage or Qt, so a report can be built on a worker thread.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+import threading
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab import rl_config
+
+# Nothing in a PDF export may reach out to a host or URL scheme (an <img src>
+# smuggled into user text is escaped anyway; this is the second lock).
+rl_config.trustedHosts = []
+rl_config.trustedSchemes = []
+
+from reportlab.lib import colors  # noqa: E402
+from reportlab.lib.enums import TA_CENTER  # noqa: E402
+from reportlab.lib.fonts import addMapping, ps2tt  # noqa: E402
+from reportlab.lib.pagesizes import A4  # noqa: E402
+from reportlab.lib.styles import ParagraphStyle  # noqa: E402
+from reportlab.lib.units import cm  # noqa: E402
+from reportlab.lib.utils import ImageReader  # noqa: E402
+from reportlab.pdfbase import pdfmetrics  # noqa: E402
+from reportlab.pdfbase.ttfonts import TTFont  # noqa: E402
+from reportlab.pdfgen.canvas import Canvas  # noqa: E402
+from reportlab.platypus import (  # noqa: E402
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    PageTemplate,
+    Paragraph,
+    Table,
+    TableStyle,
+)
+
+from scrutiny_desktop import __version__, paths  # noqa: E402
+from scrutiny_desktop.atomic import atomic_write  # noqa: E402
+
+#: Called with (pages or steps done, total) as a report is laid out.
+Progress = Callable[[int, int], None]
+#: Draws on a page once the page count is known: (canvas, page number, page count).
+Decorate = Callable[[Canvas, int, int], None]
+
+# -- the palette ---------------------------------------------------------------
+
+INK = colors.HexColor("#1b1b1b")
+MUTED = colors.HexColor("#555555")
+RULE = colors.HexColor("#b0b0b0")
+SHADE = colors.HexColor("#e8ecf0")
+HEADER_SHADE = colors.HexColor("#d5dde6")
+WATERMARK = colors.Color(0.82, 0.82, 0.82)
+
+# -- fonts -----------------------------------------------------------------------
+
+FONT = "ScrutinyNotoSans"
+FONT_BOLD = "ScrutinyNotoSans-Bold"
+FONT_ITALIC = "ScrutinyNotoSans-Italic"
+FONT_BOLD_ITALIC = "ScrutinyNotoSans-BoldItalic"
+_FONT_FILES = {
+    FONT: "NotoSans-Regular.ttf",
+    FONT_BOLD: "NotoSans-Bold.ttf",
+    FONT_ITALIC: "NotoSans-Italic.ttf",
+    FONT_BOLD_ITALIC: "NotoSans-BoldItalic.ttf",
+}
+#: The fallback for characters Noto Sans lacks (symbols, arrows, ticks).  Only
+#: regular and bold are bundled; italic text falls back to the upright faces.
+FALLBACK_FONT = "DejaVuSans"
+FALLBACK_FONT_BOLD = "DejaVuSans-Bold"
+_FALLBACK_FILES = {
+    FALLBACK_FONT: "DejaVuSans.ttf",
+    FALLBACK_FONT_BOLD: "DejaVuSans-Bold.ttf",
+}
+#: What is printed in place of a character that no bundled font has.
+MISSING_GLYPH = "\u25a1"  # □ WHITE SQUARE (in DejaVu Sans)
+_font_lock = threading.Lock()
+_fonts_registered = False
+
+
+def register_fonts() -> None:
+    """Register the bundled Noto Sans family and its DejaVu Sans fallback (once),
+    from absolute paths."""
+    global _fonts_registered
+    with _font_lock:
+        if _fonts_registered:
+            return
+        folder = paths.fonts_dir().resolve()
+        for name, file in {**_FONT_FILES, **_FALLBACK_FILES}.items():
+            path = folder / file
+            if not path.is_file():
+                raise FileNotFoundError(
+                    f"The bundled font {file} is missing from {folder}; reinstall Scrutiny Desktop.")
+            pdfmetrics.registerFont(TTFont(name, str(path)))
+        # Map <b>/<i> inside paragraphs to the right faces.
+        addMapping(FONT, 0, 0, FONT)
+        addMapping(FONT, 1, 0, FONT_BOLD)
+        addMapping(FONT, 0, 1, FONT_ITALIC)
+        addMapping(FONT, 1, 1, FONT_BOLD_ITALIC)
+        pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC,
+                                      boldItalic=FONT_BOLD_ITALIC)
+        # The fallback has no italic faces: italic maps to the upright ones.
+        # (addMapping also sets the reverse name -> style map, so the upright
+        # entries go last: "DejaVuSans" must read back as regular, not italic.)
+        addMapping(FALLBACK_FONT, 0, 1, FALLBACK_FONT)
+        addMapping(FALLBACK_FONT, 1, 1, FALLBACK_FONT_BOLD)
+        addMapping(FALLBACK_FONT, 0, 0, FALLBACK_FONT)
+        addMapping(FALLBACK_FONT, 1, 0, FALLBACK_FONT_BOLD)
+        _fonts_registered = True
+
+
+@functools.cache
+def _coverage() -> tuple[frozenset[int], frozenset[int]]:
+    """(code points Noto Sans has, code points DejaVu Sans has in both weights)."""
+    register_fonts()
+
+    def cmap(name: str) -> frozenset[int]:
+        return frozenset(pdfmetrics.getFont(name).face.charToGlyph)
+
+    # The four Noto faces have the same repertoire; DejaVu Sans Bold lacks a few
+    # characters the regular face has, so only what both have is used.  Beyond
+    # the Basic Multilingual Plane (DejaVu's few emoji and maths letters)
+    # reportlab draws the glyph but writes a wrong ToUnicode entry (the code
+    # point cut to 16 bits), so copied or extracted text would be wrong: those
+    # count as missing.
+    bmp = frozenset(range(0x10000))
+    return cmap(FONT) & bmp, cmap(FALLBACK_FONT) & cmap(FALLBACK_FONT_BOLD) & bmp
+
+
+# -- safe text ---------------------------------------------------------------------
+
+# Control characters (but not \n and \t), C1 controls, lone surrogates and the
+# two XML non-characters: reportlab's parser or the PDF string encoder chokes on
+# them, and none of them prints anyway.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(text: object) -> str:
+    """User text made safe to lay out: newlines normalised, control characters gone."""
+    if text is None:
+        return ""
+    s = str(text).replace("\r\n", "\n").replace("\r", "\n")
+    s = s.replace("\u2028", "\n").replace("\u2029", "\n\n")
+    return _UNPRINTABLE.sub("", s)
+
+
+def one_line(text: object) -> str:
+    """User text on one line: cleaned, with every run of white space one space."""
+    return " ".join(clean_text(text).split())
+
+
+def _ignorable(ch: str) -> bool:
+    """An invisible character that may be dropped when no font has it."""
+    cp = ord(ch)
+    return (unicodedata.category(ch) == "Cf"  # joiners, direction marks, tags
+            or 0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF  # variation selectors
+            or 0x1F3FB <= cp <= 0x1F3FF)  # emoji skin-tone modifiers
+
+
+def _font_runs(text: str) -> list[tuple[bool, str]]:
+    """``text`` cut into (needs the fallback font, run) pairs.
+
+    A character Noto Sans lacks goes to a fallback run if DejaVu Sans has it;
+    otherwise it becomes :data:`MISSING_GLYPH` (itself a fallback character),
+    or disappears if it is an invisible format character.
+    """
+    if text.isascii():
+        return [(False, text)] if text else []
+    noto, dejavu = _coverage()
+    runs: list[tuple[bool, list[str]]] = []
+    for ch in text:
+        cp = ord(ch)
+        if cp in noto or ch == "\n":
+            fallback = False
+        elif cp in dejavu:
+            fallback = True
+        elif _ignorable(ch):
+            continue
+        else:
+            ch, fallback = MISSING_GLYPH, True
+        if runs and runs[-1][0] == fallback:
+            runs[-1][1].append(ch)
+        else:
+            runs.append((fallback, [ch]))
+    return [(fallback, "".join(chars)) for fallback, chars in runs]
+
+
+def markup(text: object, *, bold: bool = False) -> str:
+    """Paragraph markup that shows ``text`` exactly as typed (never as tags).
+
+    This is the one place user text is escaped.  Runs of characters Noto Sans
+    lacks are wrapped in ``<font name="DejaVuSans">`` (``DejaVuSans-Bold`` when
+    ``bold``, that is when the text is set in a bold style or inside ``<b>``:
+    a ``<font name>`` tag resets reportlab's bold state).
+    """
+    face = FALLBACK_FONT_BOLD if bold else FALLBACK_FONT
+    out = []
+    for fallback, run in _font_runs(clean_text(text).replace("\t", " ")):
+        escaped = escape(run).replace("\n", "<br/>")
+        out.append(f'<font name="{face}">{escaped}</font>' if fallback else escaped)
+    return "".join(out)
+
+
+def _is_bold(font_name: str) -> bool:
+    try:
+        return bool(ps2tt(font_name)[1])
+    except ValueError:  # a font reportlab has no style mapping for
+        return "bold" in font_name.lower()
+
+
+def para(text: object, style: ParagraphStyle, *, label: str = "") -> Paragraph:
+    """A Paragraph of user text, always escaped; ``label`` (ours) is set in bold before it."""
+    register_fonts()  # the styles name our fonts; reportlab must know them when parsing
+    body = markup(text, bold=_is_bold(style.fontName))
+    if label:
+        body = f"<b>{markup(label, bold=True)}</b> {body}"
+    return Paragraph(body, style)
+
+
+def paragraphs(text: object, style: ParagraphStyle) -> list[Paragraph]:
+    """Free text as one Paragraph per blank-line-separated block, newlines kept.
+
+    Separate paragraphs keep a very long field cheap to split across pages.
+    """
+    blocks = [b for b in re.split(r"\n[ \t]*\n", clean_text(text).strip("\n")) if b.strip()]
+    return [para(b, style) for b in blocks]
+
+
+def truncate(text: str, font: str, size: float, width: float) -> str:
+    """``text`` cut (with an ellipsis) to fit ``width`` points on one line."""
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return text
+    lo, hi = 0, len(text)  # binary search: the longest prefix that fits
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if pdfmetrics.stringWidth(text[:mid] + "…", font, size) <= width:
+            lo = mid
+        else:
+            hi = mid - 1
+    return text[:lo].rstrip() + "…"
+
+
+# -- styles and tables ---------------------------------------------------------
+
+
+class Styles(dict[str, ParagraphStyle]):
+    """A report's paragraph styles by name; each derives from ``body`` unless told."""
+
+    def add(self, name: str, *, parent: str = "body", **attributes: Any) -> None:
+        self[name] = ParagraphStyle(name, parent=self.get(parent), **attributes)
+
+
+def shared_styles() -> Styles:
+    """The styles both reports use: body text, small print and table cells.
+
+    A report adds its own (titles, headings) with :meth:`Styles.add`.
+    """
+    s = Styles(body=ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=13,
+                                   textColor=INK, splitLongWords=1, spaceAfter=4))
+    s.add("small", fontSize=8.5, leading=11, textColor=MUTED)
+    s.add("cell", fontSize=8.5, leading=11, spaceAfter=0)
+    s.add("cell_head", fontName=FONT_BOLD, fontSize=8, leading=10, spaceAfter=0)
+    s.add("cell_num", fontSize=8.5, leading=11, spaceAfter=0, alignment=TA_CENTER)
+    s.add("cell_head_num", fontName=FONT_BOLD, fontSize=8, leading=10, spaceAfter=0,
+          alignment=TA_CENTER)
+    return s
+
+
+def table(rows: Sequence[Sequence[Any]], widths: Sequence[float], *, header: bool = True,
+          extra_style: Iterable[tuple[Any, ...]] = (), split_in_row: bool | None = None) -> Table:
+    """A report table: ruled rows, a shaded header row repeated on each page."""
+    style: list[tuple[Any, ...]] = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
+    ]
+    if header:
+        style += [("BACKGROUND", (0, 0), (-1, 0), HEADER_SHADE),
+                  ("LINEBELOW", (0, 0), (-1, 0), 0.8, MUTED)]
+    style += list(extra_style)
+    # By default a table with a header row never splits a row (its cells are
+    # kept short), while a key/value table without one may, so a very long
+    # value continues on the next page instead of failing the export.
+    if split_in_row is None:
+        split_in_row = not header
+    return Table(rows, colWidths=widths, repeatRows=1 if header else 0,
+                 splitInRow=1 if split_in_row else 0, style=TableStyle(style), hAlign="LEFT")
+
+
+# -- the page: geometry, header and footer, "Page X of Y" ------------------------------
+
+#: The marking is set in 10 pt bold, smaller (down to 7 pt) if it is long, and
+#: kept this far from either end of the header and footer lines.
+MARKING_SIZE = 10.0
+MARKING_MIN_SIZE = 7.0
+MARKING_INSET = 2.2 * cm
+
+
+@dataclass(frozen=True)
+class PageGeometry:
+    """Where things go on a report's pages (in points from the page's edges)."""
+
+    width: float
+    height: float
+    margin: float
+    header_drop: float  # the header line's baseline, below the top edge
+    header_rule_drop: float  # the rule under the header, below the top edge
+    footer_rise: float  # the footer line's baseline, above the bottom edge
+    footer_rule_rise: float  # the rule over the footer, above the bottom edge
+
+    @property
+    def content_width(self) -> float:
+        return self.width - 2 * self.margin
+
+    @property
+    def content_height(self) -> float:
+        return self.height - 2 * self.margin
+
+
+#: The assessment summary's pages.
+A4_PORTRAIT = PageGeometry(A4[0], A4[1], margin=2 * cm, header_drop=1.25 * cm,
+                           header_rule_drop=1.5 * cm, footer_rise=1.1 * cm,
+                           footer_rule_rise=1.6 * cm)
+#: The comparison's pages: wide tables need the width, so the margins are narrower.
+A4_LANDSCAPE = PageGeometry(A4[1], A4[0], margin=1.8 * cm, header_drop=1.15 * cm,
+                            header_rule_drop=1.4 * cm, footer_rise=0.95 * cm,
+                            footer_rule_rise=1.45 * cm)
+
+
+def fit_marking(marking: str, width: float) -> tuple[str, float]:
+    """The protective marking on one line and its size: shrunk (to 7 pt at the
+    least), then cut with an ellipsis, until it fits ``width`` points."""
+    size = MARKING_SIZE
+    while size > MARKING_MIN_SIZE and pdfmetrics.stringWidth(marking, FONT_BOLD, size) > width:
+        size -= 0.5
+    return truncate(marking, FONT_BOLD, size, width), size
+
+
+class PageFurniture:
+    """What every page carries: the protective marking centred in the header and
+    the footer, a line of the report's own on the left of each, rules under the
+    header and over the footer, and "Page X of Y" on the right of the footer.
+
+    ``footer_left`` is a line, cut to the room the marking leaves, or a function
+    that makes the line given that room (in points); the footer line is left out
+    when there is hardly any room.
+    """
+
+    def __init__(self, page: PageGeometry, marking: str, *, footer_left: str | Callable[[float], str],
+                 header_left: str = "", header_left_bold: bool = False) -> None:
+        register_fonts()  # the marking and the footer line are measured in our fonts
+        self.page = page
+        self.marking, self.marking_size = fit_marking(
+            one_line(marking), page.content_width - 2 * MARKING_INSET)
+        self.header_left = header_left
+        self.header_left_font = FONT_BOLD if header_left_bold else FONT
+        marking_width = pdfmetrics.stringWidth(self.marking, FONT_BOLD, self.marking_size)
+        self.footer_room = (page.width - marking_width) / 2 - page.margin - 12
+        self.footer_left = (footer_left(self.footer_room) if callable(footer_left)
+                            else truncate(footer_left, FONT, 8, self.footer_room))
+
+    def _marking(self, canv: Canvas, y: float) -> None:
+        if self.marking:
+            canv.setFont(FONT_BOLD, self.marking_size)
+            canv.setFillColor(INK)
+            canv.drawCentredString(self.page.width / 2, y, self.marking)
+
+    def _rule(self, canv: Canvas, y: float) -> None:
+        canv.setStrokeColor(RULE)
+        canv.setLineWidth(0.5)
+        canv.line(self.page.margin, y, self.page.width - self.page.margin, y)
+
+    def draw_header(self, canv: Canvas) -> None:
+        """The header (drawn before a page's content)."""
+        page = self.page
+        canv.saveState()
+        y = page.height - page.header_drop
+        self._marking(canv, y)
+        if self.header_left:
+            canv.setFont(self.header_left_font, 8)
+            canv.setFillColor(MUTED)
+            canv.drawString(page.margin, y, self.header_left)
+        self._rule(canv, page.height - page.header_rule_drop)
+        canv.restoreState()
+
+    def draw_footer(self, canv: Canvas, number: int, total: int) -> None:
+        """The footer (drawn once the page count is known)."""
+        page = self.page
+        canv.saveState()
+        self._rule(canv, page.footer_rule_rise)
+        y = page.footer_rise
+        self._marking(canv, y)
+        canv.setFont(FONT, 8)
+        canv.setFillColor(MUTED)
+        canv.drawRightString(page.width - page.margin, y, f"Page {number} of {total}")
+        if self.footer_room > 30:
+            canv.drawString(page.margin, y, self.footer_left)
+        canv.restoreState()
+
+
+class PagedCanvas(Canvas):
+    """Holds pages back until the end, so each can say "Page X of Y".
+
+    ``decorate`` draws on each page when it is finally emitted.  Bookmarks are
+    placed then too (reportlab resolves a bookmark against the page being
+    written, which is only known then): see :class:`Bookmark`.
+    """
+
+    def __init__(self, *args: Any, decorate: Decorate, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._decorate = decorate
+        self._held_pages: list[dict[str, Any]] = []
+        self._page_bookmarks: list[tuple[str, float]] = []
+
+    def bookmark_later(self, key: str, top: float) -> None:
+        self._page_bookmarks.append((key, top))
+
+    def showPage(self) -> None:  # noqa: N802 - reportlab's name
+        self._held_pages.append(dict(self.__dict__))
+        self._startPage()
+        self._page_bookmarks = []
+
+    def save(self) -> None:
+        total = len(self._held_pages)
+        for number, state in enumerate(self._held_pages, start=1):
+            self.__dict__.update(state)
+            for key, top in self._page_bookmarks:
+                self.bookmarkPage(key, fit="XYZ", top=top)
+            self._decorate(self, number, total)
+            super().showPage()
+        super().save()
+
+
+class Bookmark(Flowable):
+    """Zero-size marker: a PDF outline entry pointing at where it is drawn."""
+
+    def __init__(self, key: str, title: str, level: int = 0) -> None:
+        super().__init__()
+        self.key, self.title, self.level = key, title, level
+        self.width = self.height = 0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        return 0, 0
+
+    def draw(self) -> None:
+        canv = self.canv
+        top = canv.absolutePosition(0, 0)[1]
+        bookmark = getattr(canv, "bookmark_later", None)
+        if bookmark is not None:
+            bookmark(self.key, top)
+        else:
+            canv.bookmarkPage(self.key, fit="XYZ", top=top)
+        canv.addOutlineEntry(clean_text(self.title).replace("\n", " "), self.key,
+                             level=self.level, closed=False)
+
+
+# -- the DRAFT watermark -------------------------------------------------------------
+
+WATERMARK_ANGLE = 52
+WATERMARK_SIZE = 120  # points
+_WATERMARK_FORM = "draftWatermark"
+
+
+@functools.lru_cache(maxsize=1)
+def _watermark_png() -> bytes | None:
+    """The diagonal DRAFT as a transparent PNG (about 200 dpi), or None.
+
+    A picture rather than text: text-extraction tools (pdftotext, screen
+    readers) break diagonal text into fragments such as "DR AF T" scattered
+    through the page's words.  The header carries "DRAFT" as real text.
+    """
+    try:
+        from PIL import Image as PILImage
+        from PIL import ImageDraw, ImageFont
+
+        scale = 200 / 72
+        font = ImageFont.truetype(str(paths.fonts_dir().resolve() / _FONT_FILES[FONT_BOLD]),
+                                  round(WATERMARK_SIZE * scale))
+        left, top, right, bottom = font.getbbox("DRAFT")
+        pad = 8
+        size = (int(right - left) + 2 * pad, int(bottom - top) + 2 * pad)
+        img = PILImage.new("RGBA", size, (255, 255, 255, 0))
+        grey = round(WATERMARK.red * 255)
+        ImageDraw.Draw(img).text((pad - left, pad - top), "DRAFT", font=font,
+                                 fill=(grey, grey, grey, 255))
+        img = img.rotate(WATERMARK_ANGLE, expand=True, resample=PILImage.Resampling.BICUBIC)
+        buf = io.BytesIO()
+        img.save(buf, "PNG", optimize=True)
+        return buf.getvalue()
+    except Exception:
+        return None
+
+
+def draw_watermark(canv: Canvas, page: PageGeometry) -> None:
+    """Draw the DRAFT watermark across the page (defined once per PDF as a form,
+    reused on each page)."""
+    if not canv.hasForm(_WATERMARK_FORM):
+        canv.beginForm(_WATERMARK_FORM)
+        png = _watermark_png()
+        if png is not None:
+            reader = ImageReader(io.BytesIO(png))
+            w, h = reader.getSize()
+            w, h = w * 72 / 200, h * 72 / 200
+            canv.drawImage(reader, (page.width - w) / 2, (page.height - h) / 2, w, h, mask="auto")
+        else:  # no Pillow/FreeType: the same mark as (diagonal) text
+            canv.saveState()
+            canv.setFillColor(WATERMARK)
+            canv.setFont(FONT_BOLD, WATERMARK_SIZE)
+            canv.translate(page.width / 2, page.height / 2)
+            canv.rotate(WATERMARK_ANGLE)
+            canv.drawCentredString(0, -WATERMARK_SIZE / 3, "DRAFT")
+            canv.restoreState()
+        canv.endForm()
+    canv.doForm(_WATERMARK_FORM)
+
+
+# -- writing the file ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PdfInfo:
+    """The document information a PDF carries (the creator is always this app)."""
+
+    title: str
+    author: str
+    subject: str
+    keywords: str = ""
+
+
+def write_pdf(out: Path, story: list[Flowable], *, page: PageGeometry, info: PdfInfo,
+              on_page: Callable[[Canvas, BaseDocTemplate], None], decorate: Decorate,
+              outline: bool = False) -> None:
+    """Lay ``story`` out on ``page`` and write it to ``out``.
+
+    ``on_page`` draws before each page's content (header, watermark);
+    ``decorate`` draws once the page count is known (footer, "Page X of Y").
+    ``outline`` opens the PDF with its bookmarks showing.
+
+    Written through :func:`scrutiny_desktop.atomic.atomic_write`: under a
+    temporary name in the same folder, moved into place only when complete; on
+    any error the temporary file is removed and ``out`` is left as it was, and a
+    failure to write is one sentence naming the file and its folder.
+    """
+    register_fonts()
+    with atomic_write(out) as fh:
+        doc = BaseDocTemplate(
+            fh, pagesize=(page.width, page.height), leftMargin=page.margin,
+            rightMargin=page.margin, topMargin=page.margin, bottomMargin=page.margin,
+            title=info.title, author=info.author, subject=info.subject,
+            creator=f"Scrutiny Desktop {__version__}", keywords=info.keywords, lang="en-GB",
+            displayDocTitle=True, initialFontName=FONT, initialFontSize=9.5)
+        frame = Frame(page.margin, page.margin, page.content_width, page.content_height, id="body",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=on_page)])
+
+        def canvasmaker(*args: Any, **kwargs: Any) -> PagedCanvas:
+            canv = PagedCanvas(*args, decorate=decorate, **kwargs)
+            if outline:
+                canv.showOutline()
+            return canv
+
+        doc.build(story, canvasmaker=canvasmaker)

@@ -1,0 +1,187 @@
+"""The JSON export format: a lossless, versioned copy of a document.
+
+The format is documented in ``docs/json-format.md``; its JSON Schema is
+``resources/schemas/assessment-export.schema.json``, generated from the pydantic
+models below (``python -m scrutiny_desktop.report.jsonio --schema``).  The export
+(:mod:`scrutiny_desktop.report.jsonio`) writes this format and the import
+(:mod:`scrutiny_desktop.services.transfer`) checks what it reads against it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from scrutiny_desktop import paths
+
+FORMAT_NAME = "scrutiny-desktop-assessment"
+FORMAT_VERSION = 1
+
+def _real_date(value: str) -> str:
+    import datetime as dt
+
+    dt.date.fromisoformat(value)  # raises ValueError ("not a real date") for 2025-02-30
+    return value
+
+
+def _real_time(value: str) -> str:
+    import datetime as dt
+
+    dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return value
+
+
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$"), AfterValidator(_real_date)]
+IsoTime = Annotated[str, StringConstraints(
+    pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$"),
+    AfterValidator(_real_time)]
+
+
+class _M(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class FormatInfo(_M):
+    name: Literal["scrutiny-desktop-assessment"]
+    version: Literal[1]
+
+
+class AssessmentJ(_M):
+    uid: str
+    partnership: str
+    area: str
+    period: str
+    scrutineer_name: str
+    scrutineer_role: str
+    #: A ``Status`` value (the schema lists them; a test keeps the two the same).
+    status: Literal["draft", "signed_off", "reviewed"]
+    created_at: IsoTime
+    modified_at: IsoTime
+    template_id: str
+    template_version: str
+    template_title: str
+    template_sha256: Sha256
+    previous_uid: str | None = None
+    previous_period: str | None = None
+    #: The newest audit row's hash and the number of rows, so that rows cut
+    #: from the end of ``audit`` are detected on import.
+    audit_head: str
+    audit_count: int = Field(ge=0)
+
+
+class AttachmentJ(_M):
+    id: int
+    name: str
+    media_type: str
+    size: int = Field(ge=0)
+    sha256: Sha256
+    added_at: IsoTime
+    content_base64: str
+
+
+class EvidenceJ(_M):
+    id: int
+    title: str
+    kind: Literal["document", "meeting", "case_audit", "conversation", "data", "observation", "other"]
+    date: IsoDate | None
+    source: str
+    note: str
+    attachment: AttachmentJ | None
+
+
+class RecommendationJ(_M):
+    id: int
+    text: str
+    owner: Literal["local_authority", "police", "health", "partnership", "other"]
+    owner_other: str
+    priority: Literal["high", "medium", "low"]
+    due: IsoDate | None
+    status: Literal["open", "in_progress", "done"]
+    carried_from: str
+    progress: str
+
+
+class AnswerJ(_M):
+    question_id: str
+    judgement: str | None
+    findings: str
+    updated_at: IsoTime | None
+    evidence: list[EvidenceJ]
+    recommendations: list[RecommendationJ]
+
+
+class SignatureJ(_M):
+    id: int
+    name: str
+    role: str
+    signed_at: IsoTime
+    statement: str
+    signature_png_base64: str | None
+    fingerprint: Sha256
+    voided_at: IsoTime | None
+    voided_by: str
+    void_reason: str
+
+
+class CommentJ(_M):
+    id: int
+    question_id: str | None
+    author: str
+    text: str
+    updated_at: IsoTime
+
+
+class ResponseJ(_M):
+    id: int
+    recommendation_id: int
+    decision: Literal["accepted", "accepted_with_changes", "not_accepted"]
+    detail: str
+    action_owner: str
+    action_due: IsoDate | None
+    updated_at: IsoTime
+
+
+class ReviewsJ(_M):
+    comments: list[CommentJ]
+    responses: list[ResponseJ]
+    countersignatures: list[SignatureJ]
+
+
+class AuditJ(_M):
+    seq: int = Field(ge=1)
+    at: str
+    actor: str
+    action: str
+    target: str
+    old: str | None
+    new: str | None
+    prev_hash: Sha256
+    row_hash: Sha256
+
+
+class AssessmentExport(_M):
+    """A whole assessment document as JSON."""
+
+    model_config = ConfigDict(extra="forbid", title="Scrutiny Desktop assessment export")
+
+    format: FormatInfo
+    assessment: AssessmentJ
+    template: dict
+    answers: list[AnswerJ]
+    signoffs: list[SignatureJ]
+    reviews: ReviewsJ
+    audit: list[AuditJ]
+
+
+def json_schema() -> dict:
+    schema = AssessmentExport.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "urn:scrutiny-desktop:assessment-export:1"
+    return schema
+
+
+def schema_path() -> Path:
+    return paths.resource("schemas", "assessment-export.schema.json")

@@ -1,0 +1,164 @@
+"""Exports, Save a copy and Verify a PDF, as window actions.
+
+The PDF is laid out on a worker thread (it can take seconds for a long
+assessment); JSON and CSV are quick and written at once.  Every outcome is
+reported through the host's prompts and the ``finished`` callback, which the
+window turns into its ``export_finished`` signal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QProgressDialog
+
+from scrutiny_desktop.errors import DocumentError, InvalidInput
+from scrutiny_desktop.services import assessments
+from scrutiny_desktop.storage import SUFFIX, Document
+from scrutiny_desktop.ui.prompts import Host
+from scrutiny_desktop.ui.widgets import reactivate
+
+
+class ExportActions:
+    def __init__(self, host: Host, finished: Callable[[Path | None, str], None]):
+        self.host = host
+        self._finished = finished
+        self._op: object | None = None
+
+    def _target(self, doc: Document, title: str, extension: str, file_filter: str) -> Path | None:
+        target = self.host.ask_save_path(title, doc.path.with_suffix(extension), file_filter)
+        if target is None:
+            return None
+        if target.suffix.lower() != extension:
+            target = target.with_name(target.name + extension)
+        if target.resolve() == doc.path.resolve():
+            self.host.show_error("Choose another name", "That is the assessment file itself.")
+            return None
+        return target
+
+    def save_a_copy(self) -> None:
+        doc = self.host.doc
+        if doc is None:
+            return
+        self.host.autosaver.flush()
+        suggested = doc.path.with_name(doc.path.stem + " (copy)" + SUFFIX)
+        target = self.host.ask_save_path("Save a copy of this assessment", suggested)
+        if target is None:
+            return
+        if target.suffix.lower() != SUFFIX:
+            target = target.with_name(target.name + SUFFIX)
+        try:
+            assessments.save_copy(doc, target)
+        except (DocumentError, InvalidInput, OSError) as exc:
+            self.host.show_error("Could not save a copy", str(exc))
+            return
+        self.host.show_status(f"Copy saved as {target}", 10000)
+        if doc.readonly and self.host.confirm(
+                "Copy saved", f"The copy was saved as {target.name}. Open the copy to edit it?"):
+            self.host.open_path(target)
+
+    def export_pdf(self) -> None:
+        from scrutiny_desktop.report.data import collect, options_from_settings
+        from scrutiny_desktop.report.pdf import build_pdf
+
+        doc = self.host.doc
+        if doc is None:
+            return
+        self.host.autosaver.flush()
+        target = self._target(doc, "Export the PDF summary", ".pdf", "PDF documents (*.pdf)")
+        if target is None:
+            return
+        try:
+            data = collect(doc, options_from_settings(self.host.settings))
+        except (DocumentError, InvalidInput) as exc:
+            self.host.show_error("Could not export the PDF", str(exc))
+            return
+        parent = self.host.dialog_parent()
+        dialog = QProgressDialog("Writing the PDF summary…", "", 0, 0, parent)
+        dialog.setWindowTitle("Export PDF summary")
+        dialog.setCancelButton(None)  # type: ignore[arg-type]  # Qt takes None: no button
+        dialog.setMinimumDuration(300)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setAccessibleName("Export progress")
+        focus = QApplication.focusWidget()
+
+        def progress(done: int, total: int) -> None:
+            dialog.setMaximum(total)
+            dialog.setValue(done)
+
+        def done(path: Path) -> None:
+            dialog.close()
+            if QApplication.activeWindow() is None:  # the progress window took it
+                reactivate(parent, focus)
+            self.host.show_status(f"PDF summary saved as {path}", 15000)
+            self._finished(path, "")
+
+        def failed(exc: BaseException) -> None:
+            dialog.close()
+            message = " ".join(str(exc).split()) or exc.__class__.__name__
+            self.host.show_error("Could not export the PDF", message)
+            self._finished(None, message)
+
+        op = self.host.run_in_background(lambda report: build_pdf(data, target, progress=report),
+                                         done, failed)
+        op.progress.connect(progress)  # type: ignore[attr-defined]
+        self._op = op
+
+    def _export_now(self, title: str, extension: str, file_filter: str,
+                    write: Callable[[Document, Path], object]) -> None:
+        doc = self.host.doc
+        if doc is None:
+            return
+        self.host.autosaver.flush()
+        target = self._target(doc, title, extension, file_filter)
+        if target is None:
+            return
+        try:
+            write(doc, target)
+        except (DocumentError, InvalidInput, OSError) as exc:
+            self.host.show_error(title, str(exc))
+            self._finished(None, str(exc))
+            return
+        self.host.show_status(f"Saved {target}", 15000)
+        self._finished(target, "")
+
+    def export_json(self) -> None:
+        from scrutiny_desktop.report.jsonio import export_json
+
+        self._export_now("Export JSON", ".json", "JSON files (*.json)", export_json)
+
+    def export_csv(self) -> None:
+        from scrutiny_desktop.report.csvout import export_csv
+
+        self._export_now("Export CSV", ".csv", "CSV files (*.csv)", export_csv)
+
+    def verify_pdf(self) -> None:
+        from scrutiny_desktop.report.verify import verify_against
+
+        pdf = self.host.ask_open_pdf()
+        if pdf is None:
+            return
+        doc = self.host.doc
+        try:
+            if doc is not None:
+                self.host.autosaver.flush()
+                result = verify_against(pdf, doc)
+                name = doc.path.name
+            else:
+                path = self.host.ask_open_path()
+                if path is None:
+                    return
+                with assessments.open_assessment(path, readonly=True) as other:
+                    result = verify_against(pdf, other)
+                name = path.name
+        except (DocumentError, InvalidInput) as exc:
+            self.host.show_error("Cannot verify", str(exc))
+            return
+        text = f"{pdf.name} against {name}: {result.message}."
+        text = text[0].upper() + text[1:]
+        if result.ok:
+            self.host.show_info("The PDF matches", text)
+        else:
+            self.host.show_error("The PDF does not match", text)

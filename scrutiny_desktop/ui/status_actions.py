@@ -1,0 +1,200 @@
+"""Sign-off, reopening, the chair's review and countersignature, as window actions.
+
+The scrutineer's and the chair's acts have the same shape: *sign* (check
+readiness, ask for name, role and statement, record it) and *reopen* (ask for a
+reason, void the signature).  Each pair is one helper driven by a small table,
+so the two cannot drift.  After a change of status the window announces
+"document changed" and every page redraws itself from the document.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+
+from scrutiny_desktop.errors import DocumentError, InvalidInput
+from scrutiny_desktop.services import assessments, progress, recommendations, review, signoff
+from scrutiny_desktop.services.common import template_of
+from scrutiny_desktop.services.permissions import REVIEW, Status, permissions
+from scrutiny_desktop.text import when_text
+from scrutiny_desktop.ui.prompts import Host
+from scrutiny_desktop.ui.review import ReviewPage
+from scrutiny_desktop.ui.signoff import ReadyPage, ReasonDialog, SignOffDialog
+
+
+@dataclass(frozen=True)
+class _Reopening:
+    title: str
+    explanation: str
+    button: str
+    failure: str
+    done: str
+    service: Callable[..., object]
+
+
+class StatusActions:
+    def __init__(self, host: Host):
+        self.host = host
+        self.ready = ReadyPage()
+        self.ready.back_requested.connect(host.show_questions)
+        self.ready.sign_requested.connect(self.sign_off)
+        self.ready.question_requested.connect(self._ready_go_to)
+        self.review_page = ReviewPage()
+        self.review_page.back_requested.connect(host.show_questions)
+        self.review_page.countersign_requested.connect(self.countersign)
+        self.review_page.respond_requested.connect(self._respond_from_review)
+        self.review_page.overall_edited.connect(self._overall_edited)
+        host.add_page(self.ready)
+        host.add_page(self.review_page)
+        self._respond: Callable[[int], bool] = lambda _rid: False
+
+    def set_responder(self, respond: Callable[[int], bool]) -> None:
+        """How to ask for the partnership's decision on one recommendation."""
+        self._respond = respond
+
+    # -- pages ------------------------------------------------------------------------
+    def show_ready(self) -> None:
+        doc = self.host.doc
+        if doc is None:
+            return
+        self.host.autosaver.flush()
+        current = signoff.current_signoff(doc)
+        signed = ""
+        if current is not None:
+            signed = (f"Signed off by {current.name} on {when_text(current.signed_at)}. "
+                      "The answers are locked.")
+        self.ready.show_state(template_of(doc), progress.progress(doc),
+                              signoff.readiness(doc), recommendations.list_recommendations(doc),
+                              signed)
+        self.host.show_page(self.ready)
+        (self.ready.sign if self.ready.sign.isEnabled() else self.ready.back).setFocus()
+
+    def show_review(self) -> None:
+        doc = self.host.doc
+        if doc is None:
+            return
+        self.host.autosaver.flush()
+        allowed = permissions(doc)
+        if allowed.status == Status.DRAFT:
+            self.host.show_error("Not signed off yet", allowed.reason(REVIEW))
+            return
+        current = signoff.current_signoff(doc)
+        signed = (f"Signed off by {current.name} on {when_text(current.signed_at)}. "
+                  "The scrutineer's content is read-only; your response is saved as you type "
+                  "and does not affect their sign-off.") if current else ""
+        ok, reasons = review.review_readiness(doc)
+        view = review.get_review(doc)
+        # While saves fail, show the response as typed, not the older stored one.
+        view = dataclasses.replace(
+            view, overall=self.host.autosaver.pending_value(("overall-response",), view.overall))
+        self.review_page.show_review(
+            view, recommendations.list_recommendations(doc), signed_text=signed,
+            editable=allowed.can_review, ready=ok, reasons=reasons)
+        self.host.show_page(self.review_page)
+        self.review_page.overall.setFocus()
+
+    def refresh(self) -> None:
+        """Redraw whichever of our pages is showing (after the document changed)."""
+        if self.ready.isVisible():
+            self.show_ready()
+        elif self.review_page.isVisible():
+            self.show_review()
+
+    def _ready_go_to(self, question_id: str) -> None:
+        self.host.show_questions()
+        self.host.go_to_question(question_id)
+
+    def _overall_edited(self, text: str) -> None:
+        doc = self.host.doc
+        if doc is not None:
+            self.host.autosaver.schedule(("overall-response",),
+                                         partial(review.set_overall_response, doc, text), text)
+
+    def _respond_from_review(self, recommendation_id: int) -> None:
+        if self._respond(recommendation_id):
+            self.show_review()
+
+    # -- signing ------------------------------------------------------------------------
+    def sign_off(self) -> None:
+        doc = self.host.doc
+        if doc is None:
+            return
+        self.host.autosaver.flush()
+        state = signoff.readiness(doc)
+        if not state.ready:
+            self.host.show_error("Not ready to sign off", " ".join(state.reasons))
+            self.show_ready()
+            return
+        info = assessments.info(doc)
+        settings = self.host.settings
+        answer = SignOffDialog.ask(
+            self.host.dialog_parent(), name=settings.scrutineer_name or info.scrutineer_name,
+            role=settings.scrutineer_role or info.scrutineer_role,
+            statement=settings.signoff_statement or template_of(doc).signoff_statement)
+        if answer is not None:
+            self._change_status("Could not sign off", partial(signoff.sign_off, doc, **answer),
+                                self.show_ready, "Signed off. The answers are now locked.")
+
+    def countersign(self) -> None:
+        doc = self.host.doc
+        if doc is None:
+            return
+        self.host.autosaver.flush()
+        ok, reasons = review.review_readiness(doc)
+        if not ok:
+            self.host.show_error("Not ready to countersign", " ".join(reasons))
+            self.show_review()
+            return
+        settings = self.host.settings
+        answer = SignOffDialog.ask(
+            self.host.dialog_parent(), name=settings.scrutineer_name,
+            role=settings.scrutineer_role, statement=review.DEFAULT_COUNTERSIGN_STATEMENT,
+            title="Countersign the review", confirm_text="I confirm the statement above",
+            button_text="Countersign")
+        if answer is not None:
+            self._change_status("Could not countersign", partial(review.countersign, doc, **answer),
+                                self.show_review,
+                                "Countersigned. The partnership's response is now locked.")
+
+    # -- reopening -----------------------------------------------------------------------
+    def reopen(self) -> None:
+        self._reopen(_Reopening(
+            "Reopen for changes",
+            "Reopening voids the sign-off: it stays in the history, marked as voided, with your "
+            "reason. Why are you reopening this assessment?", "Reopen", "Could not reopen",
+            "Reopened: the sign-off is void and the answers can be changed.", signoff.reopen),
+            self.host.show_questions)
+
+    def reopen_review(self) -> None:
+        self._reopen(_Reopening(
+            "Reopen the review",
+            "Reopening voids the countersignature (it stays in the history with your reason) so "
+            "the partnership's response can be changed. Why are you reopening it?",
+            "Reopen review", "Could not reopen the review",
+            "Review reopened: the response can be changed.", review.reopen_review),
+            self.show_review)
+
+    def _reopen(self, what: _Reopening, then: Callable[[], None]) -> None:
+        doc = self.host.doc
+        if doc is None:
+            return
+        reason = ReasonDialog.ask(self.host.dialog_parent(), what.title, what.explanation,
+                                  what.button)
+        if reason is not None:
+            self._change_status(what.failure, partial(what.service, doc, reason=reason,
+                                                      by=self.host.actor()), then, what.done)
+
+    def _change_status(self, failure_title: str, action: Callable[[], object],
+                       then: Callable[[], None], message: str) -> bool:
+        """Sign, countersign or reopen: run it, announce the change, then show ``then``."""
+        try:
+            action()
+        except (DocumentError, InvalidInput) as exc:
+            self.host.show_error(failure_title, str(exc))
+            return False
+        self.host.document_changed("status")
+        then()
+        self.host.show_status(message, 10000)
+        return True
