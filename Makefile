@@ -1,6 +1,8 @@
 # Two commands set everything up on a fresh machine:
 #   make run    create .venv if needed, install, start the app
 #   make test   the same set-up, then the whole test suite offscreen
+#   make lint   the same set-up, then ruff (package and tests) and mypy (package);
+#               both configured in pyproject.toml, both must report nothing
 #   make dist   the same set-up plus PyInstaller, then the one-folder bundle
 #               dist/scrutiny-desktop/ (see build.spec and docs/INSTALL.md)
 #   make torture  kill -9 trials at the service level and in the real window
@@ -18,7 +20,7 @@ BUNDLE_BUDGET_MB ?= 200
 TORTURE_TRIALS ?= 200
 GUI_TORTURE_TRIALS ?= 20
 
-.PHONY: run test torture screenshots dist clean
+.PHONY: run test lint torture screenshots dist clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11")'
@@ -39,6 +41,13 @@ run: $(STAMP)
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
+
+# benchmarks/ is linted too once it exists.
+LINT_PATHS := scrutiny_desktop tests $(wildcard benchmarks)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check $(LINT_PATHS)
+	$(VENV)/bin/mypy
 
 torture: $(STAMP)
 	$(PY) tests/torture/service_torture.py --trials $(TORTURE_TRIALS)
@@ -62,4 +71,4 @@ dist: $(BUILD_STAMP)
 		echo "error: the bundle is over the $(BUNDLE_BUDGET_MB) MB budget" >&2; exit 1; fi
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

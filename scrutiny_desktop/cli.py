@@ -32,6 +32,13 @@ def _warn_managed() -> None:
               file=sys.stderr)
 
 
+def _exit_status(exc: SystemExit) -> int:
+    """The status ``exc`` would end the process with: None is 0, a message 1."""
+    if exc.code is None:
+        return 0
+    return exc.code if isinstance(exc.code, int) else 1
+
+
 def _err(message: str) -> int:
     text = " ".join(str(message).split())
     print(f"error: {text}", file=sys.stderr)
@@ -144,7 +151,8 @@ def cmd_export(args) -> int:
     from scrutiny_desktop.atomic import check_target
     from scrutiny_desktop.services import assessments
 
-    outputs = [(kind, Path(p)) for kind, p in (("pdf", args.pdf), ("json", args.json), ("csv", args.csv)) if p]
+    outputs = [(kind, Path(p))
+               for kind, p in (("pdf", args.pdf), ("json", args.json), ("csv", args.csv)) if p]
     for _kind, out in outputs:
         # Before any work: a folder, pipe, device, link loop or missing folder is named now.
         if os.path.realpath(out) == os.path.realpath(args.file):
@@ -188,13 +196,14 @@ def cmd_verify(args) -> int:
     from scrutiny_desktop.atomic import check_source
     from scrutiny_desktop.report.verify import read_stamp, verify_against
     from scrutiny_desktop.services import assessments
+    from scrutiny_desktop.services.assessments import Status
 
     check_source(args.pdf, "PDF")  # a pipe or device is named, never opened
     found = read_stamp(args.pdf)
     if not args.against:
-        Status = assessments.Status
-        state = {Status.DRAFT: "a draft", Status.SIGNED_OFF: "signed off",
-                 Status.REVIEWED: "signed off and countersigned"}
+        # Keyed by the stamp's plain text ("draft"...), which a Status equals.
+        state: dict[str, str] = {Status.DRAFT: "a draft", Status.SIGNED_OFF: "signed off",
+                                 Status.REVIEWED: "signed off and countersigned"}
         print(f"{args.pdf}: made by Scrutiny Desktop; {state.get(found.state, found.state)}; "
               f"fingerprint {found.fingerprint}")
         print("To check it against the assessment, add --against FILE.scrutiny")
@@ -283,12 +292,12 @@ def run_command(argv: list[str]) -> int:
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
-        return int(exc.code or 0)
+        return _exit_status(exc)
     if args.command == "export" and not (args.pdf or args.json or args.csv):
         try:
             parser.error("export needs at least one of --pdf, --json or --csv")
         except SystemExit as exc:
-            return int(exc.code)
+            return _exit_status(exc)
     try:
         return args.func(args)
     except (DocumentError, TemplateError, InvalidInput, UserError) as exc:
@@ -346,7 +355,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = gui.parse_args(argv)
     except SystemExit as exc:
-        return int(exc.code or 0)
+        return _exit_status(exc)
     return launch_gui(Path(args.file) if args.file else None)
 
 

@@ -7,6 +7,7 @@ prints it after ``error:`` and the app shows it in a dialog.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Protocol
 
 
 class DocumentError(Exception):
@@ -20,12 +21,16 @@ class DocumentError(Exception):
 
 class DocumentNotFound(DocumentError):
     def __init__(self, path: Path | str):
-        super().__init__(path, f"{path} does not exist. Check the name and folder, or choose the file with Open.")
+        super().__init__(
+            path, f"{path} does not exist. Check the name and folder, or choose the file with Open.")
 
 
 class NotAFile(DocumentError):
     def __init__(self, path: Path | str):
-        super().__init__(path, f"{path} is a folder, not an assessment document. Choose a .scrutiny file inside it.")
+        super().__init__(
+            path,
+            f"{path} is a folder, not an assessment document. Choose a .scrutiny file inside it.",
+        )
 
 
 class NotARegularFile(DocumentError):
@@ -102,6 +107,13 @@ class DocumentCorrupt(DocumentError):
         )
 
 
+class LockHolder(Protocol):
+    """Who holds an editing lock, as an error needs it (``storage.lockfile.Holder``;
+    named by what it does, as this module imports nothing from ``storage``)."""
+
+    def describe(self) -> str: ...
+
+
 class DocumentInUse(DocumentError):
     """Someone else is editing the document.
 
@@ -114,7 +126,7 @@ class DocumentInUse(DocumentError):
     cannot be taken over.
     """
 
-    def __init__(self, path: Path | str, holder: str = "", *, holder_info: object | None = None,
+    def __init__(self, path: Path | str, holder: str = "", *, holder_info: LockHolder | None = None,
                  can_take_over: bool = False):
         who = f" by {holder}" if holder else " by another program"
         self.holder = holder

@@ -27,6 +27,7 @@ def resources_dir() -> Path:
     """The folder holding checklists/, fonts/, icons/ and schemas."""
     candidates = []
     if is_frozen():
+        # _MEIPASS is set by PyInstaller's bootloader, so no stub knows it.
         candidates.append(Path(sys._MEIPASS) / "resources")  # type: ignore[attr-defined]
     candidates.append(_PACKAGE_DIR / "resources")  # installed wheel
     candidates.append(_PACKAGE_DIR.parent / "resources")  # source checkout / editable
@@ -102,7 +103,7 @@ def managed_config_file() -> Path | None:
     folders = platformdirs.site_config_dir(APP_SLUG, multipath=True).split(os.pathsep)
     candidates = [Path(f) / "config.toml" for f in folders if f]
     documented = Path("/etc/xdg") / APP_SLUG / "config.toml"
-    for candidate in candidates + [documented]:
+    for candidate in [*candidates, documented]:
         if candidate.exists():
             return candidate
     return documented

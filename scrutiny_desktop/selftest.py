@@ -14,7 +14,12 @@ import sys
 import tempfile
 import traceback
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from scrutiny_desktop.checklist.model import Template
 
 NETWORK_EVENTS = {
     "socket.connect", "socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyaddr",
@@ -50,6 +55,11 @@ class StepFailed(Exception):
     pass
 
 
+def _fail(message: str) -> str:
+    """A step that fails with ``message`` (a bundled template that does not load)."""
+    raise StepFailed(message)
+
+
 def run(out=None, *, with_qt: bool = True) -> int:
     """Run every step; returns 0 when all pass, 1 naming the first failing step."""
     out = out or sys.stdout
@@ -82,11 +92,10 @@ def run(out=None, *, with_qt: bool = True) -> int:
 
         for info in [i for i in discover_templates() if i.origin == "bundled"]:
             if info.template is None:
-                step(f"template {info.path.name}", lambda info=info: (_ for _ in ()).throw(
-                    StepFailed(info.error or "invalid")))
+                step(f"template {info.path.name}", partial(_fail, info.error or "invalid"))
                 continue
             step(f"template {info.template.id}: document round trip",
-                 lambda t=info.template: _round_trip(t, tmp))
+                 partial(_round_trip, info.template, tmp))
         if with_qt:
             step("Qt offscreen", _check_qt)
             step("Qt bindings keep Python sound", _check_qt_refcounts)
@@ -165,7 +174,7 @@ def _check_managed() -> str:
     return f"{managed.path}: " + ("; ".join(managed.describe()) or "nothing set")
 
 
-def _round_trip(template, tmp: Path) -> str:
+def _round_trip(template: Template, tmp: Path) -> str:
     from scrutiny_desktop.report.csvout import export_csv
     from scrutiny_desktop.report.data import ReportOptions, collect
     from scrutiny_desktop.report.jsonio import export_json
@@ -180,8 +189,8 @@ def _round_trip(template, tmp: Path) -> str:
     path = assessments.create_assessment(folder / "self-test.scrutiny", template, NewAssessment(
         partnership="Self-test Partnership (Łódź, Αθήνα, Київ)", period="2025-26",
         scrutineer_name="Self Test", scrutineer_role="Installer check"))
-    answered = [v for v, _label in template.judgement_options()
-                if template.counts_as_answered(v)][0]
+    answered = next(v for v, _label in template.judgement_options()
+                    if template.counts_as_answered(v))
     with assessments.open_assessment(path, lock=True) as doc:
         ids = template.question_ids()
         answers.set_findings(doc, ids[0], "Self-test findings <with markup> & “quotes”.")

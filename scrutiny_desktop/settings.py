@@ -211,9 +211,11 @@ def load_managed() -> Managed:
     except UnicodeDecodeError:
         return Managed(ManagedConfig(), path, f"{path}: not a UTF-8 text file; using the built-in defaults")
     except tomllib.TOMLDecodeError as exc:
-        return Managed(ManagedConfig(), path, f"{path}: TOML syntax error: {exc}; using the built-in defaults")
+        return Managed(ManagedConfig(), path,
+                       f"{path}: TOML syntax error: {exc}; using the built-in defaults")
     except OSError as exc:
-        return Managed(ManagedConfig(), path, f"{path}: cannot be read ({exc.strerror}); using the built-in defaults")
+        return Managed(ManagedConfig(), path,
+                       f"{path}: cannot be read ({exc.strerror}); using the built-in defaults")
     try:
         return Managed(ManagedConfig.model_validate(data), path)
     except ValidationError as exc:

@@ -51,7 +51,7 @@ def test_create_document_and_save_copy(synced, tmp_path, new_doc_path):
 
 def test_create_document_never_replaces(synced, new_doc_path):
     before = new_doc_path.read_bytes()
-    with pytest.raises(FileExistsError, match="already exists. Choose another name"):
+    with pytest.raises(FileExistsError, match=r"already exists\. Choose another name"):
         create_document(new_doc_path)
     assert new_doc_path.read_bytes() == before
 

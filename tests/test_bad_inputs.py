@@ -20,32 +20,12 @@ import pytest
 
 from scrutiny_desktop import paths
 from scrutiny_desktop.checklist import TemplateError, discover_templates, find_template, load_template
-from scrutiny_desktop.cli import main
+from scrutiny_desktop.errors import InvalidInput
 from scrutiny_desktop.report.jsonio import export_json
-from scrutiny_desktop.services.transfer import ImportProblem, import_json
 from scrutiny_desktop.services import evidence, recommendations
 from scrutiny_desktop.services.assessments import open_assessment
-from scrutiny_desktop.errors import InvalidInput
-
-FIXTURES = Path(__file__).parent / "fixtures"
-MINI = FIXTURES / "mini.toml"
-REPO = Path(__file__).resolve().parents[1]
-
-
-def run(capsys, *argv) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def one_error(code: int, out: str, err: str) -> str:
-    """Exit 1, exactly one stderr line starting 'error:', no traceback; returns the line."""
-    assert code == 1, (code, out, err)
-    lines = err.splitlines()
-    assert len(lines) == 1, lines
-    assert lines[0].startswith("error: "), lines
-    assert "Traceback" not in err and "Traceback" not in out
-    return lines[0]
+from scrutiny_desktop.services.transfer import ImportProblem, import_json
+from tests.helpers import MINI, REPO, cli_error, run_cli
 
 
 @pytest.fixture
@@ -88,7 +68,7 @@ def test_import_of_deeply_nested_json_is_one_error_line(capsys, tmp_path, text):
     source = tmp_path / "deep.json"
     source.write_text(text, encoding="utf-8")
     before = {p.name for p in tmp_path.iterdir()}
-    line = one_error(*run(capsys, "import", source, "--to", tmp_path / "out.scrutiny"))
+    line = cli_error(capsys, "import", source, "--to", tmp_path / "out.scrutiny")
     assert str(source) in line and "nested more than 64 levels" in line
     assert "Choose a JSON export made by Scrutiny Desktop" in line
     _nothing_left(tmp_path, before)
@@ -123,7 +103,7 @@ def test_import_of_an_integer_sqlite_cannot_store_names_the_field(capsys, tmp_pa
     """Ids and counts must fit SQLite's signed 64-bit integers; one that does not is one
     error line naming its JSON path (not an OverflowError traceback)."""
     source = _edited(export, "big.json", edit)
-    line = one_error(*run(capsys, "import", source, "--to", tmp_path / "out.scrutiny"))
+    line = cli_error(capsys, "import", source, "--to", tmp_path / "out.scrutiny")
     assert f"{source}: {field}:" in line, line
     assert "9223372036854775807" in line and "export the assessment again" in line
     assert not (tmp_path / "out.scrutiny").exists()
@@ -132,16 +112,17 @@ def test_import_of_an_integer_sqlite_cannot_store_names_the_field(capsys, tmp_pa
 @pytest.mark.parametrize("literal", ["9" * 5000, "NaN", "Infinity", "-1e999"])
 def test_import_of_numbers_no_export_holds(capsys, tmp_path, export, literal):
     """A 5,000-digit integer (beyond Python's int parsing limit), NaN and infinities."""
-    text = export.read_text(encoding="utf-8").replace('"audit_count": ', f'"audit_count": {literal}, "x": ', 1)
+    text = export.read_text(encoding="utf-8").replace(
+        '"audit_count": ', f'"audit_count": {literal}, "x": ', 1)
     source = tmp_path / "odd.json"
     source.write_text(text, encoding="utf-8")
-    line = one_error(*run(capsys, "import", source, "--to", tmp_path / "out.scrutiny"))
+    line = cli_error(capsys, "import", source, "--to", tmp_path / "out.scrutiny")
     assert "$.assessment.audit_count" in line
 
 
 def test_a_real_export_still_imports_and_exports_identically(capsys, tmp_path, export):
     """The guards refuse nothing a real export holds."""
-    code, out, err = run(capsys, "import", export, "--to", tmp_path / "again.scrutiny")
+    code, _out, err = run_cli(capsys, "import", export, "--to", tmp_path / "again.scrutiny")
     assert code == 0, err
     with open_assessment(tmp_path / "again.scrutiny", readonly=True) as doc:
         export_json(doc, tmp_path / "again.json")
@@ -201,13 +182,13 @@ SOURCE_WORDS = {
 def test_import_source_that_is_not_a_file_is_described_as_what_it_is(capsys, tmp_path, kind):
     """A FIFO is never called a folder, a link loop never 'does not exist'; nothing blocks."""
     source = _special(tmp_path, kind)
-    line = one_error(*run(capsys, "import", source, "--to", tmp_path / "out.scrutiny"))
+    line = cli_error(capsys, "import", source, "--to", tmp_path / "out.scrutiny")
     assert SOURCE_WORDS[kind] in line, line
     assert str(source) in line
 
 
 def test_import_of_dev_null_is_called_a_device(capsys, tmp_path):
-    line = one_error(*run(capsys, "import", "/dev/null", "--to", tmp_path / "out.scrutiny"))
+    line = cli_error(capsys, "import", "/dev/null", "--to", tmp_path / "out.scrutiny")
     assert line == "error: /dev/null is a device, not a JSON export. Choose the JSON export itself."
 
 
@@ -242,7 +223,7 @@ def test_export_target_that_is_not_a_file_is_refused_and_left_alone(capsys, tmp_
     """An export never replaces a pipe, a device link or a link loop, and says what it is."""
     target = _special(tmp_path, kind)
     before = os.lstat(target)
-    line = one_error(*run(capsys, "export", new_doc_path, option, target))
+    line = cli_error(capsys, "export", new_doc_path, option, target)
     assert TARGET_WORDS[kind] in line, line
     after = os.lstat(target)
     assert (after.st_ino, after.st_mode) == (before.st_ino, before.st_mode)
@@ -271,7 +252,7 @@ def test_templates_check_of_a_deeply_nested_template(capsys, tmp_path, kind):
     """tomllib recurses once per level: a template nested 1,000 deep is one error line."""
     path = tmp_path / "deep.toml"
     path.write_text(DEEP_TEMPLATES[kind], encoding="utf-8")
-    line = one_error(*run(capsys, "templates", "--check", path))
+    line = cli_error(capsys, "templates", "--check", path)
     assert line.startswith(f"error: {path}: tables and lists are nested more than 64 levels deep")
     assert "remove it from the folder" in line
 
@@ -321,7 +302,7 @@ def test_discovery_lists_bad_user_templates_as_unusable(user_folder_with_bad_tem
 
 def test_templates_lists_good_ones_then_unusable_lines(capsys, user_folder_with_bad_templates):
     """`templates` still works and exits 0: the usable ones, then 'Unusable: FILE: reason'."""
-    code, out, err = run(capsys, "templates")
+    code, out, err = run_cli(capsys, "templates")
     assert code == 0, err
     assert "Traceback" not in out + err
     lines = out.splitlines()
@@ -340,8 +321,8 @@ def test_new_works_with_a_bad_template_in_the_user_folder(capsys, tmp_path,
                                                           user_folder_with_bad_templates):
     """`new` with the default template, and with a good user template by id."""
     for name, extra in (("a.scrutiny", ()), ("b.scrutiny", ("--template", "mini"))):
-        code, out, err = run(capsys, "new", tmp_path / name, "--partnership", "P", "--period",
-                             "2025-26", "--scrutineer", "Ann Jones", *extra)
+        code, out, err = run_cli(capsys, "new", tmp_path / name, "--partnership", "P", "--period",
+                                 "2025-26", "--scrutineer", "Ann Jones", *extra)
         assert code == 0, err
         assert "Traceback" not in out + err
     assert find_template("mini").id == "mini"
@@ -349,8 +330,8 @@ def test_new_works_with_a_bad_template_in_the_user_folder(capsys, tmp_path,
 
 def test_new_with_an_unknown_id_still_says_how_to_list(capsys, tmp_path,
                                                       user_folder_with_bad_templates):
-    line = one_error(*run(capsys, "new", tmp_path / "c.scrutiny", "--partnership", "P",
-                          "--period", "2025-26", "--scrutineer", "Ann", "--template", "deep"))
+    line = cli_error(capsys, "new", tmp_path / "c.scrutiny", "--partnership", "P",
+                     "--period", "2025-26", "--scrutineer", "Ann", "--template", "deep")
     assert "scrutiny-desktop templates" in line
 
 
@@ -365,6 +346,6 @@ def test_an_unreadable_source_is_told_to_ask_for_access(capsys, tmp_path, export
         return real_open(path, flags, *args, **kwargs)
 
     monkeypatch.setattr(os, "open", refuse)
-    line = one_error(*run(capsys, "import", export, "--to", tmp_path / "out.scrutiny"))
+    line = cli_error(capsys, "import", export, "--to", tmp_path / "out.scrutiny")
     assert line == (f"error: You do not have permission to read {export}. Ask its owner for "
                     "access, or choose a copy of the JSON export that you can read.")

@@ -4,34 +4,16 @@ accurate one-line messages."""
 
 from __future__ import annotations
 
-import contextlib
 import os
-import shutil
-import sqlite3
-from pathlib import Path
 
 import pytest
 
-from scrutiny_desktop.cli import main
 from scrutiny_desktop.services import answers, assessments, evidence, recommendations, review, signoff
-
-
-def run(capsys, *argv) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def one_error_line(err: str, out: str) -> str:
-    lines = err.splitlines()
-    assert len(lines) == 1, err
-    assert lines[0].startswith("error: ")
-    assert "Traceback" not in err + out
-    return lines[0]
+from tests.helpers import copy_document, one_error_line, refuse_to_open, run_cli, tamper
 
 
 @pytest.fixture(scope="module")
-def full(tmp_path_factory):
+def reviewed(tmp_path_factory):
     """A reviewed document with a row in every table: answers, evidence with an
     attachment, a recommendation with a response, a sign-off and a countersignature."""
     import datetime as dt
@@ -65,32 +47,25 @@ def full(tmp_path_factory):
 
 
 @pytest.fixture
-def doc_path(tmp_path, full):
-    target = tmp_path / "doc.scrutiny"
-    shutil.copyfile(full, target)
-    return target
+def reviewed_path(tmp_path, reviewed):
+    """A copy of the ``reviewed`` document (every table in use) in this test's folder."""
+    return copy_document(reviewed, tmp_path)
 
 
-def tamper(path: Path, sql: str) -> None:
-    with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as conn:
-        conn.execute("DROP TRIGGER IF EXISTS audit_entries_no_update")
-        conn.execute(sql)
-
-
-def test_the_full_document_passes(capsys, doc_path):
-    code, out, err = run(capsys, "check", doc_path)
+def test_the_full_document_passes(capsys, reviewed_path):
+    code, out, err = run_cli(capsys, "check", reviewed_path)
     assert code == 0, err
     assert "integrity: ok" in out and "status: Reviewed" in out
 
 
 # -- read-only is not a problem --------------------------------------------------------
 
-def test_a_document_in_a_read_only_folder_passes_check(capsys, doc_path):
+def test_a_document_in_a_read_only_folder_passes_check(capsys, reviewed_path):
     """A valid document in a read-only folder (an archive) exits 0 and says it is read-only."""
-    folder = doc_path.parent
+    folder = reviewed_path.parent
     folder.chmod(0o555)
     try:
-        code, out, err = run(capsys, "check", doc_path)
+        code, out, err = run_cli(capsys, "check", reviewed_path)
     finally:
         folder.chmod(0o755)
     assert code == 0, err
@@ -98,10 +73,10 @@ def test_a_document_in_a_read_only_folder_passes_check(capsys, doc_path):
     assert any(line.startswith("read-only: its folder is read-only") for line in out.splitlines())
 
 
-def test_a_read_only_document_with_a_real_problem_still_fails(capsys, doc_path):
-    tamper(doc_path, "UPDATE audit_entries SET actor = 'Mallory' WHERE seq = 2")
-    doc_path.chmod(0o444)
-    code, out, err = run(capsys, "check", doc_path)
+def test_a_read_only_document_with_a_real_problem_still_fails(capsys, reviewed_path):
+    tamper(reviewed_path, "UPDATE audit_entries SET actor = 'Mallory' WHERE seq = 2")
+    reviewed_path.chmod(0o444)
+    code, out, err = run_cli(capsys, "check", reviewed_path)
     assert code == 1
     assert "audit" in one_error_line(err, out)
     assert "read-only: the file is read-only" in out
@@ -147,24 +122,24 @@ BAD_VALUES = [
 
 @pytest.mark.parametrize(("sql", "column"), BAD_VALUES,
                          ids=[s.split(" SET ")[1][:40] for s, _c in BAD_VALUES])
-def test_a_bad_value_in_any_column_is_one_error_line(capsys, doc_path, sql, column):
+def test_a_bad_value_in_any_column_is_one_error_line(capsys, reviewed_path, sql, column):
     """A date that does not parse, a number where text belongs, bytes where a date
     belongs, text that is not UTF-8: `check` exits 1 with one error line saying what is
     wrong (naming the column), never a traceback; the file is unchanged."""
-    tamper(doc_path, sql)
-    before = doc_path.read_bytes()
-    code, out, err = run(capsys, "check", doc_path)
+    tamper(reviewed_path, sql)
+    before = reviewed_path.read_bytes()
+    code, out, err = run_cli(capsys, "check", reviewed_path)
     assert code == 1
     line = one_error_line(err, out)
-    assert str(doc_path) in line
+    assert str(reviewed_path) in line
     assert column in line, line
-    assert doc_path.read_bytes() == before
+    assert reviewed_path.read_bytes() == before
 
 
-def test_an_invalid_answers_updated_at_is_reported_as_such(capsys, doc_path):
+def test_an_invalid_answers_updated_at_is_reported_as_such(capsys, reviewed_path):
     """The case from the issue: check used to end in a traceback."""
-    tamper(doc_path, "UPDATE answers SET updated_at = 'garbage'")
-    code, out, err = run(capsys, "check", doc_path)
+    tamper(reviewed_path, "UPDATE answers SET updated_at = 'garbage'")
+    code, out, err = run_cli(capsys, "check", reviewed_path)
     assert code == 1
     line = one_error_line(err, out)
     assert "answers.updated_at" in line and "'garbage'" in line and "a date and time" in line
@@ -175,7 +150,7 @@ def test_an_invalid_answers_updated_at_is_reported_as_such(capsys, doc_path):
 def test_check_on_a_named_pipe_says_so_and_does_not_block(capsys, tmp_path):
     fifo = tmp_path / "pipe.scrutiny"
     os.mkfifo(fifo)
-    code, out, err = run(capsys, "check", fifo)
+    code, out, err = run_cli(capsys, "check", fifo)
     assert code == 1
     line = one_error_line(err, out)
     assert "is not a regular file" in line and "named pipe" in line and "folder" not in line
@@ -184,7 +159,7 @@ def test_check_on_a_named_pipe_says_so_and_does_not_block(capsys, tmp_path):
 def test_check_on_a_link_to_a_device(capsys, tmp_path):
     link = tmp_path / "device.scrutiny"
     link.symlink_to("/dev/null")
-    code, out, err = run(capsys, "check", link)
+    code, out, err = run_cli(capsys, "check", link)
     assert code == 1
     line = one_error_line(err, out)
     assert "is not a regular file" in line and "device" in line and "folder" not in line
@@ -193,29 +168,22 @@ def test_check_on_a_link_to_a_device(capsys, tmp_path):
 def test_check_on_a_link_loop(capsys, tmp_path):
     loop = tmp_path / "loop.scrutiny"
     loop.symlink_to(loop)
-    code, out, err = run(capsys, "check", loop)
+    code, out, err = run_cli(capsys, "check", loop)
     assert code == 1
     line = one_error_line(err, out)
     assert "points back to itself" in line and "does not exist" not in line
 
 
-def test_check_on_a_file_you_may_not_read(capsys, doc_path, monkeypatch):
+def test_check_on_a_file_you_may_not_read(capsys, reviewed_path, monkeypatch):
     """(The tests run as root, who can read anything, so the refusal is simulated.)"""
-    real_open = os.open
-
-    def refusing(path, flags, *args, **kwargs):
-        if os.fspath(path) == str(doc_path):
-            raise PermissionError(13, "Permission denied", str(doc_path))
-        return real_open(path, flags, *args, **kwargs)
-
-    monkeypatch.setattr(os, "open", refusing)
-    code, out, err = run(capsys, "check", doc_path)
+    refuse_to_open(monkeypatch, reviewed_path)
+    code, out, err = run_cli(capsys, "check", reviewed_path)
     assert code == 1
     line = one_error_line(err, out)
     assert "do not have permission to read" in line and "Save a copy" not in line
 
 
-def test_check_names_whoever_has_it_open_for_editing(capsys, doc_path):
+def test_check_names_whoever_has_it_open_for_editing(capsys, reviewed_path):
     """A lock from another computer is not a problem with the document: check passes and
     says who has it open; a stale lock (a dead process here) is not mentioned."""
     import json
@@ -223,13 +191,13 @@ def test_check_names_whoever_has_it_open_for_editing(capsys, doc_path):
 
     from scrutiny_desktop.storage import lockfile
 
-    lock = lockfile.lock_path(doc_path)
+    lock = lockfile.lock_path(reviewed_path)
     lock.write_text(json.dumps({"user": "bea", "host": "PC-LAPTOP-17", "pid": 7,
                                 "since": "2026-01-05T09:30:00+00:00"}))
-    code, out, err = run(capsys, "check", doc_path)
+    code, out, err = run_cli(capsys, "check", reviewed_path)
     assert code == 0, err
     assert "open for editing: by bea on PC-LAPTOP-17 since 5 January 2026" in out
     lock.write_text(json.dumps({"user": "bea", "host": socket.gethostname(), "pid": 2 ** 22 + 7,
                                 "since": "2026-01-05T09:30:00+00:00"}))
-    code, out, err = run(capsys, "check", doc_path)
+    code, out, err = run_cli(capsys, "check", reviewed_path)
     assert code == 0 and "open for editing" not in out

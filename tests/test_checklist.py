@@ -20,9 +20,7 @@ from scrutiny_desktop.checklist import (
 )
 from scrutiny_desktop.checklist.loader import format_loc
 from scrutiny_desktop.checklist.model import Template
-
-FIXTURES = Path(__file__).parent / "fixtures"
-MINI = FIXTURES / "mini.toml"
+from tests.helpers import MINI
 
 
 def mini_text() -> str:

@@ -8,68 +8,23 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from scrutiny_desktop import __version__, paths
-from scrutiny_desktop.cli import main
 from scrutiny_desktop.storage import APPLICATION_ID, FORMAT_VERSION
-
-FIXTURES = Path(__file__).parent / "fixtures"
-MINI = FIXTURES / "mini.toml"
-REPO = Path(__file__).resolve().parents[1]
-
-
-
 from tests.fixtures import badfiles
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def assert_one_error_line(err: str, out: str = "") -> str:
-    """Exactly one stderr line, starting 'error:', and no traceback anywhere."""
-    lines = err.splitlines()
-    assert len(lines) == 1, lines
-    assert lines[0].startswith("error: ")
-    assert "Traceback" not in err and "Traceback" not in out
-    return lines[0]
-
+from tests.helpers import MINI, REPO, live_writer, one_error_line, run_cli
 
 NEW_ARGS = ("--partnership", "Northshire Safeguarding Children Partnership",
             "--period", "2025-26", "--scrutineer", "Ann Jones", "--role", "Independent scrutineer")
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory):
-    """One real CIS document, copied by the tests that need one (made through the
-    services: a module fixture runs before the per-test isolated home exists, so it
-    must not read user settings as `new` does)."""
-    from scrutiny_desktop.checklist import bundled_template
-    from scrutiny_desktop.services.assessments import NewAssessment, create_assessment
-
-    path = tmp_path_factory.mktemp("pristine") / "pristine.scrutiny"
-    return create_assessment(path, bundled_template(),
-                             NewAssessment("Northshire Safeguarding Children Partnership",
-                                           "2025-26", "Ann Jones"))
-
-
-@pytest.fixture
-def doc_path(tmp_path, pristine):
-    target = tmp_path / "doc.scrutiny"
-    shutil.copyfile(pristine, target)
-    return target
 
 
 # -- version -----------------------------------------------------------------------
 
 def test_version_in_process(capsys):
     """--version prints the app name and version and exits 0."""
-    code, out, err = run(capsys, "--version")
+    code, out, _err = run_cli(capsys, "--version")
     assert code == 0
     assert out.strip() == f"Scrutiny Desktop {__version__}"
 
@@ -89,14 +44,14 @@ def test_version_as_a_module_subprocess():
 def test_new_then_check_reports_zero_of_n(capsys, tmp_path, cis):
     """`new` makes a document and `check` reports format, template, status and 0/N progress."""
     path = tmp_path / "northshire.scrutiny"
-    code, out, err = run(capsys, "new", path, *NEW_ARGS)
+    code, out, err = run_cli(capsys, "new", path, *NEW_ARGS)
     assert code == 0, err
     assert err == ""
     n = len(cis.question_ids())
     assert f"{n} questions" in out
     assert path.is_file()
 
-    code, out, err = run(capsys, "check", path)
+    code, out, err = run_cli(capsys, "check", path)
     assert code == 0, err
     assert err == ""
     lines = out.splitlines()
@@ -112,7 +67,7 @@ def test_new_then_check_reports_zero_of_n(capsys, tmp_path, cis):
 def test_new_file_is_a_clean_sqlite_document(capsys, tmp_path):
     """After `new` exits, the file is ours, uses a rollback journal and nothing is left beside it."""
     path = tmp_path / "clean.scrutiny"
-    assert run(capsys, "new", path, *NEW_ARGS)[0] == 0
+    assert run_cli(capsys, "new", path, *NEW_ARGS)[0] == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["clean.scrutiny"]
     with contextlib.closing(sqlite3.connect(str(path))) as conn:
         assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID != 0
@@ -125,16 +80,16 @@ def test_new_file_is_a_clean_sqlite_document(capsys, tmp_path):
 def test_check_does_not_change_the_document(capsys, doc_path):
     """Checking a document only reads it."""
     before = badfiles.snapshot(doc_path)
-    assert run(capsys, "check", doc_path)[0] == 0
+    assert run_cli(capsys, "check", doc_path)[0] == 0
     assert badfiles.snapshot(doc_path) == before
 
 
 def test_new_with_a_template_file(capsys, tmp_path):
     """`new --template FILE.toml` builds the assessment from that template."""
     path = tmp_path / "mini.scrutiny"
-    code, out, err = run(capsys, "new", path, *NEW_ARGS, "--template", MINI)
+    code, out, err = run_cli(capsys, "new", path, *NEW_ARGS, "--template", MINI)
     assert code == 0, err
-    code, out, err = run(capsys, "check", path)
+    code, out, err = run_cli(capsys, "check", path)
     assert code == 0
     assert "template: mini 0.1" in out.splitlines()
     assert "progress: 0/3" in out.splitlines()
@@ -147,41 +102,41 @@ def test_new_with_a_template_id_from_the_user_folder(capsys, tmp_path):
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(MINI, folder / "mini.toml")
     path = tmp_path / "by-id.scrutiny"
-    assert run(capsys, "new", path, *NEW_ARGS, "--template", "mini")[0] == 0
-    assert "template: mini 0.1" in run(capsys, "check", path)[1]
+    assert run_cli(capsys, "new", path, *NEW_ARGS, "--template", "mini")[0] == 0
+    assert "template: mini 0.1" in run_cli(capsys, "check", path)[1]
 
 
 def test_new_onto_an_existing_file_is_refused_and_the_file_kept(capsys, doc_path, tmp_path):
     """`new` never overwrites: an existing document (or any file) is left exactly as it was."""
     before = badfiles.snapshot(doc_path)
-    code, out, err = run(capsys, "new", doc_path, *NEW_ARGS)
+    code, out, err = run_cli(capsys, "new", doc_path, *NEW_ARGS)
     assert code == 1
-    line = assert_one_error_line(err, out)
+    line = one_error_line(err, out)
     assert str(doc_path) in line and "already exists" in line
     assert badfiles.snapshot(doc_path) == before
 
     other = tmp_path / "notes.scrutiny"
     other.write_text("my notes", encoding="utf-8")
     before = badfiles.snapshot(other)
-    code, out, err = run(capsys, "new", other, *NEW_ARGS)
+    code, out, err = run_cli(capsys, "new", other, *NEW_ARGS)
     assert code == 1
-    assert_one_error_line(err, out)
+    one_error_line(err, out)
     assert badfiles.snapshot(other) == before
 
 
 def test_new_with_blank_details_or_unknown_template_is_a_data_error(capsys, tmp_path):
     """A blank partnership or an unknown template gives exit 1, one error line and no file."""
     path = tmp_path / "blank.scrutiny"
-    code, out, err = run(capsys, "new", path, "--partnership", "  ", "--period", "2025-26",
-                         "--scrutineer", "Ann")
+    code, out, err = run_cli(capsys, "new", path, "--partnership", "  ", "--period", "2025-26",
+                             "--scrutineer", "Ann")
     assert code == 1
-    assert "partnership" in assert_one_error_line(err, out)
-    code, out, err = run(capsys, "new", path, *NEW_ARGS, "--template", "no-such-template")
+    assert "partnership" in one_error_line(err, out)
+    code, out, err = run_cli(capsys, "new", path, *NEW_ARGS, "--template", "no-such-template")
     assert code == 1
-    assert "no-such-template" in assert_one_error_line(err, out)
-    code, out, err = run(capsys, "new", path, *NEW_ARGS, "--template", tmp_path / "gone.toml")
+    assert "no-such-template" in one_error_line(err, out)
+    code, out, err = run_cli(capsys, "new", path, *NEW_ARGS, "--template", tmp_path / "gone.toml")
     assert code == 1
-    assert_one_error_line(err, out)
+    one_error_line(err, out)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -189,7 +144,7 @@ def test_new_with_blank_details_or_unknown_template_is_a_data_error(capsys, tmp_
 
 def test_templates_lists_the_bundled_cis_first(capsys, cis):
     """`templates` lists the bundled CIS with its version and question count."""
-    code, out, err = run(capsys, "templates")
+    code, out, err = run_cli(capsys, "templates")
     assert code == 0, err
     first = out.splitlines()[0].split("\t")
     assert first[0] == "cis"
@@ -204,7 +159,7 @@ def test_templates_lists_user_templates_and_broken_ones(capsys):
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(MINI, folder / "mini.toml")
     (folder / "broken.toml").write_text("id = \n", encoding="utf-8")
-    code, out, err = run(capsys, "templates")
+    code, out, _err = run_cli(capsys, "templates")
     assert code == 0
     lines = out.splitlines()
     assert any(line.startswith("mini\t0.1\t3 questions\tuser") for line in lines)
@@ -216,11 +171,11 @@ def test_templates_lists_user_templates_and_broken_ones(capsys):
 
 def test_templates_check_accepts_a_good_file(capsys):
     """`templates --check` on a valid file says so and exits 0."""
-    code, out, err = run(capsys, "templates", "--check", MINI)
+    code, out, err = run_cli(capsys, "templates", "--check", MINI)
     assert code == 0, err
     assert "valid template 'mini'" in out
     assert "3 questions" in out
-    code, out, err = run(capsys, "templates", "--check", paths.bundled_checklists_dir() / "cis.toml")
+    code, out, err = run_cli(capsys, "templates", "--check", paths.bundled_checklists_dir() / "cis.toml")
     assert code == 0
 
 
@@ -230,9 +185,9 @@ def test_templates_check_reports_toml_syntax_error_with_line(capsys, tmp_path):
     lines = MINI.read_text(encoding="utf-8").splitlines()
     lines.insert(4, 'title = "unterminated')  # becomes line 5
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    code, out, err = run(capsys, "templates", "--check", path)
+    code, out, err = run_cli(capsys, "templates", "--check", path)
     assert code == 1
-    line = assert_one_error_line(err, out)
+    line = one_error_line(err, out)
     assert str(path) in line
     assert "line 5" in line
 
@@ -242,9 +197,9 @@ def test_templates_check_reports_validation_error_with_field_path(capsys, tmp_pa
     path = tmp_path / "dup.toml"
     path.write_text(MINI.read_text(encoding="utf-8").replace('id = "Q3"', 'id = "Q1"'),
                     encoding="utf-8")
-    code, out, err = run(capsys, "templates", "--check", path)
+    code, out, err = run_cli(capsys, "templates", "--check", path)
     assert code == 1
-    line = assert_one_error_line(err, out)
+    line = one_error_line(err, out)
     assert str(path) in line
     assert "sections[1].questions[0].id" in line
 
@@ -252,9 +207,9 @@ def test_templates_check_reports_validation_error_with_field_path(capsys, tmp_pa
 def test_templates_check_missing_file_or_folder(capsys, tmp_path):
     """`templates --check` on a missing path or a folder gives exit 1 and one error line."""
     for target in (tmp_path / "missing.toml", tmp_path):
-        code, out, err = run(capsys, "templates", "--check", target)
+        code, out, err = run_cli(capsys, "templates", "--check", target)
         assert code == 1
-        assert str(target) in assert_one_error_line(err, out)
+        assert str(target) in one_error_line(err, out)
 
 
 # -- check on bad files ----------------------------------------------------------------
@@ -265,9 +220,9 @@ def test_check_bad_file_gives_one_error_line_and_leaves_it_unchanged(capsys, tmp
     maker, _error, words = badfiles.BAD_FILES[kind]
     path = maker(tmp_path, pristine)
     before = badfiles.snapshot(path)
-    code, out, err = run(capsys, "check", path)
+    code, out, err = run_cli(capsys, "check", path)
     assert code == 1
-    line = assert_one_error_line(err, out)
+    line = one_error_line(err, out)
     assert str(path) in line
     for word in words:
         assert word in line
@@ -278,21 +233,10 @@ def test_check_document_being_written_elsewhere(capsys, doc_path):
     """`check` on a file another program is writing reports it in use and changes nothing.
     (The writer is another process, as it is for `check`: a live SQLite lock, not a journal.)"""
     before = badfiles.snapshot(doc_path)
-    script = ("import sqlite3, sys\n"
-              f"c = sqlite3.connect({str(doc_path)!r}, isolation_level=None)\n"
-              "c.execute('BEGIN IMMEDIATE')\n"
-              "c.execute(\"UPDATE answers SET findings = 'half-written'\")\n"
-              "print('writing', flush=True)\n"
-              "sys.stdin.read()\n"
-              "c.execute('ROLLBACK')\n")
-    with subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE,
-                          stdout=subprocess.PIPE, text=True) as other:
-        assert other.stdout.readline().strip() == "writing"
-        code, out, err = run(capsys, "check", doc_path)
-        other.stdin.close()
-        other.wait(timeout=30)
+    with live_writer(doc_path, "UPDATE answers SET findings = 'half-written'"):
+        code, out, err = run_cli(capsys, "check", doc_path)
     assert code == 1
-    assert "being changed" in assert_one_error_line(err, out)
+    assert "being changed" in one_error_line(err, out)
     assert badfiles.snapshot(doc_path) == before
 
 
@@ -301,7 +245,7 @@ def test_check_read_only_document_reports_everything_and_passes(capsys, doc_path
     prints the full report with a line saying it is read-only, and exits 0."""
     doc_path.chmod(0o444)
     before = badfiles.snapshot(doc_path)
-    code, out, err = run(capsys, "check", doc_path)
+    code, out, err = run_cli(capsys, "check", doc_path)
     assert code == 0, err
     assert err == ""
     assert any(line.startswith("read-only: the file is read-only") for line in out.splitlines())
@@ -314,9 +258,9 @@ def test_check_document_with_damaged_template_snapshot(capsys, tmp_path, pristin
     """`check` on a document whose stored checklist is damaged: exit 1, one error line, no traceback."""
     path = badfiles.make_damaged_snapshot(tmp_path, pristine)
     before = badfiles.snapshot(path)
-    code, out, err = run(capsys, "check", path)
+    code, out, err = run_cli(capsys, "check", path)
     assert code == 1
-    line = assert_one_error_line(err, out)
+    line = one_error_line(err, out)
     assert str(path) in line
     assert badfiles.snapshot(path) == before
 
@@ -326,9 +270,9 @@ def test_check_reports_a_tampered_audit_log(capsys, doc_path):
     with contextlib.closing(sqlite3.connect(str(doc_path), isolation_level=None)) as conn:
         conn.execute("DROP TRIGGER audit_entries_no_update")
         conn.execute("UPDATE audit_entries SET actor = 'Mallory' WHERE seq = 1")
-    code, out, err = run(capsys, "check", doc_path)
+    code, out, err = run_cli(capsys, "check", doc_path)
     assert code == 1
-    assert "audit" in assert_one_error_line(err, out)
+    assert "audit" in one_error_line(err, out)
 
 
 # -- bad usage ---------------------------------------------------------------------------
@@ -345,7 +289,7 @@ def test_check_reports_a_tampered_audit_log(capsys, doc_path):
 def test_bad_usage_exits_2(capsys, tmp_path, monkeypatch, argv):
     """Wrong options give exit 2 with a usage message, no traceback, and nothing created."""
     monkeypatch.chdir(tmp_path)
-    code, out, err = run(capsys, *argv)
+    code, out, err = run_cli(capsys, *argv)
     assert code == 2
     assert "usage" in err.lower()
     assert "Traceback" not in err and "Traceback" not in out
@@ -354,7 +298,7 @@ def test_bad_usage_exits_2(capsys, tmp_path, monkeypatch, argv):
 
 def test_help_exits_0(capsys):
     """`new --help` shows the options and exits 0."""
-    code, out, err = run(capsys, "new", "--help")
+    code, out, _err = run_cli(capsys, "new", "--help")
     assert code == 0
     assert "--partnership" in out and "--scrutineer" in out
 
@@ -372,7 +316,7 @@ def test_check_never_changes_a_document_even_one_in_wal_mode(capsys, tmp_path, p
         conn.execute("PRAGMA journal_mode = WAL").fetchall()
     before = badfiles.snapshot(path)
     listing = sorted(p.name for p in tmp_path.iterdir())
-    code, out, err = run(capsys, "check", path)
+    _code, _out, err = run_cli(capsys, "check", path)
     assert "Traceback" not in err
     assert badfiles.snapshot(path) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == listing
@@ -394,9 +338,9 @@ def test_structural_damage_is_one_error_line(capsys, tmp_path, pristine):
             conn.execute(sql)
             conn.commit()
         before = badfiles.snapshot(path)
-        code, out, err = run(capsys, "check", path)
+        code, out, err = run_cli(capsys, "check", path)
         assert code == 1, sql
-        line = assert_one_error_line(err, out)
+        line = one_error_line(err, out)
         assert "damaged" in line, line
         assert badfiles.snapshot(path) == before
 
@@ -404,16 +348,16 @@ def test_structural_damage_is_one_error_line(capsys, tmp_path, pristine):
 def test_new_refuses_folders_and_empty_names(capsys, tmp_path):
     """`new` onto a folder or an empty name explains, with no traceback."""
     for target in (str(tmp_path), "", "."):
-        code, out, err = run(capsys, "new", target, "--partnership", "P", "--period", "1",
-                             "--scrutineer", "S")
+        code, out, err = run_cli(capsys, "new", target, "--partnership", "P", "--period", "1",
+                                 "--scrutineer", "S")
         assert code == 1, target
-        assert_one_error_line(err, out)
+        one_error_line(err, out)
     assert not (tmp_path.parent / f"{tmp_path.name}.scrutiny").exists()
 
 
 def test_a_mistyped_command_is_a_usage_error(capsys):
     """`scrutiny-desktop chek F` says the command is unknown rather than opening the app."""
-    code, _out, err = run(capsys, "chek", "F")
+    code, _out, err = run_cli(capsys, "chek", "F")
     assert code == 2
     assert "not a command" in err
 
@@ -442,7 +386,7 @@ def test_interrupted_save_is_reported_and_recovered_on_open(capsys, tmp_path, pr
     journal = path.with_name(path.name + "-journal")
     assert journal.exists() and journal.stat().st_size > 0
     before = badfiles.snapshot(path)
-    code, out, err = run(capsys, "check", path)
+    code, out, err = run_cli(capsys, "check", path)
     assert code == 0, err
     assert "interrupted save:" in out and "integrity: ok" in out
     assert badfiles.snapshot(path) == before
@@ -450,5 +394,5 @@ def test_interrupted_save_is_reported_and_recovered_on_open(capsys, tmp_path, pr
         assert doc.recovered_backup is not None and doc.recovered_backup.exists()
         assert assessments.info(doc).partnership
     assert not journal.exists()
-    code, out, err = run(capsys, "check", path)
+    code, out, err = run_cli(capsys, "check", path)
     assert code == 0, err

@@ -1,175 +1,29 @@
 """Comparing two assessments question by question (issue 6, item 5).
 
-The builders here are shared with tests/ui/test_compare_ui.py and
-tests/report/test_compare_pdf.py.
+The builders (``cis_pair``, ``mini_pair``, ``make_doc``...) are in tests/helpers.py,
+shared with tests/ui/test_compare_ui.py and tests/report/test_compare_pdf.py.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from scrutiny_desktop.checklist import bundled_template, load_template
-from scrutiny_desktop.services import answers
-from scrutiny_desktop.services.assessments import NewAssessment, create_assessment, open_assessment
-from scrutiny_desktop.services.compare import CHANGES, compare
+from scrutiny_desktop.checklist import bundled_template
 from scrutiny_desktop.errors import InvalidInput
-
-NORTHSHIRE = "Northshire Safeguarding Children Partnership"
-
-MINI_HEAD = """
-format = 1
-id = "mini"
-version = "{version}"
-title = "Mini checklist"
-description = "A tiny template used by the comparison tests."
-
-[scale]
-allow_not_applicable = true
-
-[[scale.points]]
-value = "yes"
-label = "Yes"
-
-[[scale.points]]
-value = "partly"
-label = "Partly"
-
-[[scale.points]]
-value = "no"
-label = "No"
-
-[[scale.points]]
-value = "pending"
-label = "Not yet"
-answered = false
-"""
-
-#: Version 0.1: Q1, Q2 in section one; Q3 in section two.
-MINI_V1 = MINI_HEAD.format(version="0.1") + """
-[[sections]]
-id = "s1"
-title = "Section one"
-
-[[sections.questions]]
-id = "Q1"
-text = "First question?"
-
-[[sections.questions]]
-id = "Q2"
-text = "Is the second question worded like this?"
-
-[[sections]]
-id = "s2"
-title = "Section two"
-
-[[sections.questions]]
-id = "Q3"
-text = "Third question, later removed?"
-"""
-
-#: Version 0.2: Q1 unchanged, Q2 reworded, Q3 removed, Q4 new.
-MINI_V2 = MINI_HEAD.format(version="0.2") + """
-[[sections]]
-id = "s1"
-title = "Section one"
-
-[[sections.questions]]
-id = "Q1"
-text = "First   question?"
-
-[[sections.questions]]
-id = "Q2"
-text = "Is the second question now worded differently?"
-
-[[sections]]
-id = "s3"
-title = "Section three"
-
-[[sections.questions]]
-id = "Q4"
-text = "A brand new fourth question?"
-"""
-
-#: Nothing in common with the mini checklist.
-OTHER = MINI_HEAD.format(version="9").replace('id = "mini"', 'id = "other"') + """
-[[sections]]
-id = "x"
-title = "Something else"
-
-[[sections.questions]]
-id = "X1"
-text = "An unrelated question?"
-"""
-
-
-def write_template(folder: Path, name: str, text: str):
-    path = folder / f"{name}.toml"
-    path.write_text(text, encoding="utf-8")
-    return load_template(path)
-
-
-def make_doc(path: Path, template=None, *, period: str, partnership: str = NORTHSHIRE,
-             judgements: dict[str, str | None] | None = None,
-             findings: dict[str, str] | None = None) -> Path:
-    """A draft document with these judgements and findings, built through the services."""
-    create_assessment(path, template or bundled_template(),
-                      NewAssessment(partnership, period, "Ann Jones", area="Northshire"))
-    with open_assessment(path) as doc:
-        for qid, value in (judgements or {}).items():
-            answers.set_judgement(doc, qid, value)
-        for qid, text in (findings or {}).items():
-            answers.set_findings(doc, qid, text)
-    return path
-
-
-#: Earlier and later judgements on the bundled checklist (best first: strong,
-#: reasonable, limited, none), with the change each pair must be classed as.
-CIS_CASES = {
-    "ARR-01": ("limited", "strong", "improved"),
-    "ARR-02": ("strong", "reasonable", "worse"),
-    "ARR-03": ("reasonable", "reasonable", "same"),
-    "ARR-04": ("none", "limited", "improved"),
-    "LEAD-01": ("none", "not_applicable", "changed"),
-    "LEAD-02": (None, "strong", "changed"),
-    "LEAD-03": ("strong", "not_yet", "changed"),
-    "LEAD-04": ("reasonable", "none", "worse"),
-}
-
-
-def cis_pair(folder: Path, *, findings: bool = True) -> tuple[Path, Path]:
-    """Last year's and this year's assessment for one partnership (CIS checklist)."""
-    earlier = make_doc(folder / "2024-25.scrutiny", period="2024-25",
-                       judgements={q: e for q, (e, _l, _c) in CIS_CASES.items() if e},
-                       findings={"ARR-01": "The arrangements were not published.",
-                                 "ARR-02": "Strong challenge in the minutes."} if findings else None)
-    later = make_doc(folder / "2025-26.scrutiny", period="2025-26",
-                     judgements={q: v for q, (_e, v, _c) in CIS_CASES.items()},
-                     findings={"ARR-01": "Published in June 2025.",
-                               "LEAD-02": "Leaders now attend every meeting."} if findings else None)
-    return earlier, later
-
-
-def mini_pair(folder: Path) -> tuple[Path, Path]:
-    """Two documents made from two versions of a small checklist that share Q1 and Q2."""
-    v1 = write_template(folder, "mini-v1", MINI_V1)
-    v2 = write_template(folder, "mini-v2", MINI_V2)
-    earlier = make_doc(folder / "mini-2024.scrutiny", v1, period="2024-25",
-                       judgements={"Q1": "yes", "Q2": "no", "Q3": "partly"},
-                       findings={"Q2": "Old findings for Q2.", "Q3": "Findings of a removed question."})
-    later = make_doc(folder / "mini-2025.scrutiny", v2, period="2025-26",
-                     judgements={"Q1": "partly", "Q2": "yes", "Q4": "yes"},
-                     findings={"Q2": "New findings for Q2.", "Q4": "Findings of a new question."})
-    return earlier, later
-
-
-def compare_files(earlier: Path, later: Path):
-    with open_assessment(earlier, readonly=True) as e, open_assessment(later, readonly=True) as l:
-        return compare(e, l)
-
+from scrutiny_desktop.services.compare import CHANGES
+from tests.helpers import (
+    CIS_CASES,
+    MINI_V1,
+    OTHER,
+    cis_pair,
+    compare_files,
+    make_doc,
+    mini_pair,
+    write_template,
+)
 
 # -- tests ------------------------------------------------------------------------------
+
 
 def test_same_checklist_improved_same_worse_and_changed(tmp_path):
     """Each pair of judgements is classed by its place on the scale (best first);

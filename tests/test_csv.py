@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 import tempfile
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,26 +14,11 @@ from scrutiny_desktop.checklist import bundled_template, load_template
 from scrutiny_desktop.report.csvout import FORMULA_STARTS, export_csv, text_cell
 from scrutiny_desktop.services import answers, evidence, recommendations, signoff
 from scrutiny_desktop.services.assessments import NewAssessment, create_assessment, open_assessment
+from tests.helpers import copy_document
 
 BOM = b"\xef\xbb\xbf"
 AWKWARD_FINDINGS = 'Commas, "double quotes", and\nnew lines;\n\n"quoted, with comma"\tand a tab'
 ACCENTS = "Siân Llŷr — Zażółć gęślą jaźń — Ελληνικά — Русский — café naïve"
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("pristine")
-    return create_assessment(folder / "pristine.scrutiny", bundled_template(),
-                             NewAssessment("Northshire Safeguarding Children Partnership",
-                                           "2025-26", "Ann Jones"))
-
-
-@pytest.fixture
-def doc(tmp_path, pristine):
-    path = tmp_path / "doc.scrutiny"
-    shutil.copyfile(pristine, path)
-    with open_assessment(path) as d:
-        yield d
 
 
 def read_rows(path: Path) -> list[list[str]]:
@@ -181,8 +164,7 @@ def test_any_findings_survive_a_csv_round_trip(pristine, tmp_path, findings):
     """Whatever findings hold (commas, quotes, new lines, any script), a CSV reader gets them back
     (with a leading ' if they would start a formula)."""
     with tempfile.TemporaryDirectory(dir=tmp_path) as folder:
-        path = Path(folder) / "doc.scrutiny"
-        shutil.copyfile(pristine, path)
+        path = copy_document(pristine, Path(folder))
         with open_assessment(path) as doc:
             answers.set_findings(doc, "ARR-03", findings)
             rows = read_rows(export_csv(doc, Path(folder) / "out.csv"))

@@ -5,9 +5,10 @@ Every export (PDF, comparison PDF, JSON, CSV) and ``import`` writes through one 
 file and the folder and says what to do, leaves any earlier file as it was, and leaves
 no temporary file behind.
 
-A full disk is simulated by a file object whose ``write`` raises ``ENOSPC`` (for
+A full disk is simulated by a file object whose ``write`` raises ``ENOSPC`` (the
+``full_disk`` fixture in tests/conftest.py, which the window's tests share) and, for
 SQLite, by ``PRAGMA max_page_count``, which makes SQLite report "database or disk is
-full" exactly as a full disk does); a read-only folder by ``PermissionError`` from the
+full" exactly as a full disk does; a read-only folder by ``PermissionError`` from the
 calls that create or rename files, because the tests run as root, whom ``chmod`` does
 not stop.
 """
@@ -24,88 +25,18 @@ from sqlalchemy import text
 
 from scrutiny_desktop import atomic
 from scrutiny_desktop.atomic import atomic_path, atomic_write
-from scrutiny_desktop.cli import main
-from scrutiny_desktop.services import transfer
+from scrutiny_desktop.errors import FileWriteFailed
 from scrutiny_desktop.report.csvout import export_csv
 from scrutiny_desktop.report.data import ReportOptions, collect
 from scrutiny_desktop.report.jsonio import export_json
 from scrutiny_desktop.report.pdf import build_pdf
-from scrutiny_desktop.services import evidence
+from scrutiny_desktop.services import transfer
 from scrutiny_desktop.services.assessments import open_assessment
-from scrutiny_desktop.errors import FileWriteFailed
-
-NO_SPACE = "there is no space left on the disk holding {folder}. Free some space or choose another folder."
-DENIED = "you do not have permission to write in {folder}. Choose a folder you can write to."
-
-
-class _FillingFile:
-    """A file object on a disk with ``room`` bytes free."""
-
-    def __init__(self, fh, room: int):
-        self._fh, self._room = fh, room
-
-    def write(self, data) -> int:
-        if len(data) > self._room:
-            raise OSError(errno.ENOSPC, "No space left on device")
-        self._room -= len(data)
-        return self._fh.write(data)
-
-    def __getattr__(self, name):
-        return getattr(self._fh, name)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self._fh.close()
-
-
-@pytest.fixture
-def full_disk(monkeypatch):
-    """``full_disk(folder, room)``: files opened for writing in ``folder`` hold ``room`` bytes."""
-
-    def fill(folder: Path, room: int = 0):
-        real_open = io.open
-
-        def fake_open(file, mode="r", *args, **kwargs):
-            fh = real_open(file, mode, *args, **kwargs)
-            if any(m in mode for m in "wxa") and Path(os.path.abspath(file)).parent == folder:
-                return _FillingFile(fh, room)
-            return fh
-
-        monkeypatch.setattr(io, "open", fake_open)
-
-    return fill
+from tests.helpers import DENIED, NO_SPACE, cli_error, patch_open
 
 
 def _names(folder: Path) -> set[str]:
     return {p.name for p in folder.iterdir()}
-
-
-def one_error(capsys, *argv) -> str:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    assert code == 1, (code, out, err)
-    lines = err.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), lines
-    assert "Traceback" not in out + err
-    return lines[0]
-
-
-@pytest.fixture
-def doc_with_file(tmp_path, new_doc_path):
-    note = tmp_path / "note.txt"
-    note.write_bytes(b"board minutes " * 1000)
-    with open_assessment(new_doc_path) as doc:
-        evidence.add_evidence(doc, "ARR-01", evidence.EvidenceInput("Minutes"), attach=note)
-    return new_doc_path
-
-
-@pytest.fixture
-def out_dir(tmp_path) -> Path:
-    folder = tmp_path / "exports"
-    folder.mkdir()
-    return folder
 
 
 # -- the helper ----------------------------------------------------------------------------
@@ -128,9 +59,8 @@ def test_atomic_write_on_a_full_disk(out_dir, full_disk):
     target = out_dir / "a.txt"
     target.write_bytes(b"old")
     full_disk(out_dir, room=10)
-    with pytest.raises(FileWriteFailed) as info:
-        with atomic_write(target) as fh:
-            fh.write(b"x" * 1_000_000)
+    with pytest.raises(FileWriteFailed) as info, atomic_write(target) as fh:
+        fh.write(b"x" * 1_000_000)
     assert str(info.value) == "Could not write a.txt: " + NO_SPACE.format(folder=out_dir)
     assert info.value.errno == errno.ENOSPC and isinstance(info.value, OSError)
     assert target.read_bytes() == b"old"
@@ -151,10 +81,9 @@ def test_atomic_write_in_a_read_only_folder(out_dir, monkeypatch, call):
             if "x" in mode:
                 raise PermissionError(errno.EACCES, "Permission denied", str(file))
             return real_open(file, mode, *args, **kwargs)
-        monkeypatch.setattr(io, "open", refuse)
-    with pytest.raises(FileWriteFailed) as info:
-        with atomic_write(target) as fh:
-            fh.write(b"data")
+        patch_open(monkeypatch, refuse)
+    with pytest.raises(FileWriteFailed) as info, atomic_write(target) as fh:
+        fh.write(b"data")
     assert str(info.value) == "Could not write a.txt: " + DENIED.format(folder=out_dir)
     assert _names(out_dir) == set()
 
@@ -169,28 +98,26 @@ def test_other_write_errors_are_one_sentence(out_dir, monkeypatch, code, words):
     def fail(*args, **kwargs):
         raise OSError(code, os.strerror(code))
     monkeypatch.setattr(os, "replace", fail)
-    with pytest.raises(FileWriteFailed) as info:
-        with atomic_write(out_dir / "a.txt") as fh:
-            fh.write(b"data")
+    with pytest.raises(FileWriteFailed) as info, atomic_write(out_dir / "a.txt") as fh:
+        fh.write(b"data")
     assert words.format(folder=out_dir) in str(info.value)
     assert "a.txt" in str(info.value)
     assert _names(out_dir) == set()
 
 
 def test_an_error_in_the_body_is_raised_as_it_is_and_cleans_up(out_dir):
-    with pytest.raises(ValueError, match="cancelled"):
-        with atomic_write(out_dir / "a.txt") as fh:
-            fh.write(b"half")
-            raise ValueError("cancelled")
+    with pytest.raises(ValueError, match="cancelled"), atomic_write(out_dir / "a.txt") as fh:
+        fh.write(b"half")
+        raise ValueError("cancelled")
     assert _names(out_dir) == set()
 
 
 def test_atomic_path_never_replaces_when_asked_not_to(out_dir):
     target = out_dir / "a.db"
     target.write_bytes(b"precious")
-    with pytest.raises(FileExistsError, match="already exists"):
-        with atomic_path(target, overwrite=False) as tmp:
-            tmp.write_bytes(b"new")
+    with pytest.raises(FileExistsError, match="already exists"), \
+            atomic_path(target, overwrite=False) as tmp:
+        tmp.write_bytes(b"new")
     assert target.read_bytes() == b"precious"
     with atomic_path(out_dir / "b.db", overwrite=False) as tmp:
         tmp.write_bytes(b"new")
@@ -213,9 +140,8 @@ def test_each_export_on_a_full_disk(doc_with_file, out_dir, full_disk, kind):
     target = out_dir / f"summary.{kind}"
     target.write_bytes(b"the previous export")
     full_disk(out_dir, room=100)
-    with open_assessment(doc_with_file, readonly=True) as doc:
-        with pytest.raises(FileWriteFailed) as info:
-            _writers(doc_with_file)[kind](doc, target)
+    with open_assessment(doc_with_file, readonly=True) as doc, pytest.raises(FileWriteFailed) as info:
+        _writers(doc_with_file)[kind](doc, target)
     assert str(info.value) == f"Could not write summary.{kind}: " + NO_SPACE.format(folder=out_dir)
     assert target.read_bytes() == b"the previous export"
     assert _names(out_dir) == {f"summary.{kind}"}
@@ -241,7 +167,7 @@ def test_cli_export_on_a_full_disk(capsys, doc_with_file, out_dir, full_disk, op
     """Was `error: : No space left on device` (and CSV left `.NAME.writing-PID`)."""
     target = out_dir / f"out.{option[2:]}"
     full_disk(out_dir, room=0)
-    line = one_error(capsys, "export", doc_with_file, option, target)
+    line = cli_error(capsys, "export", doc_with_file, option, target)
     assert line == f"error: Could not write {target.name}: " + NO_SPACE.format(folder=out_dir)
     assert _names(out_dir) == set()
 
@@ -250,7 +176,7 @@ def test_cli_export_into_a_read_only_folder(capsys, doc_with_file, out_dir, monk
     def refuse(*args, **kwargs):
         raise PermissionError(errno.EACCES, "Permission denied")
     monkeypatch.setattr(os, "replace", refuse)
-    line = one_error(capsys, "export", doc_with_file, "--csv", out_dir / "out.csv")
+    line = cli_error(capsys, "export", doc_with_file, "--csv", out_dir / "out.csv")
     assert line == "error: Could not write out.csv: " + DENIED.format(folder=out_dir)
     assert _names(out_dir) == set()
 
@@ -278,7 +204,7 @@ def test_cli_import_on_a_full_disk(capsys, export_file, out_dir, monkeypatch):
 
     monkeypatch.setattr(transfer, "_restore", restore_on_a_full_disk)
     target = out_dir / "copy.scrutiny"
-    line = one_error(capsys, "import", export_file, "--to", target)
+    line = cli_error(capsys, "import", export_file, "--to", target)
     assert line == "error: Could not write copy.scrutiny: " + NO_SPACE.format(folder=out_dir)
     assert "retried" not in line and ".importing" not in line
     assert _names(out_dir) == set()
@@ -289,7 +215,7 @@ def test_cli_import_into_a_read_only_folder(capsys, export_file, out_dir, monkey
         raise PermissionError(errno.EACCES, "Permission denied")
     monkeypatch.setattr(os, "link", refuse)
     monkeypatch.setattr(os, "replace", refuse)
-    line = one_error(capsys, "import", export_file, "--to", out_dir / "copy.scrutiny")
+    line = cli_error(capsys, "import", export_file, "--to", out_dir / "copy.scrutiny")
     assert line == "error: Could not write copy.scrutiny: " + DENIED.format(folder=out_dir)
     assert _names(out_dir) == set()
 
@@ -306,6 +232,6 @@ def test_cli_import_when_sqlite_cannot_create_the_file(capsys, export_file, out_
         return real_connect(database, *args, **kwargs)
 
     monkeypatch.setattr(sqlite3, "connect", connect)
-    line = one_error(capsys, "import", export_file, "--to", out_dir / "copy.scrutiny")
+    line = cli_error(capsys, "import", export_file, "--to", out_dir / "copy.scrutiny")
     assert line == "error: Could not write copy.scrutiny: " + DENIED.format(folder=out_dir)
     assert _names(out_dir) == set()

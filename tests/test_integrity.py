@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
-from pathlib import Path
-
 import pytest
 
 from scrutiny_desktop.report.data import collect
 from scrutiny_desktop.report.jsonio import export_json
-from scrutiny_desktop.services.transfer import ImportProblem, import_json
 from scrutiny_desktop.report.pdf import build_pdf
 from scrutiny_desktop.report.verify import verify_against
 from scrutiny_desktop.services import answers, assessments, evidence, signoff
 from scrutiny_desktop.services.evidence import EvidenceInput
 from scrutiny_desktop.services.integrity import integrity_report
+from scrutiny_desktop.services.transfer import ImportProblem, import_json
+from tests.helpers import tamper
 
 
 @pytest.fixture
@@ -31,13 +28,6 @@ def signed(new_doc_path, tmp_path):
                          confirmed=True, signature_png=None)
         pdf = build_pdf(collect(doc), tmp_path / "signed.pdf")
     return new_doc_path, pdf
-
-
-def tamper(path: Path, *sql: str) -> None:
-    with closing(sqlite3.connect(path)) as conn:
-        for statement in sql:
-            conn.execute(statement)
-        conn.commit()
 
 
 @pytest.mark.parametrize(("sql", "expected"), [

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from scrutiny_desktop.checklist import bundled_template
-from scrutiny_desktop.services.fingerprint import content_fingerprint
+from scrutiny_desktop.errors import InvalidInput
 from scrutiny_desktop.report.jsonio import (
     FORMAT_NAME,
     FORMAT_VERSION,
@@ -28,19 +28,15 @@ from scrutiny_desktop.report.jsonio import (
     json_schema,
     schema_path,
 )
-from scrutiny_desktop.services.transfer import ImportProblem, import_json
 from scrutiny_desktop.services import answers, assessments, evidence, recommendations, signoff
 from scrutiny_desktop.services.assessments import NewAssessment, create_assessment, open_assessment
+from scrutiny_desktop.services.fingerprint import content_fingerprint
+from scrutiny_desktop.services.transfer import ImportProblem, import_json
 from scrutiny_desktop.storage.audit import verify_chain
-from scrutiny_desktop.errors import InvalidInput
 from scrutiny_desktop.storage.models import AuditEntry
-
-FIXTURES = Path(__file__).parent / "fixtures"
-
-
-
 from tests.fixtures import badfiles
-from tests.helpers import all_evidence
+from tests.helpers import all_evidence, answer_all, copy_document
+
 PNG = badfiles.minimal_png()
 
 # Awkward text of every kind a held-out document may carry.
@@ -57,11 +53,6 @@ AWKWARD = {
     "control": "tabs\tand\nnew lines\n\nand trailing spaces   ",
 }
 LONG = ("Findings paragraph with Siân & <b>tags</b>. " * 500)[:20000]
-
-
-def answer_all(doc, value: str = "strong") -> None:
-    for qid in assessments.question_ids(doc):
-        answers.set_judgement(doc, qid, value)
 
 
 def build_rich(folder: Path, cis) -> Path:
@@ -127,14 +118,6 @@ def build_rich(folder: Path, cis) -> Path:
 def rich_source(tmp_path_factory):
     folder = tmp_path_factory.mktemp("rich")
     return build_rich(folder, bundled_template())
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("pristine")
-    return create_assessment(folder / "pristine.scrutiny", bundled_template(),
-                             NewAssessment("Northshire Safeguarding Children Partnership",
-                                           "2025-26", "Ann Jones"))
 
 
 @pytest.fixture
@@ -372,8 +355,7 @@ def test_any_text_round_trips_through_json(pristine, tmp_path, findings, title):
     """Any text a scrutineer types survives JSON export and import exactly, fingerprint included."""
     with tempfile.TemporaryDirectory(dir=tmp_path) as folder:
         folder = Path(folder)
-        path = folder / "doc.scrutiny"
-        shutil.copyfile(pristine, path)
+        path = copy_document(pristine, folder)
         with open_assessment(path) as doc:
             answers.set_findings(doc, "ARR-01", findings)
             evidence.add_evidence(doc, "ARR-02", evidence.EvidenceInput(title, note=findings))

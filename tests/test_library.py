@@ -1,15 +1,14 @@
 """The library listing (issue 6, item 1): every document in a folder tree, read
 without changing a byte, with unreadable files as rows that carry their error.
 
-The document builders at the top are shared with tests/ui/test_library_ui.py.
+The document builders (``make_document``, ``build_library``...) are in tests/helpers.py,
+shared with tests/ui/test_library_ui.py.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
-import os
 import shutil
 import sqlite3
 import time
@@ -17,143 +16,28 @@ from pathlib import Path
 
 import pytest
 
-from scrutiny_desktop.checklist import bundled_template
-from scrutiny_desktop.services import answers, assessments, recommendations, review, signoff
-from scrutiny_desktop.services.assessments import NewAssessment, create_assessment, open_assessment
 from scrutiny_desktop.services.library import find_documents, list_library, summarise_file
-from scrutiny_desktop.services.recommendations import RecommendationInput
-
-FIXTURES = Path(__file__).parent / "fixtures"
-
-
-
 from tests.fixtures import badfiles
-from tests.helpers import set_details
-
-NORTHSHIRE = "Northshire Safeguarding Children Partnership"
-WESTVALE = "Westvale Safeguarding Children Partnership"
-STATEMENT = "I confirm that this assessment is my independent judgement."
-
-
-# -- builders (shared with the UI tests) -------------------------------------------
-
-def answer_all(path: Path, value: str = "reasonable") -> None:
-    """Give every question the same judgement (about a second for the full checklist)."""
-    with open_assessment(path) as doc:
-        for qid in assessments.question_ids(doc):
-            answers.set_judgement(doc, qid, value)
-
-
-def make_document(path: Path, *, partnership: str = NORTHSHIRE, period: str = "2025-26",
-                  scrutineer: str = "Ann Jones", area: str | None = None,
-                  template=None, base: Path | None = None,
-                  judgements: dict[str, str] | None = None,
-                  findings: dict[str, str] | None = None,
-                  recommendation: str = "", sign: bool = False, countersign: bool = False) -> Path:
-    """A document built through the services.
-
-    ``base`` (a fully answered draft of the same template) is copied instead
-    of creating a new one, which makes a signable document quickly; its
-    details are then changed to these.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    area = partnership.split()[0] if area is None else area
-    if base is not None:
-        shutil.copyfile(base, path)
-        with open_assessment(path) as doc:
-            set_details(doc, partnership=partnership, period=period,
-                        scrutineer_name=scrutineer, area=area)
-    else:
-        create_assessment(path, template or bundled_template(),
-                          NewAssessment(partnership, period, scrutineer, area=area,
-                                        scrutineer_role="Independent scrutineer"))
-    with open_assessment(path, actor=scrutineer) as doc:
-        for qid, value in (judgements or {}).items():
-            answers.set_judgement(doc, qid, value)
-        for qid, text in (findings or {}).items():
-            answers.set_findings(doc, qid, text)
-        if recommendation:
-            first = assessments.question_ids(doc)[0]
-            recommendations.add_recommendation(doc, first, RecommendationInput(recommendation))
-        if sign or countersign:
-            signoff.sign_off(doc, name=scrutineer, role="Independent scrutineer",
-                             statement=STATEMENT, confirmed=True)
-        if countersign:
-            review.set_overall_response(doc, "The partnership accepts the findings.")
-            for r in recommendations.list_recommendations(doc):
-                review.set_response(doc, r.id, decision="accepted", action_owner="Business manager")
-            review.countersign(doc, name="Chris Chair", role="Chair", statement="Reviewed.",
-                               confirmed=True)
-    return path
-
-
-def set_signed_at(path: Path, when: dt.datetime, table: str = "signoffs") -> None:
-    """Backdate a sign-off (test set-up only, behind the app's back)."""
-    with contextlib.closing(sqlite3.connect(str(path), isolation_level=None)) as conn:
-        conn.execute(f"UPDATE {table} SET signed_at = ?", (when.isoformat(),))
-
-
-def tree_snapshot(folder: Path) -> dict[str, tuple]:
-    """Every file's SHA-256, size, mtime and mode, and every folder's entries and
-    mtime (a journal or lock file created and deleted again changes a folder's mtime)."""
-    out: dict[str, tuple] = {}
-    for root, dirs, files in os.walk(folder):
-        st = os.stat(root)
-        out[root] = ("dir", tuple(sorted(dirs + files)), st.st_mtime_ns)
-        for name in files:
-            p = Path(root) / name
-            st = p.stat()
-            out[str(p)] = ("file", hashlib.sha256(p.read_bytes()).hexdigest(), st.st_size,
-                           st.st_mtime_ns, st.st_mode)
-    return out
-
-
-@pytest.fixture(scope="session")
-def answered_base(tmp_path_factory) -> Path:
-    """One fully answered CIS draft; copies of it can be signed off straight away."""
-    folder = tmp_path_factory.mktemp("base")
-    path = create_assessment(folder / "base.scrutiny", bundled_template(),
-                             NewAssessment(NORTHSHIRE, "2025-26", "Ann Jones"))
-    answer_all(path)
-    return path
-
-
-def build_library(folder: Path, base: Path, *, broken: bool = True) -> dict[str, Path]:
-    """A shared folder as a chair might find it: two periods of one partnership
-    (signed off, then reviewed), another partnership's draft, a draft with a
-    few answers, and (with ``broken``) some files that cannot be read."""
-    docs = {
-        "north_2024": make_document(folder / "Northshire" / "2024-25.scrutiny", period="2024-25",
-                                    base=base, sign=True),
-        "north_2025": make_document(folder / "Northshire" / "2025-26" / "final.scrutiny",
-                                    period="2025-26", scrutineer="Bea Khan", base=base,
-                                    recommendation="Publish the scrutiny plan.", countersign=True),
-        "west_2025": make_document(folder / "Westvale-2025-26.scrutiny", partnership=WESTVALE,
-                                   period="2025-26", scrutineer="Cy Evans",
-                                   judgements={"ARR-01": "strong", "ARR-02": "limited",
-                                               "ARR-03": "not_yet"}),
-    }
-    set_signed_at(docs["north_2024"], dt.datetime(2025, 5, 9, 12, 0, tzinfo=dt.timezone.utc))
-    (folder / "notes.txt").write_text("Not an assessment.\n", encoding="utf-8")
-    if broken:
-        bad = folder / "Problems"
-        bad.mkdir()
-        docs["empty"] = badfiles.make_empty(bad, base)
-        docs["png"] = badfiles.make_png(bad, base)
-    return docs
-
+from tests.helpers import (
+    FIXTURES,
+    NORTHSHIRE,
+    WESTVALE,
+    build_library,
+    make_many,
+    tree_snapshot,
+)
 
 # -- finding and describing documents ---------------------------------------------------
 
-def test_lists_every_document_in_the_folder_and_its_subfolders(tmp_path, answered_base):
+
+def test_lists_every_document_in_the_folder_and_its_subfolders(tmp_path, answered):
     """Each .scrutiny file at any depth is listed once, with its partnership, period,
     scrutineer, status, progress and sign-off / review dates; other files are not."""
-    docs = build_library(tmp_path / "shared", answered_base, broken=False)
+    docs = build_library(tmp_path / "shared", answered, broken=False)
     deep = tmp_path / "shared" / "Deep" / "er"
     deep.mkdir(parents=True)
     upper = Path(shutil.copyfile(docs["west_2025"], deep / "COPY.SCRUTINY"))
-    before = dt.datetime.now(dt.timezone.utc)
+    before = dt.datetime.now(dt.UTC)
 
     summaries = list_library([tmp_path / "shared", tmp_path / "shared" / "Northshire"])
 
@@ -168,7 +52,7 @@ def test_lists_every_document_in_the_folder_and_its_subfolders(tmp_path, answere
     assert north_2024.status_label == "Signed off"
     assert (north_2024.answered, north_2024.total) == (51, 51)
     assert north_2024.progress_text == "51/51"
-    assert north_2024.signed_off_at == dt.datetime(2025, 5, 9, 12, 0, tzinfo=dt.timezone.utc)
+    assert north_2024.signed_off_at == dt.datetime(2025, 5, 9, 12, 0, tzinfo=dt.UTC)
     assert north_2024.reviewed_at is None
 
     north_2025 = by_path[docs["north_2025"].resolve()]
@@ -183,23 +67,23 @@ def test_lists_every_document_in_the_folder_and_its_subfolders(tmp_path, answere
     assert west.signed_off_at is None and west.reviewed_at is None
 
 
-def test_a_missing_folder_or_a_folder_named_like_a_document_is_no_error(tmp_path, answered_base):
+def test_a_missing_folder_or_a_folder_named_like_a_document_is_no_error(tmp_path, answered):
     (tmp_path / "lib" / "looks-like.scrutiny").mkdir(parents=True)
-    shutil.copyfile(answered_base, tmp_path / "lib" / "real.scrutiny")
+    shutil.copyfile(answered, tmp_path / "lib" / "real.scrutiny")
     summaries = list_library([tmp_path / "lib", tmp_path / "not-there"])
     assert [s.path.name for s in summaries] == ["real.scrutiny"]
 
 
 @pytest.mark.parametrize("kind", ["empty", "random", "png", "zip", "truncated", "foreign",
                                   "too_new", "damaged_index"])
-def test_an_unreadable_file_is_a_row_with_its_error(tmp_path, answered_base, kind):
+def test_an_unreadable_file_is_a_row_with_its_error(tmp_path, answered, kind):
     """Broken files come back as rows carrying a sentence about the problem; the
     listing never raises and the good documents beside them are still listed."""
     folder = tmp_path / "lib"
     folder.mkdir()
-    good = shutil.copyfile(answered_base, folder / "good.scrutiny")
+    good = shutil.copyfile(answered, folder / "good.scrutiny")
     maker, _error, _words = badfiles.BAD_FILES[kind]
-    bad = maker(folder, answered_base)
+    bad = maker(folder, answered)
 
     summaries = {s.path.name: s for s in list_library([folder])}
 
@@ -223,16 +107,16 @@ def test_a_file_that_disappears_during_listing_is_reported_missing(tmp_path):
 
 # -- the no-write guarantee --------------------------------------------------------------
 
-def test_listing_changes_no_byte_and_leaves_no_file(tmp_path, answered_base):
+def test_listing_changes_no_byte_and_leaves_no_file(tmp_path, answered):
     """Every file keeps its bytes, size, modification time and mode; no folder gains or
     loses an entry or changes its mtime (no journal, lock or backup file comes and goes),
     including for a document of an older format and one that is read-only on disk."""
     folder = tmp_path / "shared"
-    build_library(folder, answered_base)
+    build_library(folder, answered)
     for kind in ("random", "truncated", "foreign", "too_new", "zip"):
-        badfiles.BAD_FILES[kind][0](folder / "Problems", answered_base)
+        badfiles.BAD_FILES[kind][0](folder / "Problems", answered)
     older = shutil.copyfile(FIXTURES / "golden-format1.scrutiny", folder / "golden.scrutiny")
-    readonly = shutil.copyfile(answered_base, folder / "read-only.scrutiny")
+    readonly = shutil.copyfile(answered, folder / "read-only.scrutiny")
     readonly.chmod(0o444)
     before = tree_snapshot(folder)
     time.sleep(0.02)  # a write after this would show in the nanosecond mtimes
@@ -245,14 +129,14 @@ def test_listing_changes_no_byte_and_leaves_no_file(tmp_path, answered_base):
     assert summarise_file(older).ok
 
 
-def test_a_document_being_written_is_listed_or_reported_without_waiting(tmp_path, answered_base):
+def test_a_document_being_written_is_listed_or_reported_without_waiting(tmp_path, answered):
     """Another program holds a write transaction open (BEGIN IMMEDIATE and an UPDATE
     not yet committed): the listing does not wait for it, does not see the uncommitted
     change, and changes nothing."""
     folder = tmp_path / "lib"
     folder.mkdir()
-    doc = shutil.copyfile(answered_base, folder / "busy.scrutiny")
-    other = shutil.copyfile(answered_base, folder / "other.scrutiny")
+    doc = shutil.copyfile(answered, folder / "busy.scrutiny")
+    other = shutil.copyfile(answered, folder / "other.scrutiny")
     before = doc.read_bytes()
     with contextlib.closing(sqlite3.connect(str(doc), isolation_level=None, timeout=0)) as writer:
         writer.execute("BEGIN IMMEDIATE")
@@ -272,12 +156,12 @@ def test_a_document_being_written_is_listed_or_reported_without_waiting(tmp_path
     assert sorted(p.name for p in folder.iterdir()) == ["busy.scrutiny", "other.scrutiny"]
 
 
-def test_a_document_locked_exclusively_is_reported_after_a_short_wait(tmp_path, answered_base):
+def test_a_document_locked_exclusively_is_reported_after_a_short_wait(tmp_path, answered):
     """While another program commits (an exclusive lock), the row says so within about
     a second instead of hanging the listing."""
     folder = tmp_path / "lib"
     folder.mkdir()
-    doc = shutil.copyfile(answered_base, folder / "busy.scrutiny")
+    doc = shutil.copyfile(answered, folder / "busy.scrutiny")
     before = doc.read_bytes()
     with contextlib.closing(sqlite3.connect(str(doc), isolation_level=None, timeout=0)) as writer:
         writer.execute("BEGIN EXCLUSIVE")
@@ -292,19 +176,9 @@ def test_a_document_locked_exclusively_is_reported_after_a_short_wait(tmp_path, 
 
 # -- speed -----------------------------------------------------------------------------------
 
-def make_many(folder: Path, source: Path, count: int) -> list[Path]:
-    """``count`` copies of one document, spread over ten subfolders."""
-    out = []
-    for n in range(count):
-        sub = folder / f"team-{n % 10:02d}"
-        sub.mkdir(parents=True, exist_ok=True)
-        out.append(Path(shutil.copyfile(source, sub / f"assessment-{n:03d}.scrutiny")))
-    return out
-
-
-def test_five_hundred_documents_list_in_under_two_seconds(tmp_path, answered_base):
+def test_five_hundred_documents_list_in_under_two_seconds(tmp_path, answered):
     folder = tmp_path / "many"
-    make_many(folder, answered_base, 500)
+    make_many(folder, answered, 500)
     assert len(find_documents([folder])) == 500
     calls = []
 

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from scrutiny_desktop.services import answers, assessments
 from scrutiny_desktop import errors
+from scrutiny_desktop.services import answers, assessments
 from scrutiny_desktop.storage import lockfile
 from scrutiny_desktop.storage.audit import verify_chain
 from scrutiny_desktop.storage.models import AuditEntry

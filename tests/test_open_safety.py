@@ -3,26 +3,18 @@ paths given as the document are described as what they are."""
 
 from __future__ import annotations
 
-import contextlib
 import os
-import sqlite3
 import threading
 from pathlib import Path
 
 import pytest
 
+from scrutiny_desktop import errors
 from scrutiny_desktop.cli import main
 from scrutiny_desktop.services import answers, assessments, evidence
-from scrutiny_desktop import errors
 from scrutiny_desktop.storage import lockfile
 from scrutiny_desktop.storage.document import open_document
-
-
-def tamper(path: Path, *sql: str) -> None:
-    with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as conn:
-        conn.execute("DROP TRIGGER IF EXISTS audit_entries_no_update")
-        for statement in sql:
-            conn.execute(statement)
+from tests.helpers import refuse_to_open, tamper
 
 
 def check_problem(capsys, path: Path) -> str:
@@ -135,14 +127,7 @@ def test_a_link_loop_says_so(tmp_path):
 def test_a_file_you_may_not_read_says_so(new_doc_path, monkeypatch):
     """Not "Save a copy" (which would need reading it too): ask for access.  The tests run
     as root, who may read anything, so the refusal is simulated."""
-    real_open = os.open
-
-    def refusing(path, flags, *args, **kwargs):
-        if os.fspath(path) == str(new_doc_path):
-            raise PermissionError(13, "Permission denied", str(new_doc_path))
-        return real_open(path, flags, *args, **kwargs)
-
-    monkeypatch.setattr(os, "open", refusing)
+    refuse_to_open(monkeypatch, new_doc_path)
     with pytest.raises(errors.DocumentUnreadable) as info:
         assessments.open_assessment(new_doc_path, lock=True)
     message = str(info.value)

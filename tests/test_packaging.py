@@ -6,28 +6,30 @@ Fast checks only; building the bundle itself is `make dist` (run by .ci/run).
 from __future__ import annotations
 
 import configparser
+import functools
 import importlib.util
 import os
 import re
 import shutil
 import subprocess
+import sys
+import types
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
-from scrutiny_desktop import paths
+from scrutiny_desktop import __version__, paths
 from scrutiny_desktop.settings import ManagedConfig
 from scrutiny_desktop.storage import APPLICATION_ID
+from tests.helpers import REPO as ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "build.spec"
 LINUX = ROOT / "packaging" / "linux"
 DESKTOP = LINUX / "scrutiny-desktop.desktop"
 MIME_XML = LINUX / "scrutiny-desktop-mime.xml"
 INSTALL = ROOT / "docs" / "INSTALL.md"
 MIME_NS = {"m": "http://www.freedesktop.org/standards/shared-mime-info"}
-
 
 
 def desktop_entry() -> configparser.SectionProxy:
@@ -46,31 +48,219 @@ def bundle_filters():
 
 
 # -- build.spec ------------------------------------------------------------------
+#
+# The spec is run as PyInstaller runs it (``exec`` with SPECPATH, DISTPATH and the
+# build targets in its namespace), for each platform it builds on, with stand-ins for
+# the targets that record what the spec gives them: the tests check those values, not
+# the spec's text.  Building the real bundle is `make dist`.
+
+#: What the stand-in Analysis reports having found besides the spec's own data, as
+#: (name in the bundle, source, type): some of it is what the spec must filter out.
+FOUND_BINARIES = [
+    ("PySide6/Qt/plugins/platforms/libqxcb.so", "/site/libqxcb.so", "BINARY"),
+    ("PySide6/Qt/plugins/platforms/libqvnc.so", "/site/libqvnc.so", "BINARY"),
+    ("PySide6/Qt/lib/libQt6Core.so.6", "/site/libQt6Core.so.6", "BINARY"),
+    ("libQt6Core.so.6", "PySide6/Qt/lib/libQt6Core.so.6", "SYMLINK"),
+    ("libqvnc.so", "PySide6/Qt/plugins/platforms/libqvnc.so", "SYMLINK"),
+]
+FOUND_DATAS = [("PySide6/Qt/translations/qtbase_de.qm", "/site/qtbase_de.qm", "DATA")]
+
+
+class Target:
+    """Stands in for one of PyInstaller's build targets and keeps its arguments."""
+
+    def __init__(self, kind: str, *args, **kwargs):
+        self.kind, self.args, self.kwargs = kind, args, kwargs
+
+
+class FakeAnalysis(Target):
+    """Analysis: ``scripts``, ``pure``, and the spec's data plus ``FOUND_*`` as TOC entries."""
+
+    def __init__(self, scripts, **kwargs):
+        super().__init__("Analysis", scripts, **kwargs)
+        self.scripts = [("launcher", scripts[0], "PYSOURCE")]
+        self.pure = [("scrutiny_desktop", str(ROOT / "scrutiny_desktop" / "__init__.py"), "PYMODULE")]
+        self.binaries = list(FOUND_BINARIES)
+        self.datas = [(f"{folder}/{Path(src).name}", src, "DATA")
+                      for src, folder in kwargs["datas"]] + list(FOUND_DATAS)
+
+
+def run_spec(tmp_path: Path, platform: str) -> dict[str, list[Target]]:
+    """Execute build.spec as if on ``platform``; the targets it made, by kind."""
+    made: dict[str, list[Target]] = {}
+
+    def target(kind):
+        def make(*args, **kwargs):
+            made.setdefault(kind, []).append(
+                FakeAnalysis(*args, **kwargs) if kind == "Analysis" else Target(kind, *args, **kwargs))
+            return made[kind][-1]
+        return make
+
+    dist = tmp_path / "dist"
+    (dist / "scrutiny-desktop").mkdir(parents=True, exist_ok=True)
+    namespace = {"__name__": "__main__", "__file__": str(SPEC), "SPECPATH": str(ROOT),
+                 "DISTPATH": str(dist), **{k: target(k) for k in
+                                           ("Analysis", "PYZ", "EXE", "COLLECT", "BUNDLE")}}
+    # Windows only: the version resource's classes (PyInstaller's need pefile).
+    versioninfo = types.ModuleType("PyInstaller.utils.win32.versioninfo")
+    for name in ("FixedFileInfo", "StringFileInfo", "StringStruct", "StringTable", "VarFileInfo",
+                 "VarStruct", "VSVersionInfo"):
+        setattr(versioninfo, name, functools.partial(Target, name))
+    real_platform, real_path = sys.platform, list(sys.path)  # the spec extends sys.path
+    real_versioninfo = sys.modules.get(versioninfo.__name__)
+    sys.modules[versioninfo.__name__] = versioninfo
+    sys.platform = platform
+    try:
+        exec(compile(SPEC.read_text(encoding="utf-8"), str(SPEC), "exec"), namespace)
+    finally:
+        sys.platform, sys.path[:] = real_platform, real_path
+        if real_versioninfo is None:
+            del sys.modules[versioninfo.__name__]
+        else:
+            sys.modules[versioninfo.__name__] = real_versioninfo
+    return made
+
+
+def version_strings(version: Target) -> dict[str, str]:
+    """The strings of a (stand-in) Windows version resource:
+    VSVersionInfo > StringFileInfo > StringTable > StringStruct(name, value)."""
+    (string_file_info,) = [k for k in version.kwargs["kids"] if k.kind == "StringFileInfo"]
+    (table,) = string_file_info.args[0]
+    return {struct.args[0]: struct.args[1] for struct in table.args[1]}
+
+
+PLATFORMS = ["linux", "win32", "darwin"]
+
 
 def test_build_spec_is_valid_python():
     """The spec compiles (PyInstaller executes it as Python)."""
     compile(SPEC.read_text(encoding="utf-8"), str(SPEC), "exec")
 
 
-def test_build_spec_makes_a_one_folder_bundle_without_upx():
-    text = SPEC.read_text(encoding="utf-8")
-    assert "COLLECT(" in text, "one-folder builds end in COLLECT"
-    assert "upx=False" in text and "upx=True" not in text
-    assert "exclude_binaries=True" in text
-    assert 'bundle_identifier=BUNDLE_ID' in text
-    assert '"org.scrutinydesktop.ScrutinyDesktop"' in text
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_build_spec_makes_a_one_folder_bundle_without_upx(tmp_path, platform):
+    """One folder: the executables leave their binaries out (``exclude_binaries``) and a
+    single COLLECT gathers them with the analysed binaries and data; UPX nowhere."""
+    made = run_spec(tmp_path, platform)
+    (analysis,) = made["Analysis"]
+    (pyz,) = made["PYZ"]
+    (collect,) = made["COLLECT"]
+    assert pyz.args == (analysis.pure,)
+    assert collect.kwargs["name"] == "scrutiny-desktop"
+    assert list(collect.args) == [*made["EXE"], analysis.binaries, analysis.datas]
+    for exe in made["EXE"]:
+        assert exe.args == (pyz, analysis.scripts, [])
+        assert exe.kwargs["exclude_binaries"] is True
+    every_target = [t for targets in made.values() for t in targets]
+    assert [t.kwargs["upx"] for t in every_target if "upx" in t.kwargs] == [False] * (
+        len(made["EXE"]) + 1)
+    assert collect.kwargs["upx_exclude"] == []
 
 
-def test_build_spec_bundles_resources_and_migrations_where_paths_looks():
+@pytest.mark.parametrize(("platform", "executables"), [
+    ("linux", {"scrutiny-desktop": True}),
+    ("win32", {"scrutiny-desktop": True, "ScrutinyDesktop": False}),
+    ("darwin", {"scrutiny-desktop": False}),
+])
+def test_build_spec_executables_for_each_platform(tmp_path, platform, executables):
+    """Name -> console: a console executable for IT and scripts (it also opens the GUI);
+    on Windows a windowed one besides; on macOS a windowed one inside the .app."""
+    made = run_spec(tmp_path, platform)
+    assert {e.kwargs["name"]: e.kwargs["console"] for e in made["EXE"]} == executables
+    for exe in made["EXE"]:
+        assert exe.kwargs["argv_emulation"] is (platform == "darwin")
+        assert exe.kwargs["strip"] is (platform == "linux")
+        icon = exe.kwargs["icon"]
+        if platform == "linux":
+            assert icon is None  # the .desktop file names the icon
+        else:
+            assert Path(icon).is_file() and Path(icon).suffix == (".ico" if platform == "win32" else ".png")
+        if platform == "win32":
+            strings = version_strings(exe.kwargs["version"])
+            assert strings["OriginalFilename"] == exe.kwargs["name"] + ".exe"
+            assert strings["ProductVersion"] == __version__
+        else:
+            assert exe.kwargs["version"] is None
+    assert ("BUNDLE" in made) is (platform == "darwin")
+    if platform == "linux":  # the per-user installer and freedesktop files beside the executable
+        copied = sorted(p.name for p in (tmp_path / "dist" / "scrutiny-desktop").iterdir())
+        assert copied == ["install-user.sh", "scrutiny-desktop-mime.xml", "scrutiny-desktop.desktop",
+                          "uninstall-user.sh"]
+
+
+def test_build_spec_makes_a_mac_app_that_opens_scrutiny_documents(tmp_path):
+    made = run_spec(tmp_path, "darwin")
+    (app,) = made["BUNDLE"]
+    assert app.args == tuple(made["COLLECT"])
+    assert app.kwargs["name"] == "Scrutiny Desktop.app"
+    assert app.kwargs["bundle_identifier"] == "org.scrutinydesktop.ScrutinyDesktop"
+    assert app.kwargs["version"] == __version__
+    plist = app.kwargs["info_plist"]
+    assert plist["CFBundleShortVersionString"] == __version__
+    (doc_type,) = plist["CFBundleDocumentTypes"]
+    assert doc_type["CFBundleTypeExtensions"] == ["scrutiny"]
+    assert doc_type["CFBundleTypeMIMETypes"] == [desktop_entry()["MimeType"].rstrip(";")]
+    (uti,) = plist["UTExportedTypeDeclarations"]
+    assert doc_type["LSItemContentTypes"] == [uti["UTTypeIdentifier"]]
+    assert uti["UTTypeTagSpecification"]["public.filename-extension"] == ["scrutiny"]
+
+
+def test_build_spec_bundles_resources_and_migrations_where_paths_looks(tmp_path, monkeypatch):
     """Frozen, paths.py looks in sys._MEIPASS/resources and, for migrations, next to
-    the package's modules: sys._MEIPASS/scrutiny_desktop/storage/migrations."""
-    text = SPEC.read_text(encoding="utf-8")
-    assert 'tree_datas(RESOURCES, "resources")' in text
-    assert '"scrutiny_desktop/storage/migrations"' in text
-    assert paths.migrations_dir().relative_to(paths._PACKAGE_DIR).as_posix() == "storage/migrations"
-    assert (paths.migrations_dir() / "env.py").is_file()
-    assert (paths.migrations_dir() / "script.py.mako").is_file()
-    assert list((paths.migrations_dir() / "versions").glob("*.py"))
+    the package's modules: sys._MEIPASS/scrutiny_desktop/storage/migrations.  The data
+    the spec collects, laid out as the bundle's _internal folder, is found there."""
+    made = run_spec(tmp_path, "linux")
+    (collect,) = made["COLLECT"]
+    bundled = {dest: src for dest, src, _kind in collect.args[-1]}
+    internal = tmp_path / "_internal"
+    for dest in bundled:
+        (internal / dest).parent.mkdir(parents=True, exist_ok=True)
+        (internal / dest).touch()
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "_MEIPASS", str(internal), raising=False)
+    assert paths.resources_dir() == internal / "resources"
+
+    resources = ROOT / "resources"
+    for path in resources.rglob("*"):
+        if path.is_file() and "__pycache__" not in path.parts:
+            assert Path(bundled[f"resources/{path.relative_to(resources).as_posix()}"]) == path
+    # A frozen module's __file__ is _MEIPASS/scrutiny_desktop/<module>.pyc.
+    migrations = paths.migrations_dir().relative_to(paths._PACKAGE_DIR.parent).as_posix()
+    assert migrations == "scrutiny_desktop/storage/migrations"
+    sources = [p for p in paths.migrations_dir().rglob("*") if p.suffix in (".py", ".mako")
+               and "__pycache__" not in p.parts]
+    assert {f"{migrations}/{p.relative_to(paths.migrations_dir()).as_posix()}" for p in sources} == {
+        dest for dest in bundled if dest.startswith(migrations + "/")}
+    assert (internal / migrations / "env.py").is_file()
+    assert (internal / migrations / "script.py.mako").is_file()
+    assert list((internal / migrations / "versions").glob("*.py"))
+    assert not [dest for dest in bundled if "__pycache__" in dest or dest.endswith(".pyc")]
+
+
+def test_build_spec_leaves_out_what_the_app_does_not_use(tmp_path):
+    """Qt beyond QtCore/QtGui/QtWidgets, test and packaging tools, TLS and Tk are excluded;
+    what Alembic's migration files import (PyInstaller cannot see it) is put in."""
+    made = run_spec(tmp_path, "linux")
+    (analysis,) = made["Analysis"]
+    excludes = set(analysis.kwargs["excludes"])
+    assert {"tkinter", "pytest", "PyInstaller", "ssl", "unittest", "PySide6.QtNetwork",
+            "PySide6.QtWebEngineCore", "PySide6.QtQml"} <= excludes
+    assert not {"PySide6.QtCore", "PySide6.QtGui", "PySide6.QtWidgets", "sqlite3",
+                "sqlalchemy", "alembic", "reportlab", "PIL"} & excludes
+    hidden = set(analysis.kwargs["hiddenimports"])
+    assert {"alembic.op", "alembic.context", "sqlalchemy", "sqlalchemy.dialects.sqlite"} <= hidden
+    assert analysis.kwargs["hookspath"] == [str(ROOT / "packaging" / "pyinstaller" / "hooks")]
+    assert analysis.args == ([str(ROOT / "packaging" / "pyinstaller" / "launcher.py")],)
+
+
+def test_build_spec_filters_what_analysis_found(tmp_path):
+    """Dropped Qt plugins and translations never reach COLLECT, nor a symlink to one."""
+    made = run_spec(tmp_path, "linux")
+    (collect,) = made["COLLECT"]
+    binaries, datas = collect.args[-2], collect.args[-1]
+    assert [b[0] for b in binaries] == ["PySide6/Qt/plugins/platforms/libqxcb.so",
+                                        "PySide6/Qt/lib/libQt6Core.so.6", "libQt6Core.so.6"]
+    assert not [d for d in datas if d[0].endswith(".qm")]
 
 
 def test_pyinstaller_hooks_and_launcher_compile():

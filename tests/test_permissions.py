@@ -3,8 +3,6 @@ same words, in every status; and the Status enum is the only spelling of a statu
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from scrutiny_desktop.errors import DocumentLocked, DocumentReadOnly, InvalidInput
@@ -21,11 +19,7 @@ from scrutiny_desktop.services.permissions import (
     require,
 )
 from scrutiny_desktop.storage.models import STATUS_LABELS, Assessment
-
-
-def answer_all(doc) -> None:
-    for qid in assessments.question_ids(doc):
-        answers.set_judgement(doc, qid, "strong")
+from tests.helpers import copy_document
 
 
 def sign(doc):
@@ -36,25 +30,6 @@ def countersign(doc):
     review.set_overall_response(doc, "Accepted.")
     return review.countersign(doc, name="Chris Chair", role="Chair", statement="Agreed.",
                               confirmed=True)
-
-
-@pytest.fixture(scope="module")
-def answered(tmp_path_factory, cis):
-    from scrutiny_desktop.services.assessments import NewAssessment, create_assessment
-
-    path = create_assessment(tmp_path_factory.mktemp("answered") / "a.scrutiny", cis,
-                             NewAssessment("Northshire Partnership", "2025-26", "Ann Jones"))
-    with open_assessment(path) as doc:
-        answer_all(doc)
-    return path
-
-
-@pytest.fixture
-def doc(tmp_path, answered):
-    path = tmp_path / "doc.scrutiny"
-    shutil.copyfile(answered, path)
-    with open_assessment(path, actor="Ann Jones") as d:
-        yield d
 
 
 #: For each status, the actions allowed (everything else is refused).
@@ -87,9 +62,9 @@ def attempt(doc, action: str):
 
 
 @pytest.mark.parametrize("status", list(ALLOWED))
-def test_permissions_match_the_status(doc, status):
-    move_to(doc, status)
-    allowed = permissions(doc)
+def test_permissions_match_the_status(ready, status):
+    move_to(ready, status)
+    allowed = permissions(ready)
     assert isinstance(allowed, Permissions) and allowed.status is status
     got = {a for a in ACTIONS if allowed.allows(a)}
     assert got == ALLOWED[status]
@@ -102,37 +77,35 @@ def test_permissions_match_the_status(doc, status):
 
 @pytest.mark.parametrize("status", list(ALLOWED))
 @pytest.mark.parametrize("action", ACTIONS)
-def test_a_refused_action_raises_the_reason_permissions_gave(doc, status, action):
+def test_a_refused_action_raises_the_reason_permissions_gave(ready, status, action):
     """What the services refuse is what permissions() refuses, in the same words."""
-    move_to(doc, status)
-    reason = permissions(doc).reason(action)
+    move_to(ready, status)
+    reason = permissions(ready).reason(action)
     if not reason:
-        attempt(doc, action)  # allowed: it works
+        attempt(ready, action)  # allowed: it works
         return
     with pytest.raises((DocumentLocked, InvalidInput)) as info:
-        require(doc, action)
+        require(ready, action)
     assert str(info.value) == reason
     with pytest.raises((DocumentLocked, InvalidInput)):
-        attempt(doc, action)
+        attempt(ready, action)
 
 
-def test_editing_a_signed_off_assessment_is_refused_with_the_familiar_message(doc):
-    move_to(doc, Status.SIGNED_OFF)
+def test_editing_a_signed_off_assessment_is_refused_with_the_familiar_message(ready):
+    move_to(ready, Status.SIGNED_OFF)
     message = ("This assessment is signed off, so its answers, evidence and recommendations are "
                "locked. Reopen it to make changes.")
-    assert permissions(doc).reason(EDIT_ANSWERS) == message
-    for edit in (lambda: answers.set_judgement(doc, "ARR-01", None),
-                 lambda: evidence.add_evidence(doc, "ARR-01", evidence.EvidenceInput("E")),
+    assert permissions(ready).reason(EDIT_ANSWERS) == message
+    for edit in (lambda: answers.set_judgement(ready, "ARR-01", None),
+                 lambda: evidence.add_evidence(ready, "ARR-01", evidence.EvidenceInput("E")),
                  lambda: recommendations.add_recommendation(
-                     doc, "ARR-01", recommendations.RecommendationInput("R"))):
+                     ready, "ARR-01", recommendations.RecommendationInput("R"))):
         with pytest.raises(DocumentLocked, match="^" + message + "$"):
             edit()
 
 
 def test_a_read_only_document_refuses_everything_with_its_reason(tmp_path, answered):
-    path = tmp_path / "doc.scrutiny"
-    shutil.copyfile(answered, path)
-    with open_assessment(path, readonly=True) as doc:
+    with open_assessment(copy_document(answered, tmp_path), readonly=True) as doc:
         allowed = permissions(doc)
         assert allowed.readonly and allowed.readonly_reason == "you opened it read-only"
         assert not any(allowed.allows(a) for a in ACTIONS)
@@ -161,49 +134,49 @@ def test_readiness_is_checked_only_when_asked(tmp_path, cis):
         assert str(info.value) == ready.reason(SIGN_OFF)
 
 
-def test_countersign_readiness_needs_the_overall_response(doc):
-    move_to(doc, Status.SIGNED_OFF)
-    assert permissions(doc).can_countersign
-    ready = permissions(doc, readiness=True)
-    assert not ready.can_countersign and "overall response" in ready.reason(COUNTERSIGN)
-    review.set_overall_response(doc, "Accepted.")
-    assert permissions(doc, readiness=True).can_countersign
+def test_countersign_readiness_needs_the_overall_response(ready):
+    move_to(ready, Status.SIGNED_OFF)
+    assert permissions(ready).can_countersign
+    checked = permissions(ready, readiness=True)
+    assert not checked.can_countersign and "overall response" in checked.reason(COUNTERSIGN)
+    review.set_overall_response(ready, "Accepted.")
+    assert permissions(ready, readiness=True).can_countersign
 
 
-def test_an_unknown_action_is_a_programming_error(doc):
+def test_an_unknown_action_is_a_programming_error(ready):
     with pytest.raises(ValueError, match="unknown action"):
-        permissions(doc).reason("delete_everything")
+        permissions(ready).reason("delete_everything")
     with pytest.raises(ValueError, match="unknown action"):
-        require(doc, "delete_everything")
+        require(ready, "delete_everything")
 
 
-def test_sign_and_reopen_write_one_audit_row_each_and_void_with_who_and_why(doc):
+def test_sign_and_reopen_write_one_audit_row_each_and_void_with_who_and_why(ready):
     """The shared helper: signature record + status + audit row; void + status + audit row."""
     from sqlalchemy import select
 
     from scrutiny_desktop.storage.models import AuditEntry
 
     def actions():
-        with doc.read() as session:
+        with ready.read() as session:
             return list(session.scalars(select(AuditEntry.action).order_by(AuditEntry.seq)))
 
     before = len(actions())
-    sign(doc)
-    countersign(doc)
-    voided = review.reopen_review(doc, reason="Wrong minute.", by="Chris Chair")
+    sign(ready)
+    countersign(ready)
+    voided = review.reopen_review(ready, reason="Wrong minute.", by="Chris Chair")
     assert (voided.voided_by, voided.void_reason) == ("Chris Chair", "Wrong minute.")
-    voided = signoff.reopen(doc, reason="Late evidence.")
+    voided = signoff.reopen(ready, reason="Late evidence.")
     assert (voided.voided_by, voided.void_reason) == ("Ann Jones", "Late evidence.")
     assert actions()[before:] == ["assessment.signed_off", "review.overall_response",
                                   "review.countersigned", "review.reopened",
                                   "assessment.reopened"]
-    assert assessments.info(doc).status is Status.DRAFT
+    assert assessments.info(ready).status is Status.DRAFT
 
 
 def test_status_is_one_enum_with_its_labels():
     assert [s.value for s in Status] == ["draft", "signed_off", "reviewed"]
     assert [s.label for s in Status] == ["Draft", "Signed off", "Reviewed"]
-    assert STATUS_LABELS == {s.value: s.label for s in Status}
+    assert {s.value: s.label for s in Status} == STATUS_LABELS
     assert Status.SIGNED_OFF == "signed_off" and Status.coerce("reviewed") is Status.REVIEWED
     assert Status.label_of("edited by hand") == "edited by hand"
     constraint = next(c for c in Assessment.__table__.constraints if c.name == "ck_assessments_status")

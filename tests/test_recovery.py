@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
-import struct
 import subprocess
 import sys
 from contextlib import closing
@@ -15,14 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from scrutiny_desktop import errors
 from scrutiny_desktop.services import answers, assessments
 from scrutiny_desktop.services.library import summarise_file
-from scrutiny_desktop import errors
-from scrutiny_desktop.storage import document
-
+from scrutiny_desktop.storage import fileformat as document
 from tests.fixtures import badfiles
-
-KEPT = "Committed before the crash."
+from tests.helpers import KEPT, crash_during, live_writer, make_crashed_growing_save, with_committed_edit
 
 
 def sidecars(path: Path) -> dict[str, bytes]:
@@ -33,46 +30,6 @@ def sidecars(path: Path) -> dict[str, bytes]:
         if p.exists():
             out[suffix or "file"] = p.read_bytes()
     return out
-
-
-def crash_during(path: Path, *statements: str, cache_size: int = 2) -> None:
-    """A child process runs the statements in one write transaction and dies (os._exit)
-    before committing or rolling back, as a kill -9 would leave it."""
-    script = ("import sqlite3, os\n"
-              f"c = sqlite3.connect({str(path)!r}, isolation_level=None)\n"
-              f"c.execute('PRAGMA cache_size = {cache_size}')\n"
-              "c.execute('BEGIN IMMEDIATE')\n"
-              + "".join(f"c.execute({s!r})\n" for s in statements)
-              + "os._exit(0)\n")
-    subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
-
-
-def with_committed_edit(path: Path) -> Path:
-    with assessments.open_assessment(path) as doc:
-        answers.set_findings(doc, "ARR-01", KEPT)
-    return path
-
-
-def make_crashed_growing_save(path: Path) -> Path:
-    """The state a kill -9 leaves in the middle of a commit that grows the file: a valid
-    hot journal, and page 1 already rewritten with the new page count while the file is
-    not yet that long (so the header says "cut short" until SQLite rolls back)."""
-    with_committed_edit(path)
-    crash_during(path, "UPDATE answers SET findings = hex(randomblob(20000))")
-    journal = document.journal_path(path)
-    assert journal.read_bytes()[:8] == bytes.fromhex("d9d505f920a163d7"), "a valid hot journal"
-    with open(path, "r+b") as fh:
-        head = bytearray(fh.read(100))
-        (page_size,) = struct.unpack(">H", head[16:18])
-        change_counter, _pages = struct.unpack(">II", head[24:32])
-        size = os.path.getsize(path)
-        head[24:32] = struct.pack(">II", change_counter + 1, size // page_size + 40)
-        head[92:96] = struct.pack(">I", change_counter + 1)
-        fh.seek(0)
-        fh.write(head)
-    with pytest.raises(errors.DocumentCorrupt, match="cut short"):
-        document.read_header(path)  # what the old order of checks refused for good
-    return path
 
 
 @pytest.fixture
@@ -191,15 +148,7 @@ def test_an_empty_journal_is_harmless(new_doc_path, capsys):
 def test_a_live_writer_is_found_by_its_lock_not_by_its_journal(new_doc_path):
     """Another process that holds SQLite's write lock (its journal still zero-header) is a
     live writer; once it has gone, the same journal is not."""
-    script = ("import sqlite3, sys\n"
-              f"c = sqlite3.connect({str(new_doc_path)!r}, isolation_level=None)\n"
-              "c.execute('BEGIN IMMEDIATE')\n"
-              "c.execute(\"UPDATE answers SET findings = 'half' WHERE position = 0\")\n"
-              "print('writing', flush=True)\n"
-              "sys.stdin.read()\n")
-    with subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE,
-                          stdout=subprocess.PIPE, text=True) as writer:
-        assert writer.stdout.readline().strip() == "writing"
+    with live_writer(new_doc_path, "UPDATE answers SET findings = 'half' WHERE position = 0") as writer:
         assert document.probe(new_doc_path) == document.WRITER
         with pytest.raises(errors.DocumentInUse) as info:
             assessments.open_assessment(new_doc_path, readonly=True, detect_writer=True)

@@ -7,11 +7,11 @@ from contextlib import closing
 
 import pytest
 
-from scrutiny_desktop.services.fingerprint import content_fingerprint, countersign_fingerprint
+from scrutiny_desktop.errors import DocumentLocked, InvalidInput
 from scrutiny_desktop.services import answers, assessments, recommendations, review, signoff
+from scrutiny_desktop.services.fingerprint import content_fingerprint, countersign_fingerprint
 from scrutiny_desktop.services.recommendations import RecommendationInput
 from scrutiny_desktop.storage import audit
-from scrutiny_desktop.errors import DocumentLocked, InvalidInput
 
 
 def signed_doc(path, recs=2):
@@ -34,9 +34,8 @@ def respond_all(doc):
 
 def test_review_needs_a_signed_off_assessment(new_doc_path):
     """A chair cannot respond to a draft."""
-    with assessments.open_assessment(new_doc_path) as doc:
-        with pytest.raises(InvalidInput, match="signed"):
-            review.set_overall_response(doc, "Too early")
+    with assessments.open_assessment(new_doc_path) as doc, pytest.raises(InvalidInput, match="signed"):
+        review.set_overall_response(doc, "Too early")
 
 
 def test_review_content_never_changes_the_scrutineers_sign_off(new_doc_path):

@@ -7,7 +7,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import shutil
 import sqlite3
 import string
 import tempfile
@@ -18,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from scrutiny_desktop import errors
 from scrutiny_desktop.checklist import NOT_APPLICABLE
 from scrutiny_desktop.services import answers, evidence, recommendations
 from scrutiny_desktop.services.assessments import (
@@ -29,31 +29,10 @@ from scrutiny_desktop.services.assessments import (
     suggested_file_name,
 )
 from scrutiny_desktop.services.progress import progress
-from scrutiny_desktop import errors
 from scrutiny_desktop.storage import FORMAT_VERSION
 from scrutiny_desktop.storage.audit import verify_chain
 from scrutiny_desktop.storage.models import Attachment, AuditEntry, EvidenceItem, Recommendation
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory):
-    """One freshly created CIS document per module; tests work on copies of it."""
-    from scrutiny_desktop.checklist import bundled_template
-
-    folder = tmp_path_factory.mktemp("pristine")
-    return create_assessment(
-        folder / "pristine.scrutiny", bundled_template(),
-        NewAssessment("Northshire Safeguarding Children Partnership", "2025-26", "Ann Jones",
-                      area="Northshire", scrutineer_role="Independent scrutineer"))
-
-
-@pytest.fixture
-def doc(tmp_path, pristine):
-    """An open, editable copy of a fresh CIS document."""
-    path = tmp_path / "doc.scrutiny"
-    shutil.copyfile(pristine, path)
-    with open_assessment(path) as d:
-        yield d
+from tests.helpers import audit_rows
 
 
 @pytest.fixture(autouse=True)
@@ -64,14 +43,9 @@ def private_tempdir(tmp_path, monkeypatch):
     monkeypatch.setattr(tempfile, "tempdir", str(folder))
     yield
     # attachment_to_temp makes files read-only; make them removable again
-    for root, dirs, files in os.walk(folder):
+    for root, _dirs, files in os.walk(folder):
         for name in files:
             os.chmod(os.path.join(root, name), 0o600)
-
-
-def audit_rows(doc) -> list[AuditEntry]:
-    with doc.read() as session:
-        return list(session.scalars(select(AuditEntry).order_by(AuditEntry.seq)))
 
 
 class AuditWatch:

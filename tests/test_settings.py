@@ -71,7 +71,7 @@ locked = ["protective_marking"]
     assert eff.organisation_name == "My own"  # user chose
     assert effective(Settings(), managed).organisation_name == "Northshire Council"
     assert str(eff.extra_template_folders()[0]) == "/srv/templates"
-    assert any("protective marking (set by your organisation)" == d for d in managed.describe())
+    assert any(d == "protective marking (set by your organisation)" for d in managed.describe())
 
 
 def test_broken_managed_config_names_file_and_setting_and_falls_back(tmp_path, monkeypatch):

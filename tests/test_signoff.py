@@ -4,47 +4,32 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import shutil
 import sqlite3
-from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
-from scrutiny_desktop.checklist import bundled_template
+from scrutiny_desktop.errors import DocumentLocked, InvalidInput
+from scrutiny_desktop.services import answers, assessments, evidence, progress, recommendations, signoff
+from scrutiny_desktop.services.assessments import create_assessment, open_assessment
 from scrutiny_desktop.services.fingerprint import (
     content_fingerprint,
     part_hashes,
     scrutineer_content,
 )
-from scrutiny_desktop.services import answers, assessments, evidence, progress, recommendations, signoff
-from scrutiny_desktop.services.assessments import NewAssessment, create_assessment, open_assessment
 from scrutiny_desktop.storage.audit import verify_chain
-from scrutiny_desktop.errors import DocumentLocked, InvalidInput
-from scrutiny_desktop.storage.models import AuditEntry
-
-FIXTURES = Path(__file__).parent / "fixtures"
-
-
-
 from tests.fixtures import badfiles
-from tests.helpers import all_evidence, set_details
+from tests.helpers import (
+    NORTHSHIRE_DETAILS,
+    STATEMENT,
+    all_evidence,
+    answer_all,
+    audit_rows,
+    copy_document,
+    set_details,
+    tamper,
+)
+
 PNG = badfiles.minimal_png()
-
-STATEMENT = "I confirm that this assessment is my independent judgement."
-
-
-# -- helpers and fixtures --------------------------------------------------------------
-
-def answer_all(doc, value: str = "strong") -> None:
-    """Give every question on the checklist the same judgement."""
-    for qid in assessments.question_ids(doc):
-        answers.set_judgement(doc, qid, value)
-
-
-def audit_rows(doc) -> list[AuditEntry]:
-    with doc.read() as session:
-        return list(session.scalars(select(AuditEntry).order_by(AuditEntry.seq)))
 
 
 def sign(doc, **overrides):
@@ -52,53 +37,6 @@ def sign(doc, **overrides):
                   confirmed=True, signature_png=PNG)
     kwargs.update(overrides)
     return signoff.sign_off(doc, **kwargs)
-
-
-def tamper_audit(path: Path) -> None:
-    """Edit an audit row behind the app's back, as someone with the sqlite3 shell could."""
-    with contextlib.closing(sqlite3.connect(str(path), isolation_level=None)) as conn:
-        conn.execute("DROP TRIGGER audit_entries_no_update")
-        conn.execute("DROP TRIGGER audit_entries_no_delete")
-        conn.execute("UPDATE audit_entries SET actor = 'Mallory' WHERE seq = 1")
-
-
-DETAILS = NewAssessment("Northshire Safeguarding Children Partnership", "2025-26", "Ann Jones",
-                        area="Northshire", scrutineer_role="Independent scrutineer")
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory):
-    """One fresh CIS document per module; tests work on copies."""
-    folder = tmp_path_factory.mktemp("pristine")
-    return create_assessment(folder / "pristine.scrutiny", bundled_template(), DETAILS)
-
-
-@pytest.fixture(scope="module")
-def answered_pristine(tmp_path_factory, pristine):
-    """A copy of the fresh document with every question answered 'strong'."""
-    path = tmp_path_factory.mktemp("answered") / "answered.scrutiny"
-    shutil.copyfile(pristine, path)
-    with open_assessment(path) as doc:
-        answer_all(doc)
-    return path
-
-
-@pytest.fixture
-def doc(tmp_path, pristine):
-    """An open copy of a fresh (unanswered) document."""
-    path = tmp_path / "doc.scrutiny"
-    shutil.copyfile(pristine, path)
-    with open_assessment(path) as d:
-        yield d
-
-
-@pytest.fixture
-def ready(tmp_path, answered_pristine):
-    """An open copy of a document with every question answered: ready to sign."""
-    path = tmp_path / "ready.scrutiny"
-    shutil.copyfile(answered_pristine, path)
-    with open_assessment(path) as d:
-        yield d
 
 
 # -- readiness -----------------------------------------------------------------------------
@@ -145,11 +83,10 @@ def test_signing_is_refused_while_required_questions_are_unanswered(doc):
     assert len(audit_rows(doc)) == rows_before
 
 
-def test_tampered_audit_log_makes_the_document_not_ready(tmp_path, answered_pristine):
+def test_tampered_audit_log_makes_the_document_not_ready(tmp_path, answered):
     """A document whose audit log was edited behind the app's back cannot be signed off."""
-    path = tmp_path / "tampered.scrutiny"
-    shutil.copyfile(answered_pristine, path)
-    tamper_audit(path)
+    path = copy_document(answered, tmp_path, "tampered.scrutiny")
+    tamper(path, "UPDATE audit_entries SET actor = 'Mallory' WHERE seq = 1")
     with open_assessment(path) as d:
         state = signoff.readiness(d)
         assert not state.ready
@@ -199,9 +136,9 @@ def test_a_signature_that_is_not_a_png_is_refused(ready, data):
 def test_sign_off_records_who_when_what_and_the_fingerprint(ready):
     """Signing stores who, role, when, statement, signature and fingerprint, and marks it Signed off."""
     expected_fp = content_fingerprint(ready)
-    before = dt.datetime.now(dt.timezone.utc)
+    before = dt.datetime.now(dt.UTC)
     view = sign(ready, name="  Siân Llŷr-Wójcik ", role="Craffwr annibynnol")
-    after = dt.datetime.now(dt.timezone.utc)
+    after = dt.datetime.now(dt.UTC)
 
     assert view.name == "Siân Llŷr-Wójcik"
     assert view.role == "Craffwr annibynnol"
@@ -310,7 +247,7 @@ def test_reopen_a_draft_is_refused(ready):
 def test_reopen_voids_the_sign_off_and_unlocks(ready):
     """Reopening voids the sign-off (kept with who, when and why), returns to Draft and allows edits."""
     view = sign(ready)
-    before = dt.datetime.now(dt.timezone.utc)
+    before = dt.datetime.now(dt.UTC)
     voided = signoff.reopen(ready, reason="A finding was typed against the wrong question.",
                             by="Ann Jones")
     assert voided.id == view.id
@@ -475,7 +412,7 @@ def test_fingerprint_survives_a_json_round_trip(ready, tmp_path):
 
 def test_separately_created_documents_with_the_same_content_differ_by_uid(tmp_path, cis):
     """Two identically typed but separate assessments differ, because the fingerprint covers the uid."""
-    paths = [create_assessment(tmp_path / f"{n}.scrutiny", cis, DETAILS) for n in ("one", "two")]
+    paths = [create_assessment(tmp_path / f"{n}.scrutiny", cis, NORTHSHIRE_DETAILS) for n in ("one", "two")]
     contents = []
     for path in paths:
         with open_assessment(path) as d:

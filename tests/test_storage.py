@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
+from scrutiny_desktop import errors
 from scrutiny_desktop.services import answers, evidence, recommendations
 from scrutiny_desktop.services.assessments import info, open_assessment
 from scrutiny_desktop.services.integrity import integrity_report
@@ -26,20 +27,15 @@ from scrutiny_desktop.storage import (
     FORMAT_VERSION,
     create_document,
     inspect,
+    lockfile,
     open_document,
     save_copy,
 )
-from scrutiny_desktop import errors
-from scrutiny_desktop.storage import lockfile
 from scrutiny_desktop.storage.audit import verify_chain
 from scrutiny_desktop.storage.migrate import head_format, head_revision
 from scrutiny_desktop.storage.models import Attachment, AuditEntry
-
-FIXTURES = Path(__file__).parent / "fixtures"
-
-
-
 from tests.fixtures import badfiles
+from tests.helpers import FIXTURES, NORTHSHIRE, tamper
 
 
 @contextlib.contextmanager
@@ -52,25 +48,6 @@ def raw(path: Path):
 def sidecars(path: Path) -> list[Path]:
     return [p for p in (path.with_name(path.name + "-journal"), path.with_name(path.name + "-wal"),
                         path.with_name(path.name + "-shm")) if p.exists()]
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory):
-    """One freshly created CIS document per module; tests work on copies of it."""
-    from scrutiny_desktop.checklist import bundled_template
-    from scrutiny_desktop.services.assessments import NewAssessment, create_assessment
-
-    folder = tmp_path_factory.mktemp("pristine")
-    return create_assessment(folder / "pristine.scrutiny", bundled_template(),
-                             NewAssessment("Westshire Partnership", "2024-25", "Sam Smith"))
-
-
-@pytest.fixture
-def doc_path(tmp_path, pristine):
-    """A copy of a fresh document in this test's folder."""
-    target = tmp_path / "doc.scrutiny"
-    shutil.copyfile(pristine, target)
-    return target
 
 
 def assert_actionable(message: str, path: Path) -> None:
@@ -86,7 +63,7 @@ def assert_actionable(message: str, path: Path) -> None:
 def test_new_document_header_and_pragmas(new_doc_path):
     """The file says it is ours, carries the format number and uses a rollback journal."""
     assert APPLICATION_ID != 0
-    assert FORMAT_VERSION == head_format()
+    assert head_format() == FORMAT_VERSION
     with raw(new_doc_path) as conn:
         assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
         assert conn.execute("PRAGMA user_version").fetchone()[0] == FORMAT_VERSION
@@ -120,9 +97,8 @@ def test_app_connections_use_foreign_keys_and_full_sync(doc_path):
             assert session.execute(text("PRAGMA journal_mode")).scalar() == "delete"
         with doc.write() as session:
             assert session.execute(text("PRAGMA foreign_keys")).scalar() == 1
-    with open_document(doc_path, readonly=True) as doc:
-        with doc.read() as session:
-            assert session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    with open_document(doc_path, readonly=True) as doc, doc.read() as session:
+        assert session.execute(text("PRAGMA foreign_keys")).scalar() == 1
 
 
 def test_no_journal_or_wal_left_after_edits_and_close(doc_path):
@@ -208,7 +184,7 @@ def test_read_only_document_opens_read_only_and_refuses_writes(doc_path):
         assert doc.readonly is True
         assert "read-only" in doc.readonly_reason
         about = info(doc)
-        assert about.readonly and about.partnership == "Westshire Partnership"
+        assert about.readonly and about.partnership == NORTHSHIRE
         assert progress(doc).answered == 0
         with pytest.raises(errors.DocumentReadOnly) as info_:
             answers.set_judgement(doc, "ARR-01", "strong")
@@ -400,13 +376,6 @@ def _chain(path: Path):
         return verify_chain(session)
 
 
-def _tamper(path: Path, sql: str) -> None:
-    with raw(path) as conn:
-        conn.execute("DROP TRIGGER audit_entries_no_update")
-        conn.execute("DROP TRIGGER audit_entries_no_delete")
-        conn.execute(sql)
-
-
 def test_audit_chain_verifies_after_edits(doc_path):
     """After ordinary editing the audit log checks out, one row per change."""
     _edit_a_few(doc_path)
@@ -420,7 +389,7 @@ def test_audit_chain_verifies_after_edits(doc_path):
 def test_audit_chain_detects_an_edited_row(doc_path):
     """Changing what an audit row says afterwards is detected."""
     _edit_a_few(doc_path)
-    _tamper(doc_path, "UPDATE audit_entries SET new_value = 'limited' WHERE seq = 2")
+    tamper(doc_path, "UPDATE audit_entries SET new_value = 'limited' WHERE seq = 2")
     report = _chain(doc_path)
     assert not report.ok
     assert "2" in report.problem and "changed" in report.problem
@@ -432,7 +401,7 @@ def test_audit_chain_detects_an_edited_row(doc_path):
 def test_audit_chain_detects_a_deleted_middle_row(doc_path):
     """Removing a row from the middle of the audit log is detected."""
     _edit_a_few(doc_path)
-    _tamper(doc_path, "DELETE FROM audit_entries WHERE seq = 3")
+    tamper(doc_path, "DELETE FROM audit_entries WHERE seq = 3")
     report = _chain(doc_path)
     assert not report.ok
     assert "missing" in report.problem
@@ -441,7 +410,7 @@ def test_audit_chain_detects_a_deleted_middle_row(doc_path):
 def test_audit_chain_detects_a_deleted_last_row(doc_path):
     """Removing the newest audit row is detected too."""
     _edit_a_few(doc_path)
-    _tamper(doc_path, "DELETE FROM audit_entries WHERE seq = (SELECT MAX(seq) FROM audit_entries)")
+    tamper(doc_path, "DELETE FROM audit_entries WHERE seq = (SELECT MAX(seq) FROM audit_entries)")
     report = _chain(doc_path)
     assert not report.ok
     assert "removed" in report.problem

@@ -25,16 +25,14 @@ from pathlib import Path
 
 import pytest
 
+from scrutiny_desktop.errors import InvalidInput
 from scrutiny_desktop.report import jsonio
 from scrutiny_desktop.report.jsonio import export_json
-from scrutiny_desktop.services import json_reader
-from scrutiny_desktop.services.transfer import ImportProblem, import_json
-from scrutiny_desktop.services import evidence
+from scrutiny_desktop.services import evidence, json_reader
 from scrutiny_desktop.services.assessments import open_assessment
-from scrutiny_desktop.errors import InvalidInput
-from tests.helpers import all_evidence
+from scrutiny_desktop.services.transfer import ImportProblem, import_json
+from tests.helpers import REPO, all_evidence
 
-REPO = Path(__file__).resolve().parents[1]
 MB = 1024 * 1024
 ATTACHMENT_MB = 49
 BOUND_MB = 2 * ATTACHMENT_MB + 150
@@ -86,7 +84,7 @@ def test_peak_memory_of_add_export_import_of_a_49_mb_attachment(tmp_path, new_do
     os.replace(new_doc_path, tmp_path / "doc.scrutiny")
     large = tmp_path / "large.bin"
     with open(large, "wb") as fh:
-        for i in range(ATTACHMENT_MB):
+        for _ in range(ATTACHMENT_MB):
             fh.write(os.urandom(MB))  # incompressible
     expected = _sha256_file(large)
 
@@ -217,6 +215,6 @@ def test_attachment_over_the_limit_is_refused_without_reading_it(tmp_path, new_d
     big = tmp_path / "big.bin"
     with open(big, "wb") as fh:
         fh.truncate(evidence.MAX_ATTACHMENT_BYTES + 1)  # sparse: nothing to read
-    with open_assessment(new_doc_path) as doc:
-        with pytest.raises(InvalidInput, match="attachments can be at most 50 MB"):
-            evidence.add_evidence(doc, "ARR-01", evidence.EvidenceInput("Big"), attach=big)
+    with open_assessment(new_doc_path) as doc, \
+            pytest.raises(InvalidInput, match="attachments can be at most 50 MB"):
+        evidence.add_evidence(doc, "ARR-01", evidence.EvidenceInput("Big"), attach=big)

@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from scrutiny_desktop import paths
 from scrutiny_desktop.checklist.model import NEW_TEMPLATE, Template
@@ -38,7 +41,7 @@ def format_loc(loc: tuple) -> str:
     return out
 
 
-def _describe(error: dict) -> str:
+def _describe(error: ErrorDetails) -> str:
     loc = format_loc(tuple(error.get("loc", ())))
     msg = error.get("msg", "invalid")
     kind = error.get("type", "")
@@ -138,6 +141,7 @@ def _data_depth(data) -> int:
     deepest, stack = 0, [(data, 1)]
     while stack:
         value, depth = stack.pop()
+        children: Iterable[Any]
         if isinstance(value, dict):
             children = value.values()
         elif isinstance(value, list):
@@ -188,7 +192,8 @@ def load_template(path: Path | str) -> Template:
     except RecursionError:  # pragma: no cover - the scan above stops this first
         raise TemplateError(path, [_too_deep("")]) from None
     except ValueError as exc:  # e.g. an integer with thousands of digits
-        raise TemplateError(path, [f"TOML value that cannot be read: {' '.join(str(exc).split())[:120]}"]) from None
+        detail = " ".join(str(exc).split())[:120]
+        raise TemplateError(path, [f"TOML value that cannot be read: {detail}"]) from None
     if _data_depth(data) > MAX_NESTING:
         raise TemplateError(path, [_too_deep("")])
     return parse_template(data, path)

@@ -84,7 +84,7 @@ class Scale(_Strict):
     # Messages start with the field path (the scale is always ``scale`` in a
     # template); checklist.loader passes such a path through as it is.
     @model_validator(mode="after")
-    def _unique_values(self, info: ValidationInfo) -> "Scale":
+    def _unique_values(self, info: ValidationInfo) -> Scale:
         values: dict[str, int] = {}
         for i, point in enumerate(self.points):
             here = f"scale.points[{i}].value"
@@ -146,7 +146,7 @@ class Template(_Strict):
     sections: list[Section] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _unique_ids(self) -> "Template":
+    def _unique_ids(self) -> Template:
         section_ids: dict[str, int] = {}
         question_ids: dict[str, str] = {}
         for s_index, section in enumerate(self.sections):

@@ -32,7 +32,6 @@ from scrutiny_desktop.report.pdfkit import (
     MUTED,
     RULE,
     SHADE,
-    PagedCanvas,
     PageFurniture,
     PdfInfo,
     Progress,
@@ -63,11 +62,6 @@ TINTS = {
     "new": colors.HexColor("#e2ecfb"),
     "removed": colors.HexColor("#ececec"),
 }
-
-#: The canvas that holds pages back for "Page X of Y" is the shared one; this
-#: name for it is kept because tests patch it here.
-_NumberedCanvas = PagedCanvas
-
 
 def _styles() -> Styles:
     s = shared_styles()

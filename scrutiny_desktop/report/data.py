@@ -129,7 +129,7 @@ def collect(doc: Document, options: ReportOptions | None = None) -> ReportData:
     section_progress = {sp.section_id: sp for sp in prog.sections}
     sections = []
     number = 0
-    numbered_recs = []
+    numbered_recs: list[NumberedRecommendation] = []
     for s_index, section in enumerate(template.sections, start=1):
         questions = []
         for q in section.questions:

@@ -18,13 +18,16 @@ from __future__ import annotations
 import base64
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from scrutiny_desktop.atomic import atomic_write
 from scrutiny_desktop.services import evidence
+from scrutiny_desktop.services.common import assessment_of
 from scrutiny_desktop.services.export_format import (
     FORMAT_NAME,
     FORMAT_VERSION,
@@ -35,7 +38,7 @@ from scrutiny_desktop.services.export_format import (
 from scrutiny_desktop.storage.document import Document
 from scrutiny_desktop.storage.models import (
     Answer,
-    Assessment,
+    Attachment,
     AuditEntry,
     Countersignature,
     EvidenceItem,
@@ -81,9 +84,9 @@ class _AttachmentBytes:
         self.id = attachment_id
 
 
-def _tree(session, content) -> dict:
+def _tree(doc: Document, session: Session, content: Callable[[Attachment], object]) -> dict:
     """The export as plain data; ``content(attachment)`` gives each ``content_base64``."""
-    a = session.get(Assessment, 1)
+    a = assessment_of(doc, session)
     rows = session.scalars(select(Answer).order_by(Answer.position).options(
         selectinload(Answer.evidence).selectinload(EvidenceItem.attachment),
         selectinload(Answer.recommendations))).all()
@@ -148,7 +151,7 @@ def export_data(doc: Document) -> dict:
     """The whole export in memory, attachments included (small documents, tests);
     :func:`export_json` streams attachments instead."""
     with doc.read() as session:
-        return _tree(session, lambda att: _b64(b"".join(evidence.iter_attachment(session, att.id))))
+        return _tree(doc, session, lambda att: _b64(b"".join(evidence.iter_attachment(session, att.id))))
 
 
 def dumps(data: dict) -> bytes:
@@ -218,14 +221,14 @@ def _emit(out: _Writer, value, indent: str, blob) -> None:
         out.text(json.dumps(value, ensure_ascii=False))
 
 
-def write_export(session, fh) -> None:
-    """Stream the export of the document behind ``session`` to the binary stream ``fh``.
+def write_export(doc: Document, session: Session, fh: BinaryIO) -> None:
+    """Stream the export of ``doc``, read in ``session``, to the binary stream ``fh``.
 
     Everything but the attachments is built in memory first (it is small); each
     attachment is read from the document with incremental blob I/O and base64-encoded
     in chunks whose size is a multiple of 3, so its bytes are never all in memory.
     """
-    tree = _tree(session, lambda att: _AttachmentBytes(att.id))
+    tree = _tree(doc, session, lambda att: _AttachmentBytes(att.id))
 
     def blob(out: _Writer, attachment_id: int) -> None:
         for chunk in evidence.iter_attachment(session, attachment_id):
@@ -241,7 +244,7 @@ def export_json(doc: Document, out: Path | str) -> Path:
     """Write the JSON export to ``out``, atomically (see :mod:`scrutiny_desktop.atomic`)."""
     out = Path(out)
     with doc.read() as session, atomic_write(out) as fh:
-        write_export(session, fh)
+        write_export(doc, session, fh)
     return out
 
 

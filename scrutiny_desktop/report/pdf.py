@@ -116,7 +116,7 @@ def _logo(path: Path | None) -> Image | None:
         if not path.is_file() or path.stat().st_size > LOGO_MAX_BYTES:
             return None
         raw = path.read_bytes()
-    except Exception:  # a bad logo must not break the export
+    except (OSError, ValueError):  # a bad logo must not break the export
         return None
     if not (raw.startswith(b"\x89PNG\r\n\x1a\n") or raw.startswith(b"\xff\xd8\xff")):
         return None
@@ -167,7 +167,7 @@ class Tick(Flowable):
         self.report = report
         self.width = self.height = 0
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         return 0, 0
 
     def draw(self) -> None:
@@ -312,7 +312,7 @@ class _Builder:
         rest = (CONTENT_WIDTH - first - 2 * fixed) / n_counts
         widths = [first, fixed, fixed] + [rest] * n_counts
         # Header text as large as lets every word fit its column (7.5 to 6 pt).
-        words = [w for label in labels + ["Answered", "Required"] for w in label.split()]
+        words = [w for label in [*labels, "Answered", "Required"] for w in label.split()]
         size = 7.5
         while size > 6 and any(pdfmetrics.stringWidth(w, FONT_BOLD, size) > min(rest, fixed) - 5
                                for w in words):
@@ -397,7 +397,7 @@ class _Builder:
         chart.valueAxis.visibleGrid = 1
         chart.valueAxis.gridStrokeColor = colors.HexColor("#dddddd")
         chart.valueAxis.gridStrokeWidth = 0.4
-        fills = _chart_colours(len(labels) - 1) + [colors.white]
+        fills = [*_chart_colours(len(labels) - 1), colors.white]
         chart.bars.strokeColor = colors.HexColor("#333333")
         chart.bars.strokeWidth = 0.4
         for i, fill in enumerate(fills):

@@ -65,7 +65,7 @@ def fitted_image(raw: bytes, max_width: float, max_height: float) -> Image | Non
         image = Image(io.BytesIO(raw), width=w * scale, height=h * scale)
         image.hAlign = "LEFT"
         return image
-    except Exception:  # a bad picture must not break the export
+    except Exception:  # noqa: BLE001 - a bad picture must not break the export (PIL raises anything)
         return None
 
 

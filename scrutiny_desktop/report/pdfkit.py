@@ -38,21 +38,22 @@ from xml.sax.saxutils import escape
 from reportlab import rl_config
 
 # Nothing in a PDF export may reach out to a host or URL scheme (an <img src>
-# smuggled into user text is escaped anyway; this is the second lock).
+# smuggled into user text is escaped anyway; this is the second lock).  Set before
+# the rest of reportlab is imported, hence the imports below it.
 rl_config.trustedHosts = []
 rl_config.trustedSchemes = []
 
-from reportlab.lib import colors  # noqa: E402
-from reportlab.lib.enums import TA_CENTER  # noqa: E402
-from reportlab.lib.fonts import addMapping, ps2tt  # noqa: E402
-from reportlab.lib.pagesizes import A4  # noqa: E402
-from reportlab.lib.styles import ParagraphStyle  # noqa: E402
-from reportlab.lib.units import cm  # noqa: E402
-from reportlab.lib.utils import ImageReader  # noqa: E402
-from reportlab.pdfbase import pdfmetrics  # noqa: E402
-from reportlab.pdfbase.ttfonts import TTFont  # noqa: E402
-from reportlab.pdfgen.canvas import Canvas  # noqa: E402
-from reportlab.platypus import (  # noqa: E402
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.fonts import addMapping, ps2tt
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
     Frame,
@@ -62,8 +63,8 @@ from reportlab.platypus import (  # noqa: E402
     TableStyle,
 )
 
-from scrutiny_desktop import __version__, paths  # noqa: E402
-from scrutiny_desktop.atomic import atomic_write  # noqa: E402
+from scrutiny_desktop import __version__, paths
+from scrutiny_desktop.atomic import atomic_write
 
 #: Called with (pages or steps done, total) as a report is laid out.
 Progress = Callable[[int, int], None]
@@ -445,7 +446,7 @@ class PagedCanvas(Canvas):
     def bookmark_later(self, key: str, top: float) -> None:
         self._page_bookmarks.append((key, top))
 
-    def showPage(self) -> None:  # noqa: N802 - reportlab's name
+    def showPage(self) -> None:
         self._held_pages.append(dict(self.__dict__))
         self._startPage()
         self._page_bookmarks = []
@@ -469,7 +470,7 @@ class Bookmark(Flowable):
         self.key, self.title, self.level = key, title, level
         self.width = self.height = 0
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         return 0, 0
 
     def draw(self) -> None:
@@ -517,7 +518,7 @@ def _watermark_png() -> bytes | None:
         buf = io.BytesIO()
         img.save(buf, "PNG", optimize=True)
         return buf.getvalue()
-    except Exception:
+    except Exception:  # noqa: BLE001 - no picture rather than no PDF; the header still says DRAFT
         return None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +33,7 @@ def read_stamp(pdf: Path | str) -> stamp.Stamp:
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     try:
         reader = PdfReader(str(pdf))
-        meta = reader.metadata or {}
+        meta: Mapping[str, object] = reader.metadata or {}
         keywords = str(meta.get("/Keywords", "") or "")
     except (PdfReadError, OSError, ValueError, KeyError) as exc:
         raise InvalidInput(f"{pdf} is not a readable PDF ({exc}).") from None
@@ -62,7 +63,8 @@ def verify_against(pdf: Path | str, doc: Document) -> VerifyResult:
         now = part_hashes(content)
         changed = [k for k in sorted(set(now) | set(found.parts))
                    if now.get(k) != found.parts.get(k)] if found.parts else []
-        what = ("; changed: " + ", ".join(changed[:12]) + ("…" if len(changed) > 12 else "")) if changed else ""
+        what = (("; changed: " + ", ".join(changed[:12]) + ("…" if len(changed) > 12 else ""))
+                if changed else "")
         return VerifyResult(False, f"does not match: the assessment's content has changed since "
                                    f"this PDF was made{what}", tuple(changed))
     report = integrity_report(doc)

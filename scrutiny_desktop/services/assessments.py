@@ -13,11 +13,17 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from scrutiny_desktop import storage
 from scrutiny_desktop.checklist.model import Template
 from scrutiny_desktop.errors import DocumentCorrupt, InvalidInput
-from scrutiny_desktop.services.common import clean, record, required_text, template_of
+from scrutiny_desktop.services.common import (
+    assessment_of,
+    clean,
+    record,
+    required_text,
+    template_of,
+)
 from scrutiny_desktop.services.permissions import Permissions, permissions
-from scrutiny_desktop.storage import document as storage
 from scrutiny_desktop.storage.document import Document
 from scrutiny_desktop.storage.models import STATUS_LABELS, Answer, Assessment, Status, utcnow
 
@@ -36,7 +42,7 @@ class NewAssessment:
     area: str = ""
     scrutineer_role: str = ""
 
-    def validated(self) -> "NewAssessment":
+    def validated(self) -> NewAssessment:
         return NewAssessment(
             partnership=required_text(self.partnership, "The partnership"),
             period=required_text(self.period, "The period covered"),
@@ -105,8 +111,8 @@ def create_assessment(path: Path | str, template: Template, details: NewAssessme
     storage.create_document(path)
     snapshot, digest = template_snapshot(template)
     now = utcnow()
-    with storage.open_document(path, actor=actor or details.scrutineer_name) as doc:
-        with doc.write() as session:
+    with (storage.open_document(path, actor=actor or details.scrutineer_name) as doc,
+          doc.write() as session):
             session.add(Assessment(
                 id=1, uid=str(uuid.uuid4()), partnership=details.partnership, area=details.area,
                 period=details.period, scrutineer_name=details.scrutineer_name,
@@ -141,8 +147,6 @@ def _open_checked(path: Path | str, **kwargs) -> Document:
             detail = values_problem(doc)
         finally:
             doc.close()
-        if isinstance(exc, InvalidInput):
-            raise DocumentCorrupt(doc.path, "it holds no assessment") from None
         detail = detail or " ".join(str(getattr(exc, "orig", None) or exc).split())[:160]
         raise DocumentCorrupt(doc.path, f"its contents cannot be read ({detail})") from None
     except BaseException:
@@ -241,9 +245,7 @@ def take_over(path: Path | str, actor: str = "") -> Document:
 
 def info(doc: Document) -> AssessmentInfo:
     with doc.read() as session:
-        a = session.get(Assessment, 1)
-        if a is None:
-            raise InvalidInput(f"{doc.path} holds no assessment.")
+        a = assessment_of(doc, session)
         return AssessmentInfo(
             path=doc.path, uid=a.uid, partnership=a.partnership, area=a.area, period=a.period,
             scrutineer_name=a.scrutineer_name, scrutineer_role=a.scrutineer_role,

@@ -10,9 +10,8 @@ from pathlib import Path
 from scrutiny_desktop.checklist.model import Template
 from scrutiny_desktop.services import answers, assessments, recommendations
 from scrutiny_desktop.services.assessments import NewAssessment
-from scrutiny_desktop.services.common import record
+from scrutiny_desktop.services.common import assessment_of, record
 from scrutiny_desktop.services.recommendations import RecommendationInput
-from scrutiny_desktop.storage.models import Assessment
 
 
 def next_period(period: str) -> str:
@@ -58,7 +57,7 @@ def carry_forward(previous: Path | str, target: Path | str, *, period: str, scru
     carried = 0
     with assessments.open_assessment(path, actor=actor or scrutineer_name) as doc:
         with doc.write() as session:
-            a = session.get(Assessment, 1)
+            a = assessment_of(doc, session)
             a.previous_uid, a.previous_period = info.uid, info.period
             record(doc, session, "assessment.carried_forward", "assessment", None,
                    {"from_uid": info.uid, "from_period": info.period,

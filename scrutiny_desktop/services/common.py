@@ -13,6 +13,9 @@ from scrutiny_desktop.storage import audit
 from scrutiny_desktop.storage.document import Document
 from scrutiny_desktop.storage.models import Answer, Assessment, utcnow
 
+#: Why a document without its assessment row is damaged (see :func:`assessment_of`).
+NO_ASSESSMENT_ROW = "it holds no assessment"
+
 #: Longer values are summarised in the audit log rather than copied in full.
 AUDIT_TEXT_LIMIT = 2000
 
@@ -22,6 +25,19 @@ def audit_text(value: str | None) -> str | None:
         return value
     digest = hashlib.sha256(value.encode("utf-8")).hexdigest()
     return f"{value[:200]}… ({len(value)} characters in all, SHA-256 {digest})"
+
+
+def assessment_of(doc: Document, session: Session) -> Assessment:
+    """The document's one assessment row, read in ``session``.
+
+    Every document holds exactly one (``open_assessment`` refuses a file without it);
+    one that has lost it is damaged, and this says so rather than failing later on
+    ``None``.
+    """
+    assessment = session.get(Assessment, 1)
+    if assessment is None:
+        raise DocumentCorrupt(doc.path, NO_ASSESSMENT_ROW)
+    return assessment
 
 
 def actor_of(doc: Document, session: Session) -> str:
@@ -47,7 +63,7 @@ def template_of(doc: Document) -> Template:
             row = session.execute(
                 select(Assessment.template_snapshot, Assessment.template_sha256)).one_or_none()
         if row is None:
-            raise DocumentCorrupt(doc.path, "it holds no assessment")
+            raise DocumentCorrupt(doc.path, NO_ASSESSMENT_ROW)
         snapshot, digest = row
         if hashlib.sha256(snapshot.encode("utf-8")).hexdigest() != digest:
             raise DocumentCorrupt(doc.path, "its copy of the checklist template is damaged")

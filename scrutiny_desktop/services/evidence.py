@@ -59,7 +59,7 @@ class EvidenceInput:
     source: str = ""
     note: str = ""
 
-    def validated(self) -> "EvidenceInput":
+    def validated(self) -> EvidenceInput:
         if self.kind not in EVIDENCE_KINDS:
             raise InvalidInput(f"'{self.kind}' is not a kind of evidence; choose one of: "
                                + ", ".join(EVIDENCE_KINDS.values()) + ".")

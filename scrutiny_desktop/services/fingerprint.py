@@ -16,10 +16,10 @@ import json
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from scrutiny_desktop.services.common import assessment_of
 from scrutiny_desktop.storage.document import Document
 from scrutiny_desktop.storage.models import (
     Answer,
-    Assessment,
     EvidenceItem,
     RecommendationResponse,
     ReviewComment,
@@ -43,7 +43,7 @@ def _date(value) -> str | None:
 def scrutineer_content(doc: Document) -> dict:
     """What a scrutineer's sign-off covers."""
     with doc.read() as session:
-        a = session.get(Assessment, 1)
+        a = assessment_of(doc, session)
         rows = session.scalars(
             select(Answer).order_by(Answer.position).options(
                 selectinload(Answer.evidence).selectinload(EvidenceItem.attachment),

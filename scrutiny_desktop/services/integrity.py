@@ -192,11 +192,13 @@ def _void_problem(rows, entries, key: str, what: str) -> str:
 
 
 def _records_problem(doc: Document) -> str:
-    from scrutiny_desktop.services.common import template_of
+    from scrutiny_desktop.services.common import NO_ASSESSMENT_ROW, template_of
     from scrutiny_desktop.services.fingerprint import content_fingerprint, countersign_fingerprint
 
     with doc.read() as session:
         a = session.get(Assessment, 1)
+        if a is None:
+            return NO_ASSESSMENT_ROW
         signoffs = session.scalars(select(SignOff).order_by(SignOff.id)).all()
         counters = session.scalars(select(Countersignature).order_by(Countersignature.id)).all()
         entries = session.scalars(select(AuditEntry).order_by(AuditEntry.seq)).all()

@@ -63,7 +63,7 @@ _STR_EVENT = re.compile(rb'["\\]')
 class _Span:
     """Where an attachment's base64 text lies in the source file (between the quotes)."""
 
-    __slots__ = ("start", "end", "escaped")
+    __slots__ = ("end", "escaped", "start")
 
     def __init__(self, start: int):
         self.start, self.end, self.escaped = start, start, False
@@ -75,7 +75,7 @@ class _Blobs:
     def __init__(self, fh, spans: list[_Span], source: Path | None = None):
         self.fh, self.spans, self.source = fh, spans, source
 
-    def text_of(self, value: str) -> "_Base64":
+    def text_of(self, value: str) -> _Base64:
         m = _BLOB_PLACEHOLDER.match(value)
         if m and int(m.group(1)) < len(self.spans):
             return _Base64(span=self.spans[int(m.group(1))], fh=self.fh, source=self.source)
@@ -99,7 +99,9 @@ class _Base64:
             except ValueError:
                 text = "!"  # not valid base64, reported as such
             span = None
-        self.text, self.span, self.fh = text, span, fh
+        # Without a span, the text is the value ("" only if neither was given).
+        self.text: str = text if text is not None else ""
+        self.span, self.fh = span, fh
 
     def __len__(self) -> int:
         return len(self.text) if self.span is None else self.span.end - self.span.start
@@ -302,11 +304,14 @@ def _read_export(fh, source: Path) -> tuple[dict, _Blobs]:
         raise ImportProblem(source, ["contains a \\u escape that is not a real character "
                                      "(a lone surrogate)"]) from None
     except UnicodeDecodeError:
-        raise ImportProblem(source, ["not UTF-8 text; choose a JSON export made by Scrutiny Desktop"]) from None
+        raise ImportProblem(
+            source, ["not UTF-8 text; choose a JSON export made by Scrutiny Desktop"]) from None
     except json.JSONDecodeError as exc:
-        raise ImportProblem(source, [f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"]) from None
+        raise ImportProblem(
+            source, [f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"]) from None
     except RecursionError:  # pragma: no cover - _scan bounds the depth first
-        raise ImportProblem(source, ["nested too deeply; choose a JSON export made by Scrutiny Desktop"]) from None
+        raise ImportProblem(
+            source, ["nested too deeply; choose a JSON export made by Scrutiny Desktop"]) from None
     problems = _number_problems(data)
     if problems:
         raise ImportProblem(source, problems)

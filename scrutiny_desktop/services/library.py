@@ -16,7 +16,7 @@ from pathlib import Path
 
 from scrutiny_desktop.checklist.model import Template
 from scrutiny_desktop.errors import DocumentCorrupt, DocumentError, DocumentInUse, DocumentNotFound
-from scrutiny_desktop.storage.document import SUFFIX
+from scrutiny_desktop.storage import SUFFIX
 from scrutiny_desktop.storage.models import Status
 from scrutiny_desktop.storage.summary import StoredSummary, read_summary
 

@@ -59,7 +59,7 @@ class RecommendationInput:
     status: str = "open"
     progress: str = ""
 
-    def validated(self) -> "RecommendationInput":
+    def validated(self) -> RecommendationInput:
         if self.owner not in OWNERS:
             raise InvalidInput(f"'{self.owner}' is not an owner; choose one of: "
                                + ", ".join(OWNERS.values()) + ".")

@@ -15,7 +15,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Union, cast
+from typing import TypeAlias, cast
 
 from sqlalchemy import select
 
@@ -70,7 +70,7 @@ def check_png(data: bytes | None) -> bytes | None:
 
 
 #: A signature record: the scrutineer's sign-off or the chair's countersignature.
-SignatureRow = Union[SignOff, Countersignature]
+SignatureRow: TypeAlias = SignOff | Countersignature
 
 
 @dataclass(frozen=True)

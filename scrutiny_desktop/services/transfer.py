@@ -122,7 +122,8 @@ def validate(data, source: Path, blobs: _Blobs = _NO_BLOBS) -> tuple[AssessmentE
         template = Template.model_validate(model.template)
     except ValidationError as exc:
         err = exc.errors()[0]
-        raise ImportProblem(source, [f"{_json_path(('template',) + tuple(err['loc']))}: {err['msg']}"]) from None
+        where = _json_path(("template", *err["loc"]))
+        raise ImportProblem(source, [f"{where}: {err['msg']}"]) from None
     snapshot = canonical_json(model.template)
     if hashlib.sha256(snapshot.encode("utf-8")).hexdigest() != model.assessment.template_sha256:
         problems.append("$.assessment.template_sha256: does not match the template")

@@ -81,7 +81,7 @@ def verify_chain(session: Session) -> ChainReport:
             return ChainReport(False, len(rows), f"audit entry {row.seq} was changed after it was written")
         prev = row.row_hash
     assessment = session.get(Assessment, 1)
-    if assessment is not None:
-        if assessment.audit_count != len(rows) or (assessment.audit_head or GENESIS) != prev:
-            return ChainReport(False, len(rows), "audit entries were removed from the end of the log")
+    if assessment is not None and (
+            assessment.audit_count != len(rows) or (assessment.audit_head or GENESIS) != prev):
+        return ChainReport(False, len(rows), "audit entries were removed from the end of the log")
     return ChainReport(True, len(rows))

@@ -43,6 +43,7 @@ import json
 import os
 import secrets
 import socket
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -127,7 +128,7 @@ class LockHeld(Exception):
 def _pid_alive(pid: int) -> bool:
     if pid <= 0:
         return False
-    if os.name == "nt":  # pragma: no cover - Windows only
+    if sys.platform == "win32":  # pragma: no cover - Windows only
         import ctypes
 
         handle = ctypes.windll.kernel32.OpenProcess(0x1000, False, pid)
@@ -323,7 +324,7 @@ def _our_data() -> bytes:
         "user": _username(),
         "host": _hostname(),
         "pid": os.getpid(),
-        "since": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "since": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "process": process_identity(os.getpid()),
     }
     return json.dumps(data).encode("utf-8")
@@ -337,7 +338,7 @@ def _write_fully(fd: int, data: bytes) -> None:
 
 
 def _hide(path: Path) -> None:
-    if os.name == "nt":  # pragma: no cover
+    if sys.platform == "win32":  # pragma: no cover - Windows only
         import ctypes
 
         ctypes.windll.kernel32.SetFileAttributesW(str(path), 0x02)  # hidden
@@ -414,11 +415,10 @@ class LockFile:
     def release(self) -> None:
         with _HELD_HERE_LOCK:
             _HELD_HERE.discard(_key(self.path))
-        with _folder_guard(self.path.parent):
-            with contextlib.suppress(OSError):
-                found = _read(self.path)
-                if found is not None and found[0] == self.data:
-                    os.unlink(self.path)
+        with _folder_guard(self.path.parent), contextlib.suppress(OSError):
+            found = _read(self.path)
+            if found is not None and found[0] == self.data:
+                os.unlink(self.path)
 
 
 @dataclass(frozen=True)
@@ -473,11 +473,14 @@ def acquire(document: Path, *, take_over: bool = False) -> Acquired:
                     return Acquired(LockFile(path, data))
                 continue  # someone (on another computer) got in first: look again
             raw, inode, holder = found
-            verdict = "stale" if holder is None else _judge(holder, path)
-            if verdict == "live":
-                raise LockHeld(holder, can_take_over=False)
-            if verdict == "foreign" and not take_over:
-                raise LockHeld(holder, can_take_over=True)
+            if holder is None:
+                verdict = "stale"
+            else:
+                verdict = _judge(holder, path)
+                if verdict == "live":
+                    raise LockHeld(holder, can_take_over=False)
+                if verdict == "foreign" and not take_over:
+                    raise LockHeld(holder, can_take_over=True)
             # Stale, or taken over: replace exactly the lock we judged.
             if _read(path) != (raw, inode):
                 continue

@@ -45,7 +45,7 @@ class UTCDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetimes are not stored")
-        return value.astimezone(dt.timezone.utc).isoformat(timespec="microseconds")
+        return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
 
     def process_result_value(self, value, dialect):
         if value is None:
@@ -67,7 +67,7 @@ class ISODate(TypeDecorator):
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 class Base(DeclarativeBase):

@@ -4,7 +4,7 @@ For the recent list and the library, which must be quick on a folder of hundreds
 of documents and must never change a file: the header is checked, then a few rows
 are read over a read-only SQLite connection.  Nothing is migrated, locked or
 written.  A journal beside the file is judged as SQLite judges it (see
-:func:`~scrutiny_desktop.storage.document.probe`): a program saving right now is
+:func:`~scrutiny_desktop.storage.fileformat.probe`): a program saving right now is
 reported; an interrupted save is rolled back in a private copy and what was saved
 before it is read; WAL leftovers are read from a private copy too.
 """
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scrutiny_desktop import errors
-from scrutiny_desktop.storage.document import (
+from scrutiny_desktop.storage.fileformat import (
     HOT_JOURNAL,
     WAL_LEFTOVERS,
     WRITER,

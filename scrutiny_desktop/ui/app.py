@@ -25,6 +25,8 @@ def application() -> QApplication:
     app = QApplication.instance()
     if app is None:
         app = QApplication(sys.argv[:1])
+    elif not isinstance(app, QApplication):
+        raise RuntimeError("a Qt application without widgets is already running in this process")
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     app.setApplicationVersion(__version__)
@@ -70,7 +72,8 @@ def run_app(file: Path | None = None) -> int:
     """Show the main window and run the event loop; returns the exit code."""
     app = application()
     window = create_main_window()
-    app._scrutiny_main_window = window  # keep a reference; scripts can find it
+    # Keep a reference, where scripts and tests can find it.
+    app._scrutiny_main_window = window  # type: ignore[attr-defined]  # a Python attribute on a Qt object
     window.show()
     # Window shortcuts only work in the active window, and a script may start
     # driving the app by keyboard as soon as the event loop runs.

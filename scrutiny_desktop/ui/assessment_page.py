@@ -6,6 +6,7 @@ This is the wiring between the question page's signals and the services.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Callable
 from functools import partial
 
@@ -14,12 +15,14 @@ from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from scrutiny_desktop.checklist.model import Template
+from scrutiny_desktop.errors import DocumentError, InvalidInput
 from scrutiny_desktop.services import answers, assessments, evidence, recommendations, review
 from scrutiny_desktop.services.assessments import AssessmentInfo
 from scrutiny_desktop.services.common import template_of
+from scrutiny_desktop.services.evidence import EvidenceView
 from scrutiny_desktop.services.permissions import Status, permissions
+from scrutiny_desktop.services.recommendations import RecommendationView
 from scrutiny_desktop.storage.document import Document
-from scrutiny_desktop.errors import DocumentError, InvalidInput
 from scrutiny_desktop.ui.autosave import Autosaver
 from scrutiny_desktop.ui.item_dialogs import EvidenceDialog, RecommendationDialog
 from scrutiny_desktop.ui.navigator import Navigator
@@ -97,7 +100,7 @@ class AssessmentPage(QWidget):
         self.page.set_scale(self.template)
         # Tab follows the screen: the navigator on the left, then the page.
         chain = [self.navigator.filter, self.navigator.tree, *self.page.tab_chain()]
-        for first, second in zip(chain, chain[1:]):
+        for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
         self.navigator.populate(self.template, answers.question_states(doc))
         allowed = permissions(doc)
@@ -110,7 +113,7 @@ class AssessmentPage(QWidget):
             self.banner.show_message(banner or self.lock_message(), *banner_action)
         else:
             self.banner.show_message(banner or self.lock_message())
-        first = question_id if question_id in self._order else self._first_open_question()
+        first = question_id if question_id in self._order else self._first_open_question(doc)
         self.go_to(first)
 
     def lock_message(self) -> str:
@@ -136,8 +139,8 @@ class AssessmentPage(QWidget):
                 "response…). The scrutineer can reopen it for changes (Assessment > Reopen for "
                 "changes…).")
 
-    def _first_open_question(self) -> str:
-        for state in answers.question_states(self.doc):
+    def _first_open_question(self, doc: Document) -> str:
+        for state in answers.question_states(doc):
             if not state.answered:
                 return state.question_id
         return self._order[0]
@@ -281,37 +284,46 @@ class AssessmentPage(QWidget):
         self.window_.note_saved()
         return True
 
+    # The page's buttons act only while a document is loaded; each handler below
+    # checks, so that a late signal after ``unload`` does nothing.
     def _add_evidence(self) -> None:
+        doc = self.doc
+        if doc is None:
+            return
         result = EvidenceDialog.ask(self.window_)
         if result is not None:
             self._run("Could not add the evidence", lambda: evidence.add_evidence(
-                self.doc, self.current_question, result.item, attach=result.attach))
+                doc, self.current_question, result.item, attach=result.attach))
 
-    def _find_evidence(self, evidence_id: int):
-        answer = answers.get_answer(self.doc, self.current_question)
+    def _find_evidence(self, doc: Document, evidence_id: int) -> EvidenceView | None:
+        answer = answers.get_answer(doc, self.current_question)
         return next((e for e in answer.evidence if e.id == evidence_id), None)
 
     def _edit_evidence(self, evidence_id: int) -> None:
-        existing = self._find_evidence(evidence_id)
-        if existing is None:
+        doc = self.doc
+        existing = None if doc is None else self._find_evidence(doc, evidence_id)
+        if doc is None or existing is None:
             return
         result = EvidenceDialog.ask(self.window_, existing)
         if result is not None:
             self._run("Could not change the evidence", lambda: evidence.update_evidence(
-                self.doc, evidence_id, result.item, attach=result.attach,
+                doc, evidence_id, result.item, attach=result.attach,
                 remove_attachment=result.remove_attachment))
 
     def _remove_evidence(self, evidence_id: int) -> None:
-        existing = self._find_evidence(evidence_id)
-        if existing is None:
+        doc = self.doc
+        existing = None if doc is None else self._find_evidence(doc, evidence_id)
+        if doc is None or existing is None:
             return
         extra = " and its attached file" if existing.attachment else ""
         if self.window_.confirm("Remove evidence",
                                 f"Remove “{existing.title}”{extra} from this question?"):
             self._run("Could not remove the evidence",
-                      lambda: evidence.remove_evidence(self.doc, evidence_id))
+                      lambda: evidence.remove_evidence(doc, evidence_id))
 
     def _open_attachment(self, attachment_id: int) -> None:
+        if self.doc is None:
+            return
         try:
             path = evidence.attachment_to_temp(self.doc, attachment_id)
         except (InvalidInput, DocumentError, OSError) as exc:
@@ -320,31 +332,36 @@ class AssessmentPage(QWidget):
         self.window_.open_external(path)
 
     def _add_recommendation(self) -> None:
+        doc = self.doc
+        if doc is None:
+            return
         item = RecommendationDialog.ask(self.window_)
         if item is not None:
             self._run("Could not add the recommendation", lambda: recommendations.add_recommendation(
-                self.doc, self.current_question, item))
+                doc, self.current_question, item))
 
-    def _find_rec(self, rec_id: int):
-        answer = answers.get_answer(self.doc, self.current_question)
+    def _find_rec(self, doc: Document, rec_id: int) -> RecommendationView | None:
+        answer = answers.get_answer(doc, self.current_question)
         return next((r for r in answer.recommendations if r.id == rec_id), None)
 
     def _edit_recommendation(self, rec_id: int) -> None:
-        existing = self._find_rec(rec_id)
-        if existing is None:
+        doc = self.doc
+        existing = None if doc is None else self._find_rec(doc, rec_id)
+        if doc is None or existing is None:
             return
         item = RecommendationDialog.ask(self.window_, existing)
         if item is not None:
             self._run("Could not change the recommendation",
-                      lambda: recommendations.update_recommendation(self.doc, rec_id, item))
+                      lambda: recommendations.update_recommendation(doc, rec_id, item))
 
     def _remove_recommendation(self, rec_id: int) -> None:
-        existing = self._find_rec(rec_id)
-        if existing is None:
+        doc = self.doc
+        existing = None if doc is None else self._find_rec(doc, rec_id)
+        if doc is None or existing is None:
             return
         if self.window_.confirm("Remove recommendation", "Remove this recommendation?"):
             self._run("Could not remove the recommendation",
-                      lambda: recommendations.remove_recommendation(self.doc, rec_id))
+                      lambda: recommendations.remove_recommendation(doc, rec_id))
 
 
 def open_with_system_viewer(path) -> bool:

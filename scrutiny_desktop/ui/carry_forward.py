@@ -121,9 +121,12 @@ class CarryForwardDialog(QDialog):
         self.ok.setEnabled(not problem)
 
     def result_value(self) -> CarryForwardChoice:
+        path = self.target()
+        if path is None:  # the OK button is disabled while "Save as" names no file
+            raise RuntimeError("the dialog was not accepted: it names no file to create")
         return CarryForwardChoice(self.period.text().strip(), self.name.text().strip(),
                                   self.role.text().strip(), self.template.currentData(),
-                                  self.copy.isChecked(), self.target())
+                                  self.copy.isChecked(), path)
 
     @classmethod
     def ask(cls, parent, previous: AssessmentInfo, open_count: int, templates: list[TemplateInfo],

@@ -35,11 +35,9 @@ from shiboken6 import isValid
 
 from scrutiny_desktop.services import assessments
 from scrutiny_desktop.services.compare import CHANGES, Comparison, QuestionComparison
-# Moved to services.compare; re-exported until main_window imports them from there.
-from scrutiny_desktop.services.compare import compare_paths, in_time_order  # noqa: F401
-from scrutiny_desktop.ui.ops import run_in_background
-from scrutiny_desktop.ui.widgets import Banner, named, restoring_focus, run_dialog
 from scrutiny_desktop.text import when_text
+from scrutiny_desktop.ui.ops import BackgroundOp, run_in_background
+from scrutiny_desktop.ui.widgets import Banner, named, restoring_focus, run_dialog
 
 PDF_FILTER = "PDF documents (*.pdf)"
 
@@ -68,8 +66,8 @@ NOT_ANSWERED = "Not answered"
 
 
 def suggested_pdf_name(comparison: Comparison) -> str:
-    e, l = comparison.earlier, comparison.later
-    stem = assessments.suggested_file_name(e.partnership, f"{e.period} and {l.period}")
+    e, lat = comparison.earlier, comparison.later
+    stem = assessments.suggested_file_name(e.partnership, f"{e.period} and {lat.period}")
     return "Comparison-" + stem.rsplit(".", 1)[0] + ".pdf"
 
 
@@ -115,9 +113,9 @@ class CompareDialog(QDialog):
         self.comparison = comparison
         self.protective_marking = protective_marking
         self._ask_save_path = ask_save_path or _default_ask_save_path(self)
-        self._export_op = None
-        e, l = comparison.earlier, comparison.later
-        self.setWindowTitle(f"Compare: {e.partnership}, {e.period} and {l.period}")
+        self._export_op: BackgroundOp | None = None
+        e, lat = comparison.earlier, comparison.later
+        self.setWindowTitle(f"Compare: {e.partnership}, {e.period} and {lat.period}")
         self.setSizeGripEnabled(True)
         self.setMinimumSize(720, 480)
         self.resize(self.preferred_size())
@@ -130,10 +128,10 @@ class CompareDialog(QDialog):
         if comparison.templates_differ:
             notes.append(
                 f"The two assessments use different checklist versions ({e.template_title} "
-                f"{e.template_version} and {l.template_title} {l.template_version}). Questions "
+                f"{e.template_version} and {lat.template_title} {lat.template_version}). Questions "
                 "are matched by their ID; those whose wording changed are marked "
                 f"“{WORDING_CHANGED}”.")
-        if " ".join(e.partnership.split()).casefold() != " ".join(l.partnership.split()).casefold():
+        if " ".join(e.partnership.split()).casefold() != " ".join(lat.partnership.split()).casefold():
             notes.append("They are for different partnerships.")
         if notes:
             self.notice.show_message(" ".join(notes))
@@ -142,7 +140,7 @@ class CompareDialog(QDialog):
         self.summary = named(QTableWidget(0, 1 + len(CHANGES)), "Changes by section",
                              "How many questions improved, stayed the same, worsened, changed, "
                              "are new or were removed, section by section")
-        self.summary.setHorizontalHeaderLabels(["Section"] + list(CHANGES.values()))
+        self.summary.setHorizontalHeaderLabels(["Section", *CHANGES.values()])
         self._setup_table(self.summary)
         self.summary.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self._fill_summary()
@@ -178,7 +176,7 @@ class CompareDialog(QDialog):
         self.earlier_wording = _selectable(named(QLabel(""), "Earlier wording"))
         self.earlier_wording.hide()
         self.earlier_label = QLabel(f"&Earlier findings ({e.period})")
-        self.later_label = QLabel(f"&Later findings ({l.period})")
+        self.later_label = QLabel(f"&Later findings ({lat.period})")
         self.earlier_findings = named(QPlainTextEdit(), "Earlier findings")
         self.later_findings = named(QPlainTextEdit(), "Later findings")
         for label, box in ((self.earlier_label, self.earlier_findings),
@@ -356,7 +354,7 @@ class CompareDialog(QDialog):
         rest = available - top
         self.splitter.setSizes([top, rest * 3 // 5, rest - rest * 3 // 5])
 
-    def showEvent(self, event) -> None:  # noqa: N802
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         if not self._sized:
             self._sized = True
@@ -481,11 +479,16 @@ class CompareDialog(QDialog):
             QCoreApplication.instance() or self,
             lambda progress: build_compare_pdf(comparison, target, marking), done, failed)
 
-    def done(self, result: int) -> None:  # noqa: D401 - QDialog.done
+    def done(self, result: int) -> None:
         if self._export_op is not None:
             # Let the export finish before the dialog (its callbacks' owner) goes.
             self.status.setText("Waiting for the PDF to be written…")
-            self._export_op.finished.connect(lambda: isValid(self) and QDialog.done(self, result))
+
+            def close_when_written() -> None:
+                if isValid(self):
+                    QDialog.done(self, result)
+
+            self._export_op.finished.connect(close_when_written)
             self._export_op = None
             return
         super().done(result)

@@ -78,7 +78,7 @@ class ExportActions:
         parent = self.host.dialog_parent()
         dialog = QProgressDialog("Writing the PDF summary…", "", 0, 0, parent)
         dialog.setWindowTitle("Export PDF summary")
-        dialog.setCancelButton(None)  # type: ignore[arg-type]  # Qt takes None: no button
+        dialog.setCancelButton(None)  # no cancel button
         dialog.setMinimumDuration(300)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setAccessibleName("Export progress")
@@ -103,7 +103,7 @@ class ExportActions:
 
         op = self.host.run_in_background(lambda report: build_pdf(data, target, progress=report),
                                          done, failed)
-        op.progress.connect(progress)  # type: ignore[attr-defined]
+        op.progress.connect(progress)
         self._op = op
 
     def _export_now(self, title: str, extension: str, file_filter: str,

@@ -46,9 +46,6 @@ from shiboken6 import isValid
 
 from scrutiny_desktop.services.library import DocumentSummary, list_library
 from scrutiny_desktop.ui.library_table import (
-    ElideLeft,
-    plural,
-    row_items,
     CANNOT_BE_READ,
     COL_FILE,
     COL_PARTNERSHIP,
@@ -60,13 +57,17 @@ from scrutiny_desktop.ui.library_table import (
     COL_SIGNED,
     COL_STATUS,
     COLUMNS,
-    earlier_first,
     INDEX_ROLE,
+    ElideLeft,
     LibraryFilter,
+    earlier_first,
     listing_status,
+    plural,
+    row_items,
 )
-from scrutiny_desktop.ui.ops import run_in_background
+from scrutiny_desktop.ui.ops import BackgroundOp, run_in_background
 from scrutiny_desktop.ui.widgets import named, restoring_focus
+
 
 def _default_ask_folder(parent: QWidget) -> Path | None:
     with restoring_focus(parent):
@@ -98,7 +99,7 @@ class LibraryPage(QWidget):
             if str(f) not in self._folders:
                 self._folders.append(str(f))
         self.summaries: list[DocumentSummary] = []
-        self._op = None
+        self._op: BackgroundOp | None = None
         self._again = False
         self._missing_folders: set[str] = set()
         self._listing_text = ""
@@ -291,7 +292,7 @@ class LibraryPage(QWidget):
     def listing(self) -> bool:
         return self._op is not None
 
-    def showEvent(self, event) -> None:  # noqa: N802
+    def showEvent(self, event) -> None:
         """The first time the page is shown, list its folders."""
         super().showEvent(event)
         if not self._shown_once:
@@ -471,7 +472,7 @@ class LibraryPage(QWidget):
         earlier, later = earlier_first(*chosen)
         self.compare_requested.emit(earlier.path, later.path)
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+    def eventFilter(self, watched, event) -> bool:
         if (watched is self.table and event.type() == QEvent.Type.KeyPress
                 and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
                 and event.modifiers() in (Qt.KeyboardModifier.NoModifier,
@@ -480,7 +481,7 @@ class LibraryPage(QWidget):
             return True
         return super().eventFilter(watched, event)
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802
+    def keyPressEvent(self, event) -> None:
         if event.key() == Qt.Key.Key_Delete and self.folder_list.hasFocus():
             self.remove_selected_folder()
             return

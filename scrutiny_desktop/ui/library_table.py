@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QStandardItem
 from PySide6.QtWidgets import QStyledItemDelegate
 
@@ -167,7 +167,8 @@ class LibraryFilter(QSortFilterProxyModel):
     def active(self) -> bool:
         return bool(self._terms)
 
-    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex) -> bool:  # noqa: N802
+    def filterAcceptsRow(self, source_row: int,
+                         source_parent: QModelIndex | QPersistentModelIndex) -> bool:
         if not self._terms:
             return True
         index = self.sourceModel().index(source_row, 0, source_parent)
@@ -178,6 +179,6 @@ class LibraryFilter(QSortFilterProxyModel):
 class ElideLeft(QStyledItemDelegate):
     """Paths keep their end (the file name) when the column is narrow."""
 
-    def initStyleOption(self, option, index) -> None:  # noqa: N802
+    def initStyleOption(self, option, index) -> None:
         super().initStyleOption(option, index)
         option.textElideMode = Qt.TextElideMode.ElideLeft

@@ -11,12 +11,13 @@ page redraws itself from the document.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -51,7 +52,7 @@ from scrutiny_desktop.ui.home import HomePage
 from scrutiny_desktop.ui.library_actions import LibraryActions
 from scrutiny_desktop.ui.menus import Menus
 from scrutiny_desktop.ui.new_assessment import NewAssessmentDialog
-from scrutiny_desktop.ui.ops import run_in_background
+from scrutiny_desktop.ui.ops import BackgroundOp, run_in_background
 from scrutiny_desktop.ui.preferences import PreferencesDialog
 from scrutiny_desktop.ui.status_actions import StatusActions
 from scrutiny_desktop.ui.widgets import message_box, restoring_focus, run_dialog
@@ -97,18 +98,18 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
         self.home = HomePage()
-        self.assessment = AssessmentPage(self, self.autosaver)
+        self.assessment: AssessmentPage = AssessmentPage(self, self.autosaver)
         self.add_page(self.home)
         self.add_page(self.assessment)
-        self.status_actions = StatusActions(self)
+        self.status_actions: StatusActions = StatusActions(self)
         self.status_actions.set_responder(self.assessment.respond_to)
         self.ready = self.status_actions.ready
         self.review_page = self.status_actions.review_page
-        self.library_actions = LibraryActions(self)
+        self.library_actions: LibraryActions = LibraryActions(self)
         self.library = self.library_actions.page
-        self.exports = ExportActions(self, self.export_finished.emit)
+        self.exports: ExportActions = ExportActions(self, self.export_finished.emit)
 
-        self.save_status = QLabel("")
+        self.save_status: QLabel = QLabel("")
         self.save_status.setObjectName("save_status")
         self.save_status.setAccessibleName("Save status")
         self.statusBar().addPermanentWidget(self.save_status)
@@ -126,8 +127,8 @@ class MainWindow(QMainWindow):
         self.refresh_home()
         self.menus.update()
         app = QApplication.instance()
-        if app is not None:
-            app.applicationStateChanged.connect(self._app_state_changed)  # type: ignore[attr-defined]
+        if isinstance(app, QGuiApplication):  # (always: a window needs one)
+            app.applicationStateChanged.connect(self._app_state_changed)
 
     # -- the Host protocol (what the actions may ask of the window) -----------------------
     def add_page(self, page: QWidget) -> None:
@@ -167,7 +168,7 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.menus.update()
 
-    def run_in_background(self, work, done, failed):
+    def run_in_background(self, work, done, failed) -> BackgroundOp:
         return run_in_background(self, work, done, failed)
 
     def save_app_state(self) -> None:
@@ -385,10 +386,8 @@ class MainWindow(QMainWindow):
             question_id=self.assessment.current_question,
             splitter=self.assessment.splitter.sizes(), uid=info.uid if info else ""))
         self._save_state(self.state)
-        try:
+        with contextlib.suppress(RuntimeError, TypeError):
             self.assessment.page.guidance_toggled.disconnect(self._guidance_toggled)
-        except (RuntimeError, TypeError):
-            pass
         self.doc.close()
         self.doc = None
         self._back_home()
@@ -460,7 +459,7 @@ class MainWindow(QMainWindow):
         if self.state.window_geometry:
             self.restoreGeometry(QByteArray.fromBase64(self.state.window_geometry.encode()))
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+    def closeEvent(self, event: QCloseEvent) -> None:
         if not self.close_document():
             event.ignore()
             return
@@ -468,13 +467,13 @@ class MainWindow(QMainWindow):
         self._save_state(self.state)
         event.accept()
 
-    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def dragEnterEvent(self, event) -> None:
         if self._dropped_path(event) is not None:
             event.acceptProposedAction()
         else:
             event.ignore()
 
-    def dropEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def dropEvent(self, event) -> None:
         path = self._dropped_path(event)
         if path is not None:
             event.acceptProposedAction()

@@ -24,15 +24,15 @@ Shortcut = QKeySequence.StandardKey | str | None
 
 
 def _undo() -> None:
-    w = QApplication.focusWidget()
-    if hasattr(w, "undo"):
-        w.undo()
+    undo = getattr(QApplication.focusWidget(), "undo", None)  # text fields have one
+    if callable(undo):
+        undo()
 
 
 def _redo() -> None:
-    w = QApplication.focusWidget()
-    if hasattr(w, "redo"):
-        w.redo()
+    redo = getattr(QApplication.focusWidget(), "redo", None)
+    if callable(redo):
+        redo()
 
 
 class Menus:

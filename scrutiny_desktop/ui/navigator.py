@@ -139,6 +139,8 @@ class Navigator(QWidget):
             visible_children = 0
             for i in range(s_item.childCount()):
                 child = s_item.child(i)
+                if child is None:  # (never, below childCount)
+                    continue
                 qid = child.data(0, Qt.ItemDataRole.UserRole)
                 hide = only_open and self.state_of(qid) == "answered"
                 child.setHidden(hide)

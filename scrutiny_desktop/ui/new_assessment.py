@@ -30,7 +30,7 @@ from scrutiny_desktop.ui.widgets import ErrorLabel, document_target, named, rest
 def location_problem(text: str) -> str:
     """Why a new document cannot be created where "Save as" says ("" if it can)."""
     path, problem = document_target(text)
-    if problem:
+    if path is None:
         return problem
     try:
         if path.exists():
@@ -207,12 +207,15 @@ class NewAssessmentDialog(QDialog):
         super().accept()
 
     def result_value(self) -> NewAssessmentResult:
+        path = self.target_path()
+        if path is None:  # accept() refuses while "Save as" names no file
+            raise RuntimeError("the dialog was not accepted: it names no file to create")
         return NewAssessmentResult(
             template=self.template.currentData(),
             details=NewAssessment(partnership=self.partnership.text(), period=self.period.text(),
                                   scrutineer_name=self.name.text(), area=self.area.text(),
                                   scrutineer_role=self.role.text()),
-            path=self.target_path(),
+            path=path,
         )
 
     @classmethod

@@ -53,7 +53,7 @@ class BackgroundOp(QObject):
         self._job = _Job(work, self._signals)
         self.running = False
 
-    def start(self) -> "BackgroundOp":
+    def start(self) -> BackgroundOp:
         self.running = True
         QThreadPool.globalInstance().start(self._job)
         return self

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from scrutiny_desktop.settings import AppState, Settings
     from scrutiny_desktop.storage import Document
     from scrutiny_desktop.ui.autosave import Autosaver
+    from scrutiny_desktop.ui.ops import BackgroundOp
 
 
 class Prompts(Protocol):
@@ -70,4 +71,4 @@ class Host(Prompts, Protocol):
 
     def document_changed(self, what: str) -> None: ...
 
-    def run_in_background(self, work: Callable, done: Callable, failed: Callable) -> object: ...
+    def run_in_background(self, work: Callable, done: Callable, failed: Callable) -> BackgroundOp: ...

@@ -50,6 +50,10 @@ class ProbeResult:
                 "Install a PySide6-Essentials release the project allows (see pyproject.toml).")
 
 
+#: The widgets of the last :func:`_calls`, kept alive while its lambdas may run.
+_KEPT: list[object] = []
+
+
 def _calls() -> list[tuple[str, Callable[[int], object]]]:
     """One call per method that returns nothing, on widgets the app really uses."""
     from PySide6.QtCore import Qt
@@ -98,7 +102,7 @@ def _calls() -> list[tuple[str, Callable[[int], object]]]:
         ("QPlainTextEdit.setReadOnly", lambda i: text.setReadOnly(bool(i & 1))),
     ]
     # The widgets must outlive the lambdas; the closures hold them.
-    _calls.keep = keep  # type: ignore[attr-defined]
+    _KEPT[:] = keep
     return calls
 
 

@@ -6,6 +6,8 @@ page turns those into service calls.
 
 from __future__ import annotations
 
+import itertools
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,7 +33,6 @@ from PySide6.QtWidgets import (
 from scrutiny_desktop.checklist.model import Question, Section, Template
 from scrutiny_desktop.services.answers import AnswerView
 from scrutiny_desktop.ui.widgets import named, uk_date
-
 
 JUDGEMENT_COLUMNS = 3
 
@@ -244,11 +245,11 @@ class QuestionPage(QWidget):
         body.addWidget(evidence_box)
         body.addWidget(rec_box)
 
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidget(content)
-        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidget(content)
+        self.scroll_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
         nav = QHBoxLayout()
         nav.setContentsMargins(14, 4, 14, 8)
@@ -258,7 +259,7 @@ class QuestionPage(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
         layout.addLayout(nav)
         self._update_buttons()
         self._update_tab_order()
@@ -307,7 +308,7 @@ class QuestionPage(QWidget):
         # order Tab would reach them last. Tab enters the group at one option;
         # the arrow keys move between options.
         chain = self.tab_chain()
-        for first, second in zip(chain, chain[1:]):
+        for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
 
     def show_question(self, section: Section, question: Question, index: int, total: int,
@@ -330,7 +331,7 @@ class QuestionPage(QWidget):
             self.review_comment.setPlainText(review_comment)
             self.previous_button.setEnabled(index > 0)
             self.next_button.setEnabled(index < total - 1)
-            self.scroll.verticalScrollBar().setValue(0)
+            self.scroll_area.verticalScrollBar().setValue(0)
         finally:
             self._loading = False
 

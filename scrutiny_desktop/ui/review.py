@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -24,8 +23,8 @@ from PySide6.QtWidgets import (
 
 from scrutiny_desktop.services.recommendations import RecommendationView
 from scrutiny_desktop.services.review import DECISIONS, ResponseView, ReviewView
-from scrutiny_desktop.ui.widgets import ErrorLabel, OptionalDate, named, run_dialog, uk_date
 from scrutiny_desktop.text import when_text
+from scrutiny_desktop.ui.widgets import ErrorLabel, OptionalDate, named, run_dialog, scrolling_page, uk_date
 
 
 class ResponseDialog(QDialog):
@@ -122,8 +121,8 @@ class ReviewPage(QWidget):
     respond_requested = Signal(int)
     overall_edited = Signal(str)
 
-    COLUMNS = ["#", "Recommendation", "Question", "Owner", "Decision", "Detail", "Action owner",
-               "Action date"]
+    COLUMNS = ("#", "Recommendation", "Question", "Owner", "Decision", "Detail", "Action owner",
+               "Action date")
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -187,18 +186,7 @@ class ReviewPage(QWidget):
         row.addStretch(1)
         body.addLayout(row)
         body.addWidget(self.readiness)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(content)
-        buttons = QHBoxLayout()
-        buttons.setContentsMargins(14, 4, 14, 8)
-        buttons.addWidget(self.back)
-        buttons.addStretch(1)
-        buttons.addWidget(self.countersign)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scroll, 1)
-        layout.addLayout(buttons)
+        scrolling_page(self, content, self.back, self.countersign)
 
     def show_review(self, review: ReviewView, recs: list[RecommendationView], *, signed_text: str,
                     editable: bool, ready: bool, reasons: list[str]) -> None:

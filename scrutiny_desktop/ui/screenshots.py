@@ -32,7 +32,8 @@ def _sample(folder: Path) -> Path:
     minutes = folder / "board-minutes-march-2026.pdf"
     minutes.write_bytes(b"%PDF-1.4 sample")
     with open_assessment(path) as doc:
-        for qid, value in zip(ids[:5], ["strong", "reasonable", "reasonable", "limited", "strong"]):
+        judgements = ["strong", "reasonable", "reasonable", "limited", "strong"]
+        for qid, value in zip(ids[:5], judgements, strict=True):
             answers.set_judgement(doc, qid, value)
         answers.set_findings(doc, ids[0], (
             "The scrutiny arrangements are set out in the published arrangements and in the "
@@ -156,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
 
         def grab_dialog():
             dialog = QApplication.activeModalWidget()
-            if dialog is None:
+            if not isinstance(dialog, NewAssessmentDialog):
                 QTimer.singleShot(20, grab_dialog)
                 return
             dialog.partnership.setText("Westvale Safeguarding Children Partnership")
@@ -172,13 +173,16 @@ def main(argv: list[str] | None = None) -> int:
 
         window.open_path(doc_path)
         page = window.assessment.page
-        window.assessment.go_to(window.assessment.template.question_ids()[0])
+        template = window.assessment.template
+        if template is None:
+            raise RuntimeError(f"{doc_path} did not open")
+        window.assessment.go_to(template.question_ids()[0])
         shot(window, "question")
-        page.scroll.verticalScrollBar().setValue(page.scroll.verticalScrollBar().maximum())
+        page.scroll_area.verticalScrollBar().setValue(page.scroll_area.verticalScrollBar().maximum())
         shot(window, "question-evidence")
-        page.scroll.verticalScrollBar().setValue(0)
+        page.scroll_area.verticalScrollBar().setValue(0)
         window.assessment.navigator.filter.setChecked(True)
-        window.assessment.go_to(window.assessment.template.question_ids()[5])
+        window.assessment.go_to(template.question_ids()[5])
         shot(window, "navigator-unanswered")
         window.assessment.navigator.filter.setChecked(False)
         window.show_ready()
@@ -192,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
         window.settings.scrutineer_name = "Chris Patel"
         done = []
         window.library.listing_finished.connect(lambda _s: done.append(True))
-        window.show_library()
+        window.library_actions.show_library()
         while not done:
             app.processEvents()
         shot(window, "library")
@@ -204,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
 
         def grab_compare():
             dialog = QApplication.activeModalWidget()
-            if dialog is None:
+            if not isinstance(dialog, CompareDialog):
                 QTimer.singleShot(20, grab_compare)
                 return
             dialog.resize(1366, 768)

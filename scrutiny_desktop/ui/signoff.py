@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -31,8 +30,8 @@ from scrutiny_desktop.checklist.model import Template
 from scrutiny_desktop.services.progress import Progress
 from scrutiny_desktop.services.recommendations import RecommendationView
 from scrutiny_desktop.services.signoff import Readiness
-from scrutiny_desktop.ui.widgets import ErrorLabel, named, run_dialog, uk_date
 from scrutiny_desktop.text import when_text
+from scrutiny_desktop.ui.widgets import ErrorLabel, named, run_dialog, scrolling_page, uk_date
 
 
 class SignaturePad(QWidget):
@@ -159,9 +158,9 @@ class SignaturePad(QWidget):
         data = QByteArray()
         buffer = QBuffer(data)
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        image.save(buffer, "PNG")
+        image.save(buffer, "PNG")  # type: ignore[call-overload]  # stub says bytes; PySide6 wants str
         buffer.close()
-        return bytes(data)
+        return bytes(data.data())
 
 
 class SignOffDialog(QDialog):
@@ -197,7 +196,8 @@ class SignOffDialog(QDialog):
         sig_label.setBuddy(self.pad)
         form.addRow(sig_label, pad_row)
         form.addRow("", self.error)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok.setText(button_text)
         named(self.ok, button_text)
@@ -332,18 +332,7 @@ class ReadyPage(QWidget):
         recs_label.setBuddy(self.recs)
         body.addWidget(recs_label)
         body.addWidget(self.recs)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(content)
-        buttons = QHBoxLayout()
-        buttons.setContentsMargins(14, 4, 14, 8)
-        buttons.addWidget(self.back)
-        buttons.addStretch(1)
-        buttons.addWidget(self.sign)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scroll, 1)
-        layout.addLayout(buttons)
+        scrolling_page(self, content, self.back, self.sign)
 
     def show_state(self, template: Template, prog: Progress, ready: Readiness,
                    recommendations: list[RecommendationView], signed_text: str = "") -> None:

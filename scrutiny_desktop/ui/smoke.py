@@ -36,4 +36,4 @@ def qt_smoke() -> str:
         qInstallMessageHandler(previous)
     if image.isNull():
         raise RuntimeError("the main window could not be drawn")
-    return f"Qt {qVersion()} on the '{app.platformName()}' platform drew the main window"
+    return f"Qt {qVersion()} on the '{QApplication.platformName()}' platform drew the main window"

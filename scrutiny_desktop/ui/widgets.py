@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QScrollArea,
+    QVBoxLayout,
     QWidget,
 )
 from shiboken6 import isValid
@@ -289,3 +291,20 @@ def message_box(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text
         if button is not None:
             named(button, name)
     return box
+
+
+def scrolling_page(page: QWidget, content: QWidget, back: QWidget, primary: QWidget) -> None:
+    """Lay out ``page``: ``content`` scrolls; Back on the left and the page's main
+    action on the right stay in view below it."""
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setWidget(content)
+    buttons = QHBoxLayout()
+    buttons.setContentsMargins(14, 4, 14, 8)
+    buttons.addWidget(back)
+    buttons.addStretch(1)
+    buttons.addWidget(primary)
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(scroll, 1)
+    layout.addLayout(buttons)

@@ -7,18 +7,20 @@ tests rather than skipping them.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-from pathlib import Path
-
 import pytest
 from pypdf import PdfReader
 
-from scrutiny_desktop.report import compare_pdf
+from scrutiny_desktop.report import pdfkit
 from scrutiny_desktop.report.compare_pdf import TITLE, build_compare_pdf
-from scrutiny_desktop.services.assessments import open_assessment
-from scrutiny_desktop.services.compare import compare
-from tests.test_compare import cis_pair, make_doc, mini_pair
+from tests.helpers import (
+    cis_pair,
+    compare_files,
+    make_doc,
+    mini_pair,
+    pdftotext_pages,
+    qpdf_check,
+    squash,
+)
 
 MARKUP = "<b>not bold</b> & <img src='x'/> &amp; <font color=red>plain</font>"
 WELSH = "Siân Llŷr, ŵ ŷ Ŵ Ŷ"
@@ -27,35 +29,6 @@ GREEK = "Καλημέρα κόσμε"
 CYRILLIC = "Здравствуйте, мир"
 EXACT = [MARKUP, WELSH, POLISH, GREEK, CYRILLIC]
 PARTNERSHIP = "Northshire & <Westvale> Partnership"
-
-
-def tool(name: str) -> str:
-    found = shutil.which(name)
-    if found is None:
-        pytest.fail(f"{name} is not installed; the PDF tests need it (poppler-utils / qpdf).")
-    return found
-
-
-def pdftotext_pages(path: Path) -> list[str]:
-    out = subprocess.run([tool("pdftotext"), "-enc", "UTF-8", str(path), "-"],
-                         check=True, capture_output=True).stdout.decode("utf-8")
-    pages = out.split("\f")
-    assert pages[-1].strip() == ""
-    return pages[:-1]
-
-
-def qpdf_check(path: Path) -> None:
-    result = subprocess.run([tool("qpdf"), "--check", str(path)], capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
-def squash(text: str) -> str:
-    return " ".join(text.split())
-
-
-def comparison_of(earlier: Path, later: Path):
-    with open_assessment(earlier, readonly=True) as e, open_assessment(later, readonly=True) as l:
-        return compare(e, l)
 
 
 @pytest.fixture
@@ -74,7 +47,7 @@ def awkward(tmp_path):
         tmp_path / "later.scrutiny", partnership=PARTNERSHIP, period="2025-26 & after",
         judgements={"ARR-01": "strong", "ARR-02": "reasonable"},
         findings={"ARR-01": f"Later: {MARKUP}", "LEAD-01": long, "CYP-01": long})
-    return comparison_of(earlier, later)
+    return compare_files(earlier, later)
 
 
 def test_awkward_text_is_printed_exactly_as_typed(tmp_path, awkward):
@@ -110,7 +83,7 @@ def test_marking_and_page_numbers_on_every_page(tmp_path, awkward):
 def test_default_marking_and_contents(tmp_path):
     """Title, both assessments, the section table, the question table with every change
     written out, and findings side by side for the questions that have them."""
-    c = comparison_of(*mini_pair(tmp_path))
+    c = compare_files(*mini_pair(tmp_path))
     out = build_compare_pdf(c, tmp_path / "mini.pdf")
     pages = pdftotext_pages(out)
     flat = squash(" ".join(pages))
@@ -131,7 +104,7 @@ def test_default_marking_and_contents(tmp_path):
 
 
 def test_questions_without_findings_are_left_out_of_the_findings(tmp_path):
-    c = comparison_of(*cis_pair(tmp_path))
+    c = compare_files(*cis_pair(tmp_path))
     out = build_compare_pdf(c, tmp_path / "cis.pdf")
     flat = squash(" ".join(pdftotext_pages(out)))
     findings_part = flat.split("Findings side by side", 1)[1]
@@ -142,7 +115,7 @@ def test_questions_without_findings_are_left_out_of_the_findings(tmp_path):
 
 
 def test_a_failed_export_leaves_the_old_file_and_no_temporary_file(tmp_path, monkeypatch):
-    c = comparison_of(*mini_pair(tmp_path))
+    c = compare_files(*mini_pair(tmp_path))
     target = tmp_path / "exports" / "comparison.pdf"
     target.parent.mkdir()
     target.write_bytes(b"the previous export")
@@ -150,7 +123,7 @@ def test_a_failed_export_leaves_the_old_file_and_no_temporary_file(tmp_path, mon
     def broken_save(self):
         raise OSError("disk full")
 
-    monkeypatch.setattr(compare_pdf._NumberedCanvas, "save", broken_save)
+    monkeypatch.setattr(pdfkit.PagedCanvas, "save", broken_save)
     with pytest.raises(OSError, match="disk full"):
         build_compare_pdf(c, target)
     assert target.read_bytes() == b"the previous export"

@@ -7,14 +7,15 @@ missing tool fails these tests rather than skipping them.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import io
 import os
-import shutil
 import subprocess
 import sys
 import time
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,7 @@ from scrutiny_desktop.services.recommendations import RecommendationInput
 from scrutiny_desktop.text import date_text as uk_date
 from scrutiny_desktop.text import time_text as uk_time
 from scrutiny_desktop.text import when_text as uk_datetime
+from tests.helpers import NORTHSHIRE, answer_all, pdftotext_pages, qpdf_check, squash
 
 MARKING = "OFFICIAL-SENSITIVE"
 
@@ -49,36 +51,6 @@ UNSHOWABLE = "中文 日本語 한국어 😀👍🏽 مرحبا بالعالم 
 
 
 # -- helpers ------------------------------------------------------------------------------------
-
-
-def tool(name: str) -> str:
-    found = shutil.which(name)
-    if found is None:
-        pytest.fail(f"{name} is not installed; the PDF tests need it (poppler-utils / qpdf).")
-    return found
-
-
-def pdftotext_pages(path: Path) -> list[str]:
-    """Each page's text as pdftotext sees it (UTF-8, reading order)."""
-    out = subprocess.run([tool("pdftotext"), "-enc", "UTF-8", str(path), "-"],
-                         check=True, capture_output=True).stdout.decode("utf-8")
-    pages = out.split("\f")
-    assert pages[-1].strip() == ""
-    return pages[:-1]
-
-
-def qpdf_check(path: Path) -> None:
-    result = subprocess.run([tool("qpdf"), "--check", str(path)], capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
-def squash(text: str) -> str:
-    return " ".join(text.split())
-
-
-def answer_all(doc, value: str = "strong") -> None:
-    for qid in assessments.question_ids(doc):
-        answers.set_judgement(doc, qid, value)
 
 
 def signature_png() -> bytes:
@@ -130,30 +102,35 @@ def draws_watermark(page) -> bool:
 # -- shared documents ---------------------------------------------------------------------------
 
 
+#: The shared documents' details: a scrutineer whose name needs the accented letters.
+DETAILS = NewAssessment(NORTHSHIRE, "2025-26", "Siân Llŷr-Wójcik", area="Northshire",
+                        scrutineer_role="Independent scrutineer")
+
+
+@contextlib.contextmanager
+def filled(tmp_path_factory, cis, name: str):
+    """A new document ``name.scrutiny`` in its own folder, filled in by ``fill`` and open."""
+    folder = tmp_path_factory.mktemp(name)
+    path = create_assessment(folder / f"{name}.scrutiny", cis, DETAILS)
+    with open_assessment(path) as doc:
+        fill(doc)
+        yield doc
+
+
 @pytest.fixture(scope="module")
 def draft(tmp_path_factory, cis):
     """A filled-in draft and its PDF: (pdf path, ReportData)."""
-    folder = tmp_path_factory.mktemp("draft")
-    path = create_assessment(folder / "draft.scrutiny", cis, NewAssessment(
-        "Northshire Safeguarding Children Partnership", "2025-26", "Siân Llŷr-Wójcik",
-        area="Northshire", scrutineer_role="Independent scrutineer"))
-    with open_assessment(path) as doc:
-        fill(doc)
-        return export(doc, folder / "draft.pdf")
+    with filled(tmp_path_factory, cis, "draft") as doc:
+        return export(doc, doc.path.with_name("draft.pdf"))
 
 
 @pytest.fixture(scope="module")
 def signed(tmp_path_factory, cis):
     """A signed-off document (with a drawn signature) and its PDF."""
-    folder = tmp_path_factory.mktemp("signed")
-    path = create_assessment(folder / "signed.scrutiny", cis, NewAssessment(
-        "Northshire Safeguarding Children Partnership", "2025-26", "Siân Llŷr-Wójcik",
-        area="Northshire", scrutineer_role="Independent scrutineer"))
-    with open_assessment(path) as doc:
-        fill(doc)
+    with filled(tmp_path_factory, cis, "signed") as doc:
         answer_all(doc, "strong")
         sign(doc, png=signature_png())
-        return export(doc, folder / "signed.pdf")
+        return export(doc, doc.path.with_name("signed.pdf"))
 
 
 # -- metadata, every page, the watermark ------------------------------------------------------------
@@ -354,7 +331,7 @@ def test_symbols_noto_lacks_are_set_in_the_fallback_font():
     # the fallback run is escaped like the rest
     assert markup("<≠&>") == '&lt;<font name="DejaVuSans">≠</font>&amp;&gt;'
     # what Noto has is left alone, Welsh to Cyrillic
-    for s in EXACT + ["• – — … £ € ½ ©"]:
+    for s in [*EXACT, "• – — … £ € ½ ©"]:
         assert markup(s) == markup_plain(s), s
     # what neither font has shows as a white square; invisible joiners go
     assert markup("a 中文 b") == 'a <font name="DejaVuSans">□□</font> b'
@@ -387,7 +364,7 @@ def test_symbols_and_unshowable_text_print_in_the_pdf(new_doc_path, tmp_path):
         path, _ = export(doc, tmp_path / "out.pdf", organisation_name="Team ✓ ≥")
     qpdf_check(path)
     lines = {line.strip() for page in pdftotext_pages(path) for line in page.splitlines()}
-    for s in SYMBOLS + ["Team ✓ ≥", "before □□ after", "emoji □ □ here"]:
+    for s in [*SYMBOLS, "Team ✓ ≥", "before □□ after", "emoji □ □ here"]:
         assert s in lines, s
     assert any(line.endswith("Register ≥ 95% ✓") for line in lines)  # after its number
     fonts = pdf_fonts(path)
@@ -442,7 +419,7 @@ def test_a_large_document_flows_across_pages(new_doc_path, tmp_path):
     # progress: starts at 0, never goes back, ends at total/total
     assert calls[0][0] == 0 and calls[-1][0] == calls[-1][1]
     assert len(calls) > 10
-    assert all(a[0] <= b[0] and a[1] == b[1] for a, b in zip(calls, calls[1:], strict=False))
+    assert all(a[0] <= b[0] and a[1] == b[1] for a, b in pairwise(calls))
     assert elapsed < 30
 
 
@@ -595,13 +572,13 @@ def london(monkeypatch):
 def test_dates_are_written_the_uk_way(london):
     assert uk_date(dt.date(2026, 11, 28)) == "28 November 2026"
     assert uk_date(dt.date(2026, 3, 1)) == "1 March 2026"
-    winter = dt.datetime(2026, 11, 28, 14, 3, tzinfo=dt.timezone.utc)
-    summer = dt.datetime(2026, 7, 1, 14, 3, tzinfo=dt.timezone.utc)
+    winter = dt.datetime(2026, 11, 28, 14, 3, tzinfo=dt.UTC)
+    summer = dt.datetime(2026, 7, 1, 14, 3, tzinfo=dt.UTC)
     assert uk_time(winter) == "14:03 GMT"
     assert uk_time(summer) == "15:03 BST"
     assert uk_datetime(winter) == "28 November 2026 at 14:03 GMT"
     # just before midnight UTC in summer is the next day in London
-    assert uk_date(dt.datetime(2026, 7, 1, 23, 30, tzinfo=dt.timezone.utc)) == "2 July 2026"
+    assert uk_date(dt.datetime(2026, 7, 1, 23, 30, tzinfo=dt.UTC)) == "2 July 2026"
 
 
 def test_a_countersigned_review_is_printed_and_stamped(new_doc_path, tmp_path):

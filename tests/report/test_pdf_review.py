@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-
 from scrutiny_desktop.report.data import collect
 from scrutiny_desktop.report.pdf import build_pdf
 from scrutiny_desktop.report.verify import read_stamp, verify_against
 from scrutiny_desktop.services import answers, assessments, recommendations, review, signoff
 from scrutiny_desktop.services.recommendations import RecommendationInput
+from tests.helpers import pdftotext_pages, squash
 
 
 def pdftext(path) -> str:
-    tool = shutil.which("pdftotext")
-    assert tool, "pdftotext (poppler-utils) is needed; .ci/run installs it"
-    out = subprocess.run([tool, str(path), "-"], check=True, capture_output=True, text=True).stdout
-    return " ".join(out.split())  # table cells wrap; compare words, not line breaks
+    """The whole text, words only: table cells wrap, so line breaks are not compared."""
+    return squash(" ".join(pdftotext_pages(path)))
 
 
 def test_reviewed_pdf_shows_response_decisions_comments_and_both_signatures(new_doc_path, tmp_path):
@@ -26,7 +22,8 @@ def test_reviewed_pdf_shows_response_decisions_comments_and_both_signatures(new_
         ids = assessments.question_ids(doc)
         for qid in ids:
             answers.set_judgement(doc, qid, "strong")
-        r1 = recommendations.add_recommendation(doc, ids[0], RecommendationInput("Publish the plan", "partnership"))
+        r1 = recommendations.add_recommendation(doc, ids[0],
+                                                RecommendationInput("Publish the plan", "partnership"))
         r2 = recommendations.add_recommendation(doc, ids[1], RecommendationInput("Train staff", "health"))
         signoff.sign_off(doc, name="Ann Jones", role="Scrutineer", statement="I confirm.", confirmed=True)
         doc.actor = "Chris Chair"

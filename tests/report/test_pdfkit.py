@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import inspect
 import os
-import shutil
 import subprocess
 import sys
 from collections import defaultdict
 from pathlib import Path
 
-import pytest
 from pypdf import PdfReader
 from reportlab.pdfbase import pdfmetrics
 
@@ -25,26 +23,15 @@ from scrutiny_desktop.report import compare_pdf, pdf, pdf_sections, pdfkit
 from scrutiny_desktop.report.compare_pdf import build_compare_pdf
 from scrutiny_desktop.report.data import ReportOptions, collect
 from scrutiny_desktop.report.pdf import build_pdf
-from scrutiny_desktop.services import answers
-from scrutiny_desktop.services.assessments import NewAssessment, create_assessment, open_assessment
+from scrutiny_desktop.services.assessments import open_assessment
 from scrutiny_desktop.services.compare import compare
+from tests.helpers import make_doc, pdftotext_pages, tool
 
 MARKING = "OFFICIAL-SENSITIVE"
 #: Noto Sans (regular) plus characters it lacks, which DejaVu Sans prints.
+#: A scrutineer whose name needs the accented letters of the embedded fonts.
+SCRUTINEER = "Siân Llŷr-Wójcik"
 SYMBOLS = "Attendance ≥ 90% → ✓ & <b>not bold</b>"
-
-
-def tool(name: str) -> str:
-    found = shutil.which(name)
-    if found is None:
-        pytest.fail(f"{name} is not installed; the PDF tests need it (poppler-utils).")
-    return found
-
-
-def pdftotext_pages(path: Path) -> list[str]:
-    out = subprocess.run([tool("pdftotext"), "-enc", "UTF-8", str(path), "-"],
-                         check=True, capture_output=True).stdout.decode("utf-8")
-    return out.split("\f")[:-1]
 
 
 def fonts(path: Path) -> dict[str, bool]:
@@ -60,23 +47,15 @@ def fonts(path: Path) -> dict[str, bool]:
     return found
 
 
-def make(path: Path, cis, period: str, partnership: str, findings: dict[str, str]) -> Path:
-    create_assessment(path, cis, NewAssessment(partnership, period, "Siân Llŷr-Wójcik",
-                                               area="Northshire"))
-    with open_assessment(path) as doc:
-        for qid, text in findings.items():
-            answers.set_judgement(doc, qid, "limited")
-            answers.set_findings(doc, qid, text)
-    return path
-
-
 def both_pdfs(folder: Path, cis, *, partnership: str = "Northshire Partnership",
               marking: str = MARKING) -> dict[str, Path]:
     """The assessment summary of the later document and the comparison of the two."""
-    earlier = make(folder / "earlier.scrutiny", cis, "2024-25", partnership,
-                   {"ARR-01": f"Earlier: {SYMBOLS}"})
-    later = make(folder / "later.scrutiny", cis, "2025-26", partnership,
-                 {"ARR-01": f"Later: {SYMBOLS}", "ARR-02": "Only in the later one."})
+    earlier = make_doc(folder / "earlier.scrutiny", cis, period="2024-25", partnership=partnership,
+                       scrutineer=SCRUTINEER, judgements={"ARR-01": "limited"},
+                       findings={"ARR-01": f"Earlier: {SYMBOLS}"})
+    later = make_doc(folder / "later.scrutiny", cis, period="2025-26", partnership=partnership,
+                     scrutineer=SCRUTINEER, judgements={"ARR-01": "limited", "ARR-02": "limited"},
+                     findings={"ARR-01": f"Later: {SYMBOLS}", "ARR-02": "Only in the later one."})
     with open_assessment(earlier, readonly=True) as e, open_assessment(later, readonly=True) as lt:
         comparison = compare(e, lt)
         data = collect(lt, ReportOptions(protective_marking=marking))
@@ -112,7 +91,6 @@ def test_both_pdfs_draw_every_header_and_footer_with_the_one_page_furniture(
         pages = len(PdfReader(made[name]).pages)
         assert headers[width] == pages, name
         assert footers[width] == [(n, pages) for n in range(1, pages + 1)], name
-    assert compare_pdf._NumberedCanvas is pdfkit.PagedCanvas
 
 
 def test_both_pdfs_embed_the_same_bundled_fonts(tmp_path, cis):

@@ -281,8 +281,8 @@ def main(argv: list[str] | None = None) -> int:
     log = folder / "committed.log"
     work = folder / "attachments"
     work.mkdir()
-    from scrutiny_desktop.storage.document import HOT_JOURNAL, probe, read_header
     from scrutiny_desktop.errors import DocumentCorrupt
+    from scrutiny_desktop.storage.fileformat import HOT_JOURNAL, probe, read_header
 
     harmed = lost = false_busy = killed_editing = checks = hot = cut_short = 0
     notes: list[str] = []

@@ -1,26 +1,13 @@
 """Fixtures for driving the real window the way a keyboard or screen-reader
-user would: controls are found by their accessible names."""
+user would (the helpers that find controls by accessible name and fill in
+modal dialogs are in tests/ui/helpers.py)."""
 
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QApplication, QWidget
 
 from scrutiny_desktop.settings import AppState, Settings
 from scrutiny_desktop.ui.main_window import MainWindow
-
-
-def find(root: QWidget, name: str, cls=QWidget, visible: bool = True):
-    """The one widget under ``root`` with this accessible name."""
-    hits = [w for w in root.findChildren(cls) if w.accessibleName() == name
-            and (w.isVisible() or not visible)]
-    assert hits, f"no visible control named {name!r}"
-    assert len(hits) == 1, f"{len(hits)} controls named {name!r}"
-    return hits[0]
-
-
-def modal():
-    return QApplication.activeModalWidget()
 
 
 class Recorder:

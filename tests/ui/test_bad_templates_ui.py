@@ -4,7 +4,6 @@ the dialog offers the usable templates and names the unusable files in a short n
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QComboBox, QLabel
@@ -13,10 +12,8 @@ from scrutiny_desktop import paths
 from scrutiny_desktop.checklist import discover_templates
 from scrutiny_desktop.settings import Settings
 from scrutiny_desktop.ui.new_assessment import NewAssessmentDialog
-from tests.ui.conftest import find
-from tests.ui.test_questionnaire import fill_new_assessment, run_modal
-
-MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini.toml"
+from tests.helpers import MINI
+from tests.ui.helpers import fill_new_assessment, find, run_modal
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtWidgets import QAbstractButton, QApplication, QTableView
 
 from scrutiny_desktop.ui.compare import CompareDialog
-from tests.test_compare import cis_pair
-from tests.ui.conftest import find
+from tests.helpers import cis_pair
+from tests.ui.helpers import find
 
 
 def test_library_lists_a_folder_and_compares_two_years(make_window, qtbot, tmp_path):
@@ -15,7 +15,7 @@ def test_library_lists_a_folder_and_compares_two_years(make_window, qtbot, tmp_p
     years, compares them and opens one."""
     folder = tmp_path / "shared"
     folder.mkdir()
-    earlier, later = cis_pair(folder)
+    _earlier, _later = cis_pair(folder)
     (folder / "broken.scrutiny").write_bytes(b"not a database")
     before = {p: p.read_bytes() for p in folder.iterdir()}
 

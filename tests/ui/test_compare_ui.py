@@ -17,13 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from scrutiny_desktop.services.compare import CHANGES
 from scrutiny_desktop.errors import InvalidInput
-from scrutiny_desktop.services.compare import compare_paths, in_time_order
+from scrutiny_desktop.services.compare import CHANGES, compare_paths, in_time_order
 from scrutiny_desktop.ui.compare import CompareDialog
-from tests.test_compare import CIS_CASES, MINI_V1, OTHER, cis_pair, make_doc, mini_pair, write_template
-from tests.ui.conftest import find
-from tests.ui.test_questionnaire import run_modal
+from tests.helpers import CIS_CASES, MINI_V1, OTHER, cis_pair, make_doc, mini_pair, write_template
+from tests.ui.helpers import find, run_modal
 
 
 @pytest.fixture
@@ -79,7 +77,7 @@ def test_the_dialog_shows_both_assessments_counts_and_changes(qtbot, tmp_path, o
 
     summary = find(dialog, "Changes by section", QTableWidget)
     heads = [summary.horizontalHeaderItem(c).text() for c in range(summary.columnCount())]
-    assert heads == ["Section"] + list(CHANGES.values())
+    assert heads == ["Section", *list(CHANGES.values())]
     totals = comparison.totals()
     assert cells(summary, 0) == ["All sections"] + [str(totals[k]) for k in CHANGES]
     assert cells(summary, 0)[1:4] == ["2", "44", "2"]

@@ -18,8 +18,7 @@ from scrutiny_desktop.settings import Settings
 from scrutiny_desktop.storage import lockfile
 from scrutiny_desktop.ui.carry_forward import CarryForwardDialog
 from scrutiny_desktop.ui.new_assessment import NewAssessmentDialog
-from tests.ui.conftest import find
-from tests.ui.test_questionnaire import fill_new_assessment, run_modal
+from tests.ui.helpers import fill_new_assessment, find, run_modal
 
 # Each is typed one key at a time, so every prefix ("/", "/t", "/tm"...) is seen too.
 TYPED = ["/tmp/x", ".", "/", "./", "..", "~", "~/", "sub/", "a/./"]
@@ -167,7 +166,8 @@ def test_a_document_damaged_inside_is_refused_without_a_lock_or_exception(make_w
 def test_a_database_error_while_showing_is_refused_cleanly(make_window, new_doc_path, monkeypatch):
     """An SQLAlchemy error while the questions are read is handled the same way."""
     def broken(doc):
-        raise OperationalError("SELECT * FROM answers", {}, sqlite3.OperationalError("no such table: answers"))
+        raise OperationalError("SELECT * FROM answers", {},
+                               sqlite3.OperationalError("no such table: answers"))
 
     monkeypatch.setattr(answers, "question_states", broken)
     window = make_window()

@@ -1,5 +1,5 @@
 """Export errors in the window name the file and folder and say what to do (issue 9,
-item 8); the disk-full simulation is the one in tests/test_disk_full.py."""
+item 8); the disk-full simulation is the ``full_disk`` fixture in tests/conftest.py."""
 
 from __future__ import annotations
 
@@ -8,16 +8,19 @@ import os
 
 import pytest
 
-from tests.test_disk_full import NO_SPACE, doc_with_file, full_disk  # noqa: F401 - fixtures
+from tests.helpers import NO_SPACE
+
+
+@pytest.fixture
+def window(make_window, doc_with_file):
+    """The window with a document (one attached file) open."""
+    window = make_window()
+    window.open_path(doc_with_file)
+    return window
 
 
 @pytest.mark.parametrize("kind", ["csv", "json"])
-def test_export_on_a_full_disk_shows_the_sentence(make_window, doc_with_file, tmp_path,
-                                                  full_disk, kind):  # noqa: F811
-    out_dir = tmp_path / "exports"
-    out_dir.mkdir()
-    window = make_window()
-    window.open_path(doc_with_file)
+def test_export_on_a_full_disk_shows_the_sentence(window, out_dir, full_disk, kind):
     target = out_dir / f"answers.{kind}"
     window.ask_save_path = lambda *a, **k: target
     full_disk(out_dir, room=0)
@@ -28,12 +31,7 @@ def test_export_on_a_full_disk_shows_the_sentence(make_window, doc_with_file, tm
     assert list(out_dir.iterdir()) == []
 
 
-def test_pdf_export_into_a_read_only_folder_shows_the_sentence(make_window, qtbot, doc_with_file,
-                                                               tmp_path, monkeypatch):
-    out_dir = tmp_path / "exports"
-    out_dir.mkdir()
-    window = make_window()
-    window.open_path(doc_with_file)
+def test_pdf_export_into_a_read_only_folder_shows_the_sentence(window, qtbot, out_dir, monkeypatch):
     target = out_dir / "summary.pdf"
     window.ask_save_path = lambda *a, **k: target
 

@@ -7,8 +7,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QMessage
 
 from scrutiny_desktop import __version__
 from scrutiny_desktop.settings import Managed, ManagedConfig, Settings
-from tests.ui.conftest import find
-from tests.ui.test_questionnaire import run_modal
+from tests.ui.helpers import find, run_modal
 
 
 def test_f1_opens_the_offline_user_guide(make_window, qtbot):
@@ -51,7 +50,8 @@ def test_about_shows_version_sources_and_managed_settings(make_window, qtbot):
 def test_preferences_save_only_what_changed_and_respect_locks(make_window, qtbot):
     """Preferences change the user's defaults; a setting IT locked cannot be changed."""
     window = make_window(settings=Settings())
-    window.managed = Managed(ManagedConfig(protective_marking="OFFICIAL", locked=["protective_marking"]), None)
+    window.managed = Managed(ManagedConfig(protective_marking="OFFICIAL", locked=["protective_marking"]),
+                             None)
     window.settings = window.settings.model_copy(update={"protective_marking": "OFFICIAL"})
 
     def fill(dialog):

@@ -7,8 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QMessageBox, QRadioButton
 
 from scrutiny_desktop.ui.main_window import MainWindow
-from tests.ui.conftest import find
-from tests.ui.test_questionnaire import run_modal
+from tests.ui.helpers import find, run_modal
 
 
 def _active(qtbot, window):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
+from itertools import pairwise
 
 import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
@@ -31,23 +32,16 @@ from scrutiny_desktop.ui.library_table import (
     COL_SIGNED,
     COLUMNS,
 )
-from tests.test_library import (  # noqa: F401 - answered_base is a fixture
-    NORTHSHIRE,
-    answered_base,
-    build_library,
-    make_many,
-    set_signed_at,
-    tree_snapshot,
-)
-from tests.ui.conftest import find
+from tests.helpers import NORTHSHIRE, build_library, make_many, set_signed_at, tree_snapshot
+from tests.ui.helpers import find
 
 LISTING_TIMEOUT_MS = 10_000
 
 
 @pytest.fixture
-def library(tmp_path, answered_base):  # noqa: F811
+def library(tmp_path, answered):
     folder = tmp_path / "Shared assessments"
-    return folder, build_library(folder, answered_base)
+    return folder, build_library(folder, answered)
 
 
 @pytest.fixture
@@ -166,8 +160,8 @@ def test_sorting_by_period_and_by_real_dates(qtbot, make_page, library):
     """Clicking a column header sorts by it; dates sort as dates, not as text
     ("10 November 2025" comes after "9 May 2025"); the order survives a refresh."""
     folder, docs = library
-    set_signed_at(docs["north_2024"], dt.datetime(2025, 5, 9, 12, 0, tzinfo=dt.timezone.utc))
-    set_signed_at(docs["north_2025"], dt.datetime(2025, 11, 10, 12, 0, tzinfo=dt.timezone.utc))
+    set_signed_at(docs["north_2024"], dt.datetime(2025, 5, 9, 12, 0, tzinfo=dt.UTC))
+    set_signed_at(docs["north_2025"], dt.datetime(2025, 11, 10, 12, 0, tzinfo=dt.UTC))
     page = make_page([folder])
     show_and_list(qtbot, page)
 
@@ -294,11 +288,11 @@ def test_listing_through_the_page_changes_no_file(qtbot, make_page, library):
     assert tree_snapshot(folder) == before
 
 
-def test_five_hundred_documents_stay_responsive(qtbot, make_page, tmp_path, answered_base):  # noqa: F811
+def test_five_hundred_documents_stay_responsive(qtbot, make_page, tmp_path, answered):
     """500 documents are listed in the background in under 2 seconds, with progress
     shown as it goes, while the window keeps handling events; nothing changes on disk."""
     folder = tmp_path / "many"
-    make_many(folder, answered_base, 500)
+    make_many(folder, answered, 500)
     before = tree_snapshot(folder)
     page = make_page(ask_folder=lambda parent: folder)
     page.show()
@@ -326,7 +320,7 @@ def test_five_hundred_documents_stay_responsive(qtbot, make_page, tmp_path, answ
     assert seen and seen[-1][:2] == (500, 500)
     assert any(re.fullmatch(r"Listing \d+ of 500…", text) for _v, _m, text in seen)
     assert len(ticks) >= 3, "the event loop kept running while listing"
-    gaps = [b - a for a, b in zip(ticks, ticks[1:])]
+    gaps = [b - a for a, b in pairwise(ticks)]
     assert max(gaps, default=0) < 0.5, "no long freeze of the window"
     assert tree_snapshot(folder) == before
 
@@ -345,12 +339,12 @@ def test_every_control_has_an_accessible_name(qtbot, make_page, library):
     assert unnamed == []
 
 
-def test_a_listing_that_ends_after_the_page_is_gone_is_ignored(qtbot, tmp_path, answered_base):  # noqa: F811
+def test_a_listing_that_ends_after_the_page_is_gone_is_ignored(qtbot, tmp_path, answered):
     """Closing the window mid-listing: the late result is dropped, not an error."""
     from PySide6.QtCore import QThreadPool
 
     folder = tmp_path / "many"
-    make_many(folder, answered_base, 100)
+    make_many(folder, answered, 100)
     page = LibraryPage([folder])
     page.refresh()
     assert page.listing

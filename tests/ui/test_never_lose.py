@@ -6,10 +6,11 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QPlainTextEdit
 
-from scrutiny_desktop.services import answers, assessments
 from scrutiny_desktop.errors import DocumentWriteFailed
+from scrutiny_desktop.services import answers, assessments
 from scrutiny_desktop.ui.autosave import Autosaver
-from tests.ui.conftest import find
+from tests.helpers import fail_first_calls, make_signed
+from tests.ui.helpers import find
 
 
 def stored(path, qid: str) -> answers.AnswerView:
@@ -214,22 +215,14 @@ def test_failed_save_from_a_read_only_folder_keeps_text(make_window, qtbot, new_
     window = make_window(delay_ms=20, retry_ms=50)
     window.open_path(new_doc_path)
     qid = window.assessment.page.question_id
-    real = answers.set_findings
-    state = {"fail": 3}
-
-    def writer(doc, question_id, text):
-        if state["fail"]:
-            state["fail"] -= 1
-            raise DocumentReadOnly(doc.path, "its folder is read-only")
-        return real(doc, question_id, text)
-
-    monkeypatch.setattr(answers, "set_findings", writer)
+    left = fail_first_calls(monkeypatch, answers, "set_findings", 3,
+                            lambda doc: DocumentReadOnly(doc.path, "its folder is read-only"))
     findings = find(window, "Findings", QPlainTextEdit)
     with qtbot.waitSignal(window.autosaver.failed, timeout=2000):
         qtbot.keyClicks(findings, "Kept safe")
     with qtbot.waitSignal(window.autosaver.saved, timeout=3000):
         pass
-    assert state["fail"] == 0
+    assert left["n"] == 0
     assert stored(new_doc_path, qid).findings == "Kept safe"
     assert window.save_status.text().startswith("All changes saved")
 
@@ -239,7 +232,6 @@ def test_chair_text_typed_while_saves_fail_survives_leaving_the_page(make_window
     """The chair's comment and overall response are shown as typed after moving away and back."""
     from scrutiny_desktop.services import review
     from scrutiny_desktop.settings import Settings
-    from tests.ui.test_review_ui import make_signed
 
     make_signed(new_doc_path)
     window = make_window(settings=Settings(scrutineer_name="Chris Chair", scrutineer_role="Chair"),

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QPlainTextEdit, QPushButton
 from scrutiny_desktop.cli import main
 from scrutiny_desktop.services import answers, assessments
 from scrutiny_desktop.storage import lockfile
-from tests.test_recovery import make_crashed_growing_save
-from tests.ui.conftest import find
+from tests.helpers import make_crashed_growing_save
+from tests.ui.helpers import find
 
 OTHER_COMPUTER = ('{"user": "bob", "host": "laptop-7", "pid": 4242, '
                   '"since": "2026-11-28T09:00:00+00:00"}')

@@ -7,7 +7,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QPoint, Qt, QTimer, QUrl
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -20,47 +20,11 @@ from PySide6.QtWidgets import (
     QTreeWidget,
 )
 
-from scrutiny_desktop.services import answers, assessments, evidence, recommendations
+from scrutiny_desktop.services import answers, assessments, recommendations
 from scrutiny_desktop.settings import AppState
 from scrutiny_desktop.storage import lockfile
-from tests.ui.conftest import find
-
-
-def run_modal(qtbot, action, fill):
-    """Start ``action`` (which opens a modal dialog) and let ``fill`` drive the dialog."""
-    done = {"ran": False, "error": None}
-
-    def poll():
-        dialog = QApplication.activeModalWidget()
-        if dialog is None:
-            QTimer.singleShot(10, poll)
-            return
-        try:
-            fill(dialog)
-        except Exception as exc:  # noqa: BLE001 - re-raised below, outside the event loop
-            done["error"] = exc
-            dialog.reject()
-        done["ran"] = True
-
-    QTimer.singleShot(0, poll)
-    action()
-    assert done["ran"], "the dialog never appeared"
-    if done["error"]:
-        raise done["error"]
-
-
-def fill_new_assessment(qtbot, tmp_path, name="walk"):
-    def fill(dialog):
-        qtbot.keyClicks(find(dialog, "Partnership", QLineEdit), "Northshire Safeguarding Children Partnership")
-        qtbot.keyClicks(find(dialog, "Area", QLineEdit), "Northshire")
-        qtbot.keyClicks(find(dialog, "Period covered", QLineEdit), "2025-26")
-        location = find(dialog, "Save as", QLineEdit)
-        location.setText(str(tmp_path / f"{name}.scrutiny"))
-        location.textEdited.emit(location.text())
-        create = find(dialog, "Create", QAbstractButton)
-        assert create.isEnabled()
-        qtbot.mouseClick(create, Qt.MouseButton.LeftButton)
-    return fill
+from tests.helpers import fail_first_calls
+from tests.ui.helpers import fill_new_assessment, find, run_modal
 
 
 def alt(qtbot, window, key):
@@ -203,16 +167,8 @@ def test_failed_save_keeps_text_reports_and_retries(make_window, qtbot, new_doc_
     window = make_window(delay_ms=20, retry_ms=50)
     window.open_path(new_doc_path)
     qid = window.assessment.page.question_id
-    real = answers.set_findings
-    calls = {"n": 0}
-
-    def flaky(doc, question_id, text):
-        calls["n"] += 1
-        if calls["n"] == 1:
-            raise DocumentWriteFailed(doc.path, "disk full")
-        return real(doc, question_id, text)
-
-    monkeypatch.setattr(answers, "set_findings", flaky)
+    fail_first_calls(monkeypatch, answers, "set_findings", 1,
+                     lambda doc: DocumentWriteFailed(doc.path, "disk full"))
     findings = find(window, "Findings", QPlainTextEdit)
     with qtbot.waitSignal(window.autosaver.failed, timeout=2000) as failed:
         qtbot.keyClicks(findings, "Precious words")
@@ -281,7 +237,7 @@ def test_bad_file_shows_message_and_is_not_modified(make_window, tmp_path):
     window = make_window()
     assert not window.open_path(bad)
     assert len(window.recorder.errors) == 1
-    title, text = window.recorder.errors[0]
+    _title, text = window.recorder.errors[0]
     assert "PNG picture" in text and "\n" not in text
     assert bad.read_bytes() == before
     assert window.doc is None

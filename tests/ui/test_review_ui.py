@@ -5,23 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QCheckBox, QComboBox, QPlainTextEdit, QTableWidget
 
+from scrutiny_desktop.services import assessments, recommendations, review, signoff
 from scrutiny_desktop.services.fingerprint import content_fingerprint
-from scrutiny_desktop.services import answers, assessments, recommendations, review, signoff
-from scrutiny_desktop.services.recommendations import RecommendationInput
 from scrutiny_desktop.settings import Settings
-from tests.ui.conftest import find
-from tests.ui.test_questionnaire import run_modal
-
-
-def make_signed(path):
-    with assessments.open_assessment(path) as doc:
-        ids = assessments.question_ids(doc)
-        for qid in ids:
-            answers.set_judgement(doc, qid, "reasonable")
-        recommendations.add_recommendation(doc, ids[0], RecommendationInput("Publish the plan", "partnership"))
-        recommendations.add_recommendation(doc, ids[1], RecommendationInput("Train staff", "health"))
-        signoff.sign_off(doc, name="Ann Jones", role="Scrutineer", statement="I confirm.", confirmed=True)
-        return content_fingerprint(doc)
+from tests.helpers import make_signed
+from tests.ui.helpers import find, run_modal
 
 
 def test_chair_comments_responds_and_countersigns(make_window, qtbot, new_doc_path):
@@ -46,7 +34,8 @@ def test_chair_comments_responds_and_countersigns(make_window, qtbot, new_doc_pa
     assert table.rowCount() == 2
     assert not find(window, "Countersign", QAbstractButton).isEnabled()
 
-    for row, (decision, detail) in enumerate([("accepted", ""), ("not_accepted", "Covered by the health plan")]):
+    decisions = [("accepted", ""), ("not_accepted", "Covered by the health plan")]
+    for row, (decision, detail) in enumerate(decisions):
         table.selectRow(row)
 
         def fill(dialog, decision=decision, detail=detail):

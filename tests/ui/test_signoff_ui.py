@@ -5,15 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QCheckBox, QLineEdit, QListWidget, QPlainTextEdit
 
-from scrutiny_desktop.services import answers, assessments, signoff
-from tests.ui.conftest import find
-from tests.ui.test_questionnaire import run_modal
-
-
-def answer_all(path, value="strong"):
-    with assessments.open_assessment(path) as doc:
-        for qid in assessments.question_ids(doc):
-            answers.set_judgement(doc, qid, value)
+from scrutiny_desktop.services import answers, signoff
+from tests.helpers import answer_all_in
+from tests.ui.helpers import find, run_modal
 
 
 def test_ready_page_lists_missing_questions_and_refuses_signing(make_window, qtbot, new_doc_path):
@@ -37,7 +31,7 @@ def test_ready_page_lists_missing_questions_and_refuses_signing(make_window, qtb
 
 def test_sign_off_with_drawn_signature_locks_then_reopen_unlocks(make_window, qtbot, new_doc_path):
     """Signing off through the dialog locks the answers; reopening with a reason unlocks them."""
-    answer_all(new_doc_path)
+    answer_all_in(new_doc_path)
     window = make_window()
     window.open_path(new_doc_path)
     window.menus.ready_action.trigger()

@@ -17,7 +17,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from scrutiny_desktop.services import answers, assessments, evidence, recommendations
+from scrutiny_desktop.services import answers, assessments, recommendations
 from scrutiny_desktop.services.evidence import EvidenceInput
 from scrutiny_desktop.services.recommendations import RecommendationInput
 from scrutiny_desktop.settings import AppState

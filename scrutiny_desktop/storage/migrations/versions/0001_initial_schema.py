@@ -1,12 +1,12 @@
 """initial schema
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-28 07:28:12.209446
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 # Written out here, not imported, so this revision never changes with the models.
 AUDIT_TRIGGERS = (
@@ -127,9 +127,13 @@ def upgrade() -> None:
     sa.Column('source', sa.Text(), nullable=False),
     sa.Column('note', sa.Text(), nullable=False),
     sa.Column('attachment_id', sa.Integer(), nullable=True),
-    sa.CheckConstraint("kind IN ('document', 'meeting', 'case_audit', 'conversation', 'data', 'observation', 'other')", name=op.f('ck_evidence_items_kind')),
-    sa.ForeignKeyConstraint(['answer_id'], ['answers.id'], name=op.f('fk_evidence_items_answer_id_answers'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['attachment_id'], ['attachments.id'], name=op.f('fk_evidence_items_attachment_id_attachments'), ondelete='SET NULL'),
+    sa.CheckConstraint("kind IN ('document', 'meeting', 'case_audit', 'conversation', 'data', "
+                       "'observation', 'other')",
+        name=op.f('ck_evidence_items_kind')),
+    sa.ForeignKeyConstraint(['answer_id'], ['answers.id'],
+        name=op.f('fk_evidence_items_answer_id_answers'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['attachment_id'], ['attachments.id'],
+        name=op.f('fk_evidence_items_attachment_id_attachments'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_evidence_items'))
     )
     with op.batch_alter_table('evidence_items', schema=None) as batch_op:
@@ -149,7 +153,8 @@ def upgrade() -> None:
     sa.Column('progress', sa.Text(), nullable=False),
     sa.CheckConstraint("priority IN ('high', 'medium', 'low')", name=op.f('ck_recommendations_priority')),
     sa.CheckConstraint("status IN ('open', 'in_progress', 'done')", name=op.f('ck_recommendations_status')),
-    sa.ForeignKeyConstraint(['answer_id'], ['answers.id'], name=op.f('fk_recommendations_answer_id_answers'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['answer_id'], ['answers.id'],
+        name=op.f('fk_recommendations_answer_id_answers'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_recommendations'))
     )
     with op.batch_alter_table('recommendations', schema=None) as batch_op:
@@ -163,8 +168,10 @@ def upgrade() -> None:
     sa.Column('action_owner', sa.Text(), nullable=False),
     sa.Column('action_due', sa.String(length=10), nullable=True),
     sa.Column('updated_at', sa.String(length=40), nullable=False),
-    sa.CheckConstraint("decision IN ('accepted', 'accepted_with_changes', 'not_accepted')", name=op.f('ck_recommendation_responses_decision')),
-    sa.ForeignKeyConstraint(['recommendation_id'], ['recommendations.id'], name=op.f('fk_recommendation_responses_recommendation_id_recommendations'), ondelete='CASCADE'),
+    sa.CheckConstraint("decision IN ('accepted', 'accepted_with_changes', 'not_accepted')",
+        name=op.f('ck_recommendation_responses_decision')),
+    sa.ForeignKeyConstraint(['recommendation_id'], ['recommendations.id'],
+        name=op.f('fk_recommendation_responses_recommendation_id_recommendations'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_recommendation_responses')),
     sa.UniqueConstraint('recommendation_id', name=op.f('uq_recommendation_responses_recommendation_id'))
     )
