@@ -15,7 +15,8 @@ from scrutiny_desktop import APP_NAME, APP_SLUG, __version__
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 
-COMMANDS = ("new", "check", "templates", "export", "import", "verify", "self-test")
+COMMANDS = ("new", "check", "templates", "export", "import", "verify", "keys", "sign", "countersign",
+            "self-test")
 
 
 class UserError(Exception):
@@ -142,8 +143,98 @@ def cmd_check(args) -> int:
         # Not a problem with the document: an archived or shared copy is often read-only.
         print(f"read-only: {cannot_write}; it can be read and checked, and Save a copy in the "
               "app makes an editable copy")
+    for line in signature_lines(args.file):
+        print(line)
     if not report.ok:
         return _err(f"{info.path}: {report.problem}")
+    return EXIT_OK
+
+
+def signature_lines(path) -> list[str]:
+    """One line per stored signature: signer, certificate, valid or not, trusted or not."""
+    from scrutiny_desktop.services import assessments
+    from scrutiny_desktop.services.identity import load_certificates, trust_of
+    from scrutiny_desktop.services.integrity import INVALID, NO_KEY, VALID, signature_checks
+    from scrutiny_desktop.settings import current_settings
+
+    settings = current_settings()
+    issuers, problems = load_certificates(settings.trusted_issuers)
+    lines = [f"warning: trusted issuer {p}" for p in problems]
+    try:
+        with assessments.open_assessment(path, readonly=True) as doc:
+            checks = signature_checks(doc)
+    except Exception:  # noqa: BLE001 - the integrity line above already says what is wrong
+        return lines
+    for c in checks:
+        who = _printable(f"{c.name}" + (f" ({c.role})" if c.role else ""))
+        when = c.signed_at.isoformat(timespec="seconds")
+        if c.voided:
+            lines.append(f"{c.kind}: {who}, {when}: voided")
+            continue
+        if c.state == NO_KEY:
+            lines.append(f"{c.kind}: {who}, {when}: {NO_KEY}, not a verifiable signature")
+            continue
+        state = {VALID: "valid", INVALID: "INVALID"}.get(c.state, c.state)
+        trust = ""
+        if c.certificate_der:
+            try:
+                trust = "; " + trust_of(c.certificate_der, trusted_issuers=issuers,
+                                        pinned=settings.pinned_fingerprints)[1]
+            except ValueError:
+                trust = "; the certificate cannot be read"
+        lines.append(f"{c.kind}: {who}, {when}: signature {state}; certificate "
+                     f"{c.certificate_sha256 or 'none'}{trust}")
+    return lines
+
+
+def _identity(args):
+    from scrutiny_desktop.services.identity import load_identity, passphrase_from_file
+
+    return load_identity(Path(args.key), passphrase_from_file(Path(args.passphrase_file)))
+
+
+def cmd_keys(args) -> int:
+    from scrutiny_desktop.services.identity import create_identity, passphrase_from_file
+
+    identity = create_identity(Path(args.out), name=args.name, email=args.email or "",
+                               passphrase=passphrase_from_file(Path(args.passphrase_file)))
+    print(f"created {args.out}: signing certificate for {_printable(identity.name)}")
+    print(f"SHA-256 fingerprint: {identity.fingerprint}")
+    return EXIT_OK
+
+
+def _signing_statement(doc, given: str | None) -> str:
+    from scrutiny_desktop.services.common import template_of
+    from scrutiny_desktop.settings import current_settings
+
+    return given or current_settings().signoff_statement or template_of(doc).signoff_statement
+
+
+def cmd_sign(args) -> int:
+    from scrutiny_desktop.services import assessments, signoff
+
+    if not args.confirm:
+        raise UserError("add --confirm to sign off: it records that you confirm the statement.")
+    identity = _identity(args)
+    with assessments.open_assessment(args.file) as doc:
+        view = signoff.sign_off(doc, identity=identity, name=args.name, role=args.role or "",
+                                statement=_signing_statement(doc, args.statement), confirmed=True)
+    print(f"signed off {args.file} as {_printable(view.name)}; certificate {view.certificate_sha256}")
+    return EXIT_OK
+
+
+def cmd_countersign(args) -> int:
+    from scrutiny_desktop.services import assessments, review
+
+    if not args.confirm:
+        raise UserError("add --confirm to countersign: it records that you confirm the statement.")
+    identity = _identity(args)
+    with assessments.open_assessment(args.file) as doc:
+        view = review.countersign(doc, identity=identity, name=args.name, role=args.role or "",
+                                  statement=args.statement or review.DEFAULT_COUNTERSIGN_STATEMENT,
+                                  confirmed=True)
+    print(f"countersigned {args.file} as {_printable(view.name)}; certificate "
+          f"{view.certificate_sha256}")
     return EXIT_OK
 
 
@@ -275,6 +366,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("pdf", metavar="PDF")
     p.add_argument("--against", metavar="FILE", help="the .scrutiny document to check against")
     p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser("keys", help="create a personal signing certificate")
+    keys = p.add_subparsers(dest="keys_command", metavar="ACTION", parser_class=_Parser,
+                            required=True)
+    k = keys.add_parser("new", help="create a self-signed signing certificate (.p12)")
+    k.add_argument("out", metavar="OUT.p12", help="the new .p12 file (must not exist)")
+    k.add_argument("--name", required=True, metavar="NAME", help="your name, as on the certificate")
+    k.add_argument("--email", metavar="EMAIL", default="")
+    k.add_argument("--passphrase-file", required=True, metavar="F",
+                   help="a file whose first line is the passphrase (never stored)")
+    k.set_defaults(func=cmd_keys)
+
+    for name, func, what in (("sign", cmd_sign, "sign off a ready assessment"),
+                             ("countersign", cmd_countersign, "countersign a reviewed assessment")):
+        p = sub.add_parser(name, help=f"{what} with your signing certificate")
+        p.add_argument("file", metavar="FILE")
+        p.add_argument("--key", required=True, metavar="KEY.p12", help="your signing certificate")
+        p.add_argument("--passphrase-file", required=True, metavar="F",
+                       help="a file whose first line is the certificate's passphrase")
+        p.add_argument("--name", required=True, metavar="NAME")
+        p.add_argument("--role", required=True, metavar="ROLE")
+        p.add_argument("--statement", metavar="TEXT", default=None,
+                       help="the statement you sign (default: the checklist's)")
+        p.add_argument("--confirm", action="store_true", help="confirm the statement")
+        p.set_defaults(func=func)
 
     p = sub.add_parser("self-test", help="check this installation offscreen, offline")
     p.set_defaults(func=cmd_self_test)

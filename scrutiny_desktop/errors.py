@@ -200,3 +200,11 @@ class FileReadFailed(DocumentError, InvalidInput):
 
     def __init__(self, path: Path | str, message: str):
         super().__init__(path, message)
+
+
+class IdentityError(InvalidInput):
+    """A signing certificate (PKCS#12) that cannot be used: one line saying why."""
+
+    def __init__(self, path: Path | str, message: str):
+        self.path = Path(path)
+        super().__init__(" ".join(message.split()))

@@ -88,6 +88,8 @@ def run(out=None, *, with_qt: bool = True) -> int:
         step("fonts", _check_fonts)
         step("migrations", _check_migrations)
         step("managed settings", _check_managed)
+        signer: list = []
+        step("signing", partial(_check_signing, tmp, signer))
         from scrutiny_desktop.checklist import discover_templates
 
         for info in [i for i in discover_templates() if i.origin == "bundled"]:
@@ -95,7 +97,7 @@ def run(out=None, *, with_qt: bool = True) -> int:
                 step(f"template {info.path.name}", partial(_fail, info.error or "invalid"))
                 continue
             step(f"template {info.template.id}: document round trip",
-                 partial(_round_trip, info.template, tmp))
+                 partial(_round_trip, info.template, tmp, signer))
         if with_qt:
             step("Qt offscreen", _check_qt)
             step("Qt bindings keep Python sound", _check_qt_refcounts)
@@ -174,7 +176,27 @@ def _check_managed() -> str:
     return f"{managed.path}: " + ("; ".join(managed.describe()) or "nothing set")
 
 
-def _round_trip(template: Template, tmp: Path) -> str:
+def _check_signing(tmp: Path, signer: list) -> str:
+    """Create a throwaway signing certificate, load it back, sign and verify, offline."""
+    from scrutiny_desktop.services.identity import (
+        create_identity,
+        load_identity,
+        sign_payload,
+        verify_payload,
+    )
+
+    path = tmp / "signing" / "self-test.p12"
+    create_identity(path, name="Self Test", passphrase=b"self-test passphrase")
+    identity = load_identity(path, b"self-test passphrase")
+    signature = sign_payload(identity, b"self-test")
+    if not verify_payload(identity.certificate_der, b"self-test", signature) \
+            or verify_payload(identity.certificate_der, b"self-tesT", signature):
+        raise StepFailed("an RSA signature did not verify as it should")
+    signer.append(identity)
+    return f"throwaway certificate {identity.fingerprint[:23]}… created, loaded, signed and verified"
+
+
+def _round_trip(template: Template, tmp: Path, signer: list | None = None) -> str:
     from scrutiny_desktop.report.csvout import export_csv
     from scrutiny_desktop.report.data import ReportOptions, collect
     from scrutiny_desktop.report.jsonio import export_json
@@ -196,8 +218,15 @@ def _round_trip(template: Template, tmp: Path) -> str:
         answers.set_findings(doc, ids[0], "Self-test findings <with markup> & “quotes”.")
         for qid in ids:
             answers.set_judgement(doc, qid, answered)
-        signoff.sign_off(doc, name="Self Test", role="Installer check",
+        if not signer:
+            raise StepFailed("no signing certificate (the signing step failed)")
+        signoff.sign_off(doc, identity=signer[0], name="Self Test", role="Installer check",
                          statement=template.signoff_statement, confirmed=True)
+        from scrutiny_desktop.services.integrity import VALID, signature_checks
+
+        states = [c.state for c in signature_checks(doc)]
+        if states != [VALID]:
+            raise StepFailed(f"the stored signature did not verify ({', '.join(states)})")
         pdf = build_pdf(collect(doc, ReportOptions()), folder / "self-test.pdf")
         export_json(doc, folder / "self-test.json")
         export_csv(doc, folder / "self-test.csv")
@@ -209,7 +238,8 @@ def _round_trip(template: Template, tmp: Path) -> str:
         export_json(doc, folder / "again.json")
     if (folder / "self-test.json").read_bytes() != (folder / "again.json").read_bytes():
         raise StepFailed("JSON export and import did not round-trip exactly")
-    return (f"{len(template.question_ids())} questions; signed off; PDF "
+    return (f"{len(template.question_ids())} questions; signed off with a key and the stored "
+            "signature verified; PDF "
             f"({pdf.stat().st_size // 1024} KB), JSON and CSV exported; PDF verified")
 
 

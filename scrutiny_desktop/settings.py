@@ -36,6 +36,12 @@ class Settings(BaseModel):
     organisation_logo: str = ""
     signoff_statement: str = ""
     template_folders: list[str] = Field(default_factory=list)
+    #: The signing certificate (.p12) offered first (IT may set a default path).
+    signing_key: str = ""
+    #: CA certificates (PEM or DER files) whose certificates count as trusted, and
+    #: SHA-256 certificate fingerprints trusted as they are (pinned).  IT's come first.
+    trusted_issuers: list[str] = Field(default_factory=list)
+    pinned_fingerprints: list[str] = Field(default_factory=list)
 
     @field_validator("protective_marking")
     @classmethod
@@ -68,6 +74,8 @@ class AppState(BaseModel):
     window_geometry: str = ""
     guidance_expanded: bool = True
     library_folders: list[str] = Field(default_factory=list)
+    #: The signing certificate last used (remembered, never its passphrase).
+    signing_key: str = ""
 
     def add_recent(self, path: Path) -> None:
         key = str(Path(path).resolve())
@@ -140,13 +148,19 @@ def save_state(state: AppState) -> None:
 #: per-system place (see paths.managed_config_file and docs/INSTALL.md).
 CONFIG_ENV = "SCRUTINY_DESKTOP_CONFIG"
 
-MANAGEABLE = ("protective_marking", "organisation_name", "organisation_logo", "documents_dir")
+MANAGEABLE = ("protective_marking", "organisation_name", "organisation_logo", "documents_dir",
+              "signing_key")
+#: Lists IT provides that come before the user's own (never replaced by them).
+MANAGED_LISTS = ("template_folders", "trusted_issuers", "pinned_fingerprints")
 SETTING_LABELS = {
     "protective_marking": "protective marking",
     "organisation_name": "organisation name",
     "organisation_logo": "organisation logo",
     "documents_dir": "documents folder",
     "template_folders": "template folders",
+    "signing_key": "signing certificate",
+    "trusted_issuers": "trusted certificate issuers",
+    "pinned_fingerprints": "pinned certificate fingerprints",
 }
 
 
@@ -160,14 +174,19 @@ class ManagedConfig(BaseModel):
     organisation_logo: str | None = None
     documents_dir: str | None = None
     template_folders: list[str] = Field(default_factory=list)
+    #: Default path of the signing certificate (.p12/.pfx) IT issued.
+    signing_key: str | None = None
+    #: CA certificate files (PEM or DER) whose certificates are trusted signers.
+    trusted_issuers: list[str] = Field(default_factory=list)
+    #: SHA-256 fingerprints of signing certificates trusted as they are.
+    pinned_fingerprints: list[str] = Field(default_factory=list)
     #: Settings a user may NOT change (the others are defaults they may override).
     locked: list[Literal["protective_marking", "organisation_name", "organisation_logo",
-                         "documents_dir"]] = Field(default_factory=list)
+                         "documents_dir", "signing_key"]] = Field(default_factory=list)
 
     def provided(self) -> set[str]:
         out = {k for k in MANAGEABLE if getattr(self, k) is not None}
-        if self.template_folders:
-            out.add("template_folders")
+        out.update(k for k in MANAGED_LISTS if getattr(self, k))
         return out
 
 
@@ -184,7 +203,7 @@ class Managed:
     def describe(self) -> list[str]:
         out = []
         for key in sorted(self.config.provided()):
-            how = "set by your organisation" if key in self.locked or key == "template_folders" \
+            how = "set by your organisation" if key in self.locked or key in MANAGED_LISTS \
                 else "default from your organisation"
             out.append(f"{SETTING_LABELS[key]} ({how})")
         return out
@@ -239,7 +258,8 @@ def effective(user: Settings, managed: Managed) -> Settings:
             continue
         if key in cfg.locked or key not in chosen:
             data[key] = value
-    data["template_folders"] = list(cfg.template_folders) + list(user.template_folders)
+    for key in MANAGED_LISTS:
+        data[key] = list(getattr(cfg, key)) + list(getattr(user, key))
     return Settings.model_validate(data)
 
 

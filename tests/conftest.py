@@ -141,3 +141,19 @@ def full_disk(monkeypatch):
         patch_open(monkeypatch, fake_open)
 
     return fill
+
+
+@pytest.fixture(scope="session")
+def scrutineer_identity():
+    """A throwaway signing identity for "Ann Jones" (made once per session)."""
+    from tests.helpers import scrutineer_id
+
+    return scrutineer_id()
+
+
+@pytest.fixture(scope="session")
+def chair_identity():
+    """A throwaway signing identity for "Chris Chair" (made once per session)."""
+    from tests.helpers import chair_id
+
+    return chair_id()

@@ -125,12 +125,22 @@ def raw_update(path: Path, sql: str, *params) -> None:
 
 def tamper(path: Path, *sql: str) -> None:
     """Change the file behind the app's back, as someone with the sqlite3 shell could:
-    the triggers that guard the audit log are dropped, then each statement runs."""
+    the triggers that guard the audit log are dropped, each statement runs, and the
+    triggers are put back as they were (``tamper_raw`` leaves them out)."""
+    tamper_raw(path, *sql, restore_triggers=True)
+
+
+def tamper_raw(path: Path, *sql: str, restore_triggers: bool = False) -> None:
+    from scrutiny_desktop.storage.models import AUDIT_TRIGGERS
+
     with contextlib.closing(sqlite3.connect(str(path), isolation_level=None)) as conn:
         conn.execute("DROP TRIGGER IF EXISTS audit_entries_no_update")
         conn.execute("DROP TRIGGER IF EXISTS audit_entries_no_delete")
         for statement in sql:
             conn.execute(statement)
+        if restore_triggers:
+            for ddl in AUDIT_TRIGGERS:
+                conn.execute(ddl)
 
 
 def make_signed(path: Path) -> str:
@@ -143,7 +153,8 @@ def make_signed(path: Path) -> str:
         recommendations.add_recommendation(doc, ids[0],
                                            RecommendationInput("Publish the plan", "partnership"))
         recommendations.add_recommendation(doc, ids[1], RecommendationInput("Train staff", "health"))
-        signoff.sign_off(doc, name="Ann Jones", role="Scrutineer", statement="I confirm.",
+        signoff.sign_off(doc, identity=scrutineer_id(),
+                         name="Ann Jones", role="Scrutineer", statement="I confirm.",
                          confirmed=True)
         return content_fingerprint(doc)
 
@@ -527,13 +538,14 @@ def make_document(path: Path, *, partnership: str = NORTHSHIRE, period: str = "2
             first = assessments.question_ids(doc)[0]
             recommendations.add_recommendation(doc, first, RecommendationInput(recommendation))
         if sign or countersign:
-            signoff.sign_off(doc, name=scrutineer, role="Independent scrutineer",
+            signoff.sign_off(doc, identity=scrutineer_id(), name=scrutineer, role="Independent scrutineer",
                              statement=STATEMENT, confirmed=True)
         if countersign:
             review.set_overall_response(doc, "The partnership accepts the findings.")
             for r in recommendations.list_recommendations(doc):
                 review.set_response(doc, r.id, decision="accepted", action_owner="Business manager")
-            review.countersign(doc, name="Chris Chair", role="Chair", statement="Reviewed.",
+            review.countersign(doc, identity=chair_id(),
+                               name="Chris Chair", role="Chair", statement="Reviewed.",
                                confirmed=True)
     return path
 
@@ -594,3 +606,42 @@ def make_many(folder: Path, source: Path, count: int) -> list[Path]:
         sub.mkdir(parents=True, exist_ok=True)
         out.append(Path(shutil.copyfile(source, sub / f"assessment-{n:03d}.scrutiny")))
     return out
+
+
+# -- signing identities ---------------------------------------------------------------
+
+_IDENTITIES: dict[str, object] = {}
+_IDENTITY_DIR: list = []
+PASSPHRASE = b"correct horse battery staple"
+
+
+def identity_for(name: str = "Ann Jones", email: str = ""):
+    """A throwaway signing identity (self-signed RSA key in a temporary .p12), made once
+    per test session for each name: key generation costs ~100 ms."""
+    import tempfile
+
+    from scrutiny_desktop.services.identity import create_identity
+
+    key = f"{name}\n{email}"
+    if key not in _IDENTITIES:
+        if not _IDENTITY_DIR:
+            _IDENTITY_DIR.append(tempfile.TemporaryDirectory(prefix="scrutiny-ids-"))
+        folder = Path(_IDENTITY_DIR[0].name)
+        path = folder / f"id{len(_IDENTITIES)}.p12"
+        _IDENTITIES[key] = create_identity(path, name=name, email=email, passphrase=PASSPHRASE)
+        _IDENTITIES[key + "\npath"] = path
+    return _IDENTITIES[key]
+
+
+def identity_path(name: str = "Ann Jones", email: str = "") -> Path:
+    """The .p12 file of ``identity_for(name)`` (passphrase ``PASSPHRASE``)."""
+    identity_for(name, email)
+    return _IDENTITIES[f"{name}\n{email}\npath"]  # type: ignore[return-value]
+
+
+def scrutineer_id():
+    return identity_for("Ann Jones")
+
+
+def chair_id():
+    return identity_for("Chris Chair")

@@ -9,7 +9,15 @@ import os
 import pytest
 
 from scrutiny_desktop.services import answers, assessments, evidence, recommendations, review, signoff
-from tests.helpers import copy_document, one_error_line, refuse_to_open, run_cli, tamper
+from tests.helpers import (
+    chair_id,
+    copy_document,
+    one_error_line,
+    refuse_to_open,
+    run_cli,
+    scrutineer_id,
+    tamper,
+)
 
 
 @pytest.fixture(scope="module")
@@ -35,13 +43,14 @@ def reviewed(tmp_path_factory):
         rec = recommendations.add_recommendation(
             doc, "ARR-02", recommendations.RecommendationInput("Publish the plan.",
                                                                due=dt.date(2026, 3, 31)))
-        signoff.sign_off(doc, name="Ann Jones", role="Scrutineer", statement="I confirm.",
+        signoff.sign_off(doc, identity=scrutineer_id(),
+                         name="Ann Jones", role="Scrutineer", statement="I confirm.",
                          confirmed=True, signature_png=None)
         review.set_response(doc, rec.id, decision="accepted", detail="Will do.",
                             action_due=dt.date(2026, 1, 1))
         review.set_overall_response(doc, "Thank you.")
         review.set_question_comment(doc, "ARR-02", "Agreed.")
-        review.countersign(doc, name="Chris Chair", role="Chair", statement="Reviewed.",
+        review.countersign(doc, identity=chair_id(), name="Chris Chair", role="Chair", statement="Reviewed.",
                            confirmed=True)
     return path
 

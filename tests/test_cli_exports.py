@@ -15,7 +15,7 @@ from scrutiny_desktop.services import answers, assessments, evidence, recommenda
 from scrutiny_desktop.services.assessments import NewAssessment, create_assessment, open_assessment
 from scrutiny_desktop.services.fingerprint import content_fingerprint
 from tests.fixtures import badfiles
-from tests.helpers import REPO, copy_document, one_error_line, raw_update, run_cli
+from tests.helpers import REPO, copy_document, one_error_line, raw_update, run_cli, scrutineer_id
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +48,8 @@ def draft_path(tmp_path, rich_draft):
 @pytest.fixture
 def signed_path(draft_path):
     with open_assessment(draft_path) as doc:
-        signoff.sign_off(doc, name="Siân Llŷr-Wójcik", role="Craffwr", statement="I confirm.",
+        signoff.sign_off(doc, identity=scrutineer_id(),
+                         name="Siân Llŷr-Wójcik", role="Craffwr", statement="I confirm.",
                          confirmed=True)
     return draft_path
 

@@ -14,7 +14,7 @@ from scrutiny_desktop.checklist import bundled_template, load_template
 from scrutiny_desktop.report.csvout import FORMULA_STARTS, export_csv, text_cell
 from scrutiny_desktop.services import answers, evidence, recommendations, signoff
 from scrutiny_desktop.services.assessments import NewAssessment, create_assessment, open_assessment
-from tests.helpers import copy_document
+from tests.helpers import copy_document, scrutineer_id
 
 BOM = b"\xef\xbb\xbf"
 AWKWARD_FINDINGS = 'Commas, "double quotes", and\nnew lines;\n\n"quoted, with comma"\tand a tab'
@@ -87,7 +87,8 @@ def test_csv_of_a_signed_off_document(doc, tmp_path, cis):
     """A signed-off document opened read-only exports to CSV with every judgement, untouched."""
     for qid in cis.question_ids():
         answers.set_judgement(doc, qid, "strong")
-    signoff.sign_off(doc, name="Ann Jones", role="", statement="I confirm.", confirmed=True)
+    signoff.sign_off(doc, identity=scrutineer_id(),
+                     name="Ann Jones", role="", statement="I confirm.", confirmed=True)
     before = doc.path.read_bytes()
     with open_assessment(doc.path, readonly=True) as ro:
         rows = by_id(read_rows(export_csv(ro, tmp_path / "signed.csv")))

@@ -12,7 +12,7 @@ from scrutiny_desktop.services import answers, assessments, evidence, signoff
 from scrutiny_desktop.services.evidence import EvidenceInput
 from scrutiny_desktop.services.integrity import integrity_report
 from scrutiny_desktop.services.transfer import ImportProblem, import_json
-from tests.helpers import tamper
+from tests.helpers import scrutineer_id, tamper
 
 
 @pytest.fixture
@@ -24,7 +24,8 @@ def signed(new_doc_path, tmp_path):
         for qid in assessments.question_ids(doc):
             answers.set_judgement(doc, qid, "strong")
         evidence.add_evidence(doc, assessments.question_ids(doc)[0], EvidenceInput("Minutes"), attach=att)
-        signoff.sign_off(doc, name="Ann Jones", role="Scrutineer", statement="I confirm.",
+        signoff.sign_off(doc, identity=scrutineer_id(),
+                         name="Ann Jones", role="Scrutineer", statement="I confirm.",
                          confirmed=True, signature_png=None)
         pdf = build_pdf(collect(doc), tmp_path / "signed.pdf")
     return new_doc_path, pdf

@@ -35,7 +35,7 @@ from scrutiny_desktop.services.transfer import ImportProblem, import_json
 from scrutiny_desktop.storage.audit import verify_chain
 from scrutiny_desktop.storage.models import AuditEntry
 from tests.fixtures import badfiles
-from tests.helpers import all_evidence, answer_all, copy_document
+from tests.helpers import all_evidence, answer_all, copy_document, scrutineer_id
 
 PNG = badfiles.minimal_png()
 
@@ -102,13 +102,13 @@ def build_rich(folder: Path, cis) -> Path:
         recommendations.update_recommendation(doc, r2.id, recommendations.RecommendationInput(
             "Ymchwilio i’r achosion 👩‍👧‍👦 (wedi newid)", "other", "Heddlu Gogledd Cymru", "low",
             dt.date(2027, 2, 28), "in_progress", "Начато"))
-        signoff.sign_off(doc, name="Siân Llŷr-Wójcik", role="Craffwr annibynnol",
+        signoff.sign_off(doc, identity=scrutineer_id(), name="Siân Llŷr-Wójcik", role="Craffwr annibynnol",
                          statement="Rwy’n cadarnhau & I confirm <this>.", confirmed=True,
                          signature_png=PNG)
         signoff.reopen(doc, reason="Tystiolaeth hwyr — late evidence & a typo",
                        by="Siân Llŷr-Wójcik")
         answers.set_findings(doc, qids[20], "Added after reopening: Ελληνικά.")
-        signoff.sign_off(doc, name="Siân Llŷr-Wójcik", role="Craffwr annibynnol",
+        signoff.sign_off(doc, identity=scrutineer_id(), name="Siân Llŷr-Wójcik", role="Craffwr annibynnol",
                          statement="Rwy’n cadarnhau & I confirm <this>.", confirmed=True,
                          signature_png=PNG)
     return path
@@ -182,8 +182,8 @@ def test_export_has_the_documented_top_level_shape(rich_export):
     """The export has the seven documented top-level parts and names its format and version."""
     assert set(rich_export) == {"format", "assessment", "template", "answers", "signoffs",
                                 "reviews", "audit"}
-    assert rich_export["format"] == {"name": "scrutiny-desktop-assessment", "version": 1}
-    assert (FORMAT_NAME, FORMAT_VERSION) == ("scrutiny-desktop-assessment", 1)
+    assert rich_export["format"] == {"name": "scrutiny-desktop-assessment", "version": 2}
+    assert (FORMAT_NAME, FORMAT_VERSION) == ("scrutiny-desktop-assessment", 2)
     assert rich_export["assessment"]["partnership"] == "Partneriaeth Diogelu Plant Gwynedd & Môn <Ltd>"
     assert rich_export["assessment"]["status"] == "signed_off"
     assert rich_export["template"]["id"] == "cis"
@@ -477,7 +477,7 @@ def _duplicate_signoff_id(data):
 
 BROKEN = {
     "wrong format name": (_set(("format", "name"), "something-else"), "$.format.name"),
-    "newer format version": (_set(("format", "version"), 2), "$.format.version"),
+    "newer format version": (_set(("format", "version"), 3), "$.format.version"),
     "bad judgement": (_set(("answers", 3, "judgement"), "excellent"), "$.answers[3].judgement"),
     "bad evidence kind": (_set(("answers", 0, "evidence", 0, "kind"), "rumour"),
                           "$.answers[0].evidence[0].kind"),

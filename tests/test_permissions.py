@@ -19,16 +19,17 @@ from scrutiny_desktop.services.permissions import (
     require,
 )
 from scrutiny_desktop.storage.models import STATUS_LABELS, Assessment
-from tests.helpers import copy_document
+from tests.helpers import chair_id, copy_document, scrutineer_id
 
 
 def sign(doc):
-    return signoff.sign_off(doc, name="Ann Jones", role="", statement="I confirm.", confirmed=True)
+    return signoff.sign_off(doc, identity=scrutineer_id(),
+                            name="Ann Jones", role="", statement="I confirm.", confirmed=True)
 
 
 def countersign(doc):
     review.set_overall_response(doc, "Accepted.")
-    return review.countersign(doc, name="Chris Chair", role="Chair", statement="Agreed.",
+    return review.countersign(doc, identity=chair_id(), name="Chris Chair", role="Chair", statement="Agreed.",
                               confirmed=True)
 
 

@@ -12,6 +12,7 @@ from scrutiny_desktop.services import answers, assessments, recommendations, rev
 from scrutiny_desktop.services.fingerprint import content_fingerprint, countersign_fingerprint
 from scrutiny_desktop.services.recommendations import RecommendationInput
 from scrutiny_desktop.storage import audit
+from tests.helpers import chair_id, scrutineer_id
 
 
 def signed_doc(path, recs=2):
@@ -21,7 +22,8 @@ def signed_doc(path, recs=2):
         answers.set_judgement(doc, qid, "reasonable")
     for n in range(recs):
         recommendations.add_recommendation(doc, ids[n], RecommendationInput(f"Do thing {n}", "police"))
-    signoff.sign_off(doc, name="Ann Jones", role="Scrutineer", statement="I confirm.", confirmed=True)
+    signoff.sign_off(doc, identity=scrutineer_id(),
+                     name="Ann Jones", role="Scrutineer", statement="I confirm.", confirmed=True)
     doc.actor = "Chris Chair"
     return doc
 
@@ -81,7 +83,8 @@ def test_countersign_locks_the_review_and_reopen_unlocks_it(new_doc_path):
         assert not ok and any("overall" in r for r in reasons)
         respond_all(doc)
         assert review.review_readiness(doc)[0]
-        cs = review.countersign(doc, name="Chris Chair", role="Chair", statement="Agreed.", confirmed=True)
+        cs = review.countersign(doc, identity=chair_id(),
+                                name="Chris Chair", role="Chair", statement="Agreed.", confirmed=True)
         assert cs.fingerprint == countersign_fingerprint(doc)
         assert assessments.info(doc).status == "reviewed"
         with pytest.raises(DocumentLocked):
@@ -102,7 +105,7 @@ def test_scrutineer_cannot_reopen_while_countersigned(new_doc_path):
     doc = signed_doc(new_doc_path, recs=0)
     try:
         review.set_overall_response(doc, "Thank you.")
-        review.countersign(doc, name="C", role="", statement="Agreed.", confirmed=True)
+        review.countersign(doc, identity=chair_id(), name="C", role="", statement="Agreed.", confirmed=True)
         with pytest.raises(DocumentLocked):
             signoff.reopen(doc, reason="oops")
     finally:
@@ -118,6 +121,7 @@ def test_countersign_refused_when_content_changed_behind_the_apps_back(new_doc_p
             conn.execute("UPDATE answers SET findings = 'tampered' WHERE position = 0")
             conn.commit()
         with pytest.raises(InvalidInput, match="no longer matches"):
-            review.countersign(doc, name="C", role="", statement="Agreed.", confirmed=True)
+            review.countersign(doc, identity=chair_id(),
+                               name="C", role="", statement="Agreed.", confirmed=True)
     finally:
         doc.close()

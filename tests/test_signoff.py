@@ -25,6 +25,7 @@ from tests.helpers import (
     answer_all,
     audit_rows,
     copy_document,
+    scrutineer_id,
     set_details,
     tamper,
 )
@@ -33,7 +34,8 @@ PNG = badfiles.minimal_png()
 
 
 def sign(doc, **overrides):
-    kwargs = dict(name="Ann Jones", role="Independent scrutineer", statement=STATEMENT,
+    kwargs = dict(identity=scrutineer_id(), name="Ann Jones", role="Independent scrutineer",
+                  statement=STATEMENT,
                   confirmed=True, signature_png=PNG)
     kwargs.update(overrides)
     return signoff.sign_off(doc, **kwargs)

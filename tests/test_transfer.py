@@ -16,6 +16,7 @@ from scrutiny_desktop.services.export_format import AssessmentJ
 from scrutiny_desktop.services.transfer import ImportProblem, validate
 from scrutiny_desktop.storage.models import Status
 from tests.fixtures import badfiles
+from tests.helpers import chair_id, scrutineer_id
 
 PNG = badfiles.minimal_png()
 GIF = base64.b64encode(b"GIF89a not a png").decode("ascii")
@@ -32,10 +33,11 @@ def reviewed_export(tmp_path_factory, cis) -> dict:
     with open_assessment(path) as doc:
         for qid in assessments.question_ids(doc):
             answers.set_judgement(doc, qid, "strong")
-        signoff.sign_off(doc, name="Ann Jones", role="Scrutineer", statement="I confirm.",
+        signoff.sign_off(doc, identity=scrutineer_id(),
+                         name="Ann Jones", role="Scrutineer", statement="I confirm.",
                          confirmed=True, signature_png=PNG)
         review.set_overall_response(doc, "The partnership accepts the findings.")
-        review.countersign(doc, name="Chris Chair", role="Chair", statement="Agreed.",
+        review.countersign(doc, identity=chair_id(), name="Chris Chair", role="Chair", statement="Agreed.",
                            confirmed=True, signature_png=PNG)
         data = export_data(doc)
     assert len(data["signoffs"]) == 1 and len(data["reviews"]["countersignatures"]) == 1

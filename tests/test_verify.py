@@ -14,7 +14,7 @@ from scrutiny_desktop.report.verify import read_stamp, verify_against
 from scrutiny_desktop.services import answers, evidence, recommendations, signoff
 from scrutiny_desktop.services.assessments import create_assessment, open_assessment
 from scrutiny_desktop.services.fingerprint import content_fingerprint
-from tests.helpers import NORTHSHIRE, NORTHSHIRE_DETAILS, answer_all, copy_document, raw_update
+from tests.helpers import NORTHSHIRE, NORTHSHIRE_DETAILS, answer_all, copy_document, raw_update, scrutineer_id
 
 
 def make_pdf(doc, out: Path) -> Path:
@@ -28,7 +28,7 @@ def make_pdf(doc, out: Path) -> Path:
 
 
 def sign(doc, name: str = "Ann Jones"):
-    return signoff.sign_off(doc, name=name, role="Independent scrutineer",
+    return signoff.sign_off(doc, identity=scrutineer_id(), name=name, role="Independent scrutineer",
                             statement="I confirm.", confirmed=True)
 
 

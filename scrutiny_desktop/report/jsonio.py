@@ -71,7 +71,18 @@ def _signature(row) -> dict:
         "statement": row.statement, "signature_png_base64": _b64(row.signature_png),
         "fingerprint": row.fingerprint, "voided_at": _t(row.voided_at),
         "voided_by": row.voided_by, "void_reason": row.void_reason,
+        "certificate_pem": _pem(row.certificate_der), "signature_base64": _b64(row.signature),
+        "signed_payload_version": row.signed_payload_version or 0,
     }
+
+
+def _pem(der: bytes | None) -> str | None:
+    if not der:
+        return None
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    return x509.load_der_x509_certificate(der).public_bytes(serialization.Encoding.PEM).decode("ascii")
 
 
 class _AttachmentBytes:

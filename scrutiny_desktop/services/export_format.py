@@ -17,7 +17,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from scrutiny_desktop import paths
 
 FORMAT_NAME = "scrutiny-desktop-assessment"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+#: Versions this app still imports (format 1: signatures made without a key).
+READABLE_VERSIONS = (1, 2)
 
 def _real_date(value: str) -> str:
     import datetime as dt
@@ -46,7 +48,7 @@ class _M(BaseModel):
 
 class FormatInfo(_M):
     name: Literal["scrutiny-desktop-assessment"]
-    version: Literal[1]
+    version: Literal[1, 2]
 
 
 class AssessmentJ(_M):
@@ -124,6 +126,12 @@ class SignatureJ(_M):
     voided_at: IsoTime | None
     voided_by: str
     void_reason: str
+    #: Format 2: the signer's X.509 certificate (PEM), their RSA PKCS#1 v1.5 SHA-256
+    #: signature of the signed payload (base64) and the payload's version; null, null
+    #: and 0 for a record made without a key (format 1).
+    certificate_pem: str | None = None
+    signature_base64: str | None = None
+    signed_payload_version: int = Field(default=0, ge=0, le=1)
 
 
 class CommentJ(_M):
@@ -179,7 +187,7 @@ class AssessmentExport(_M):
 def json_schema() -> dict:
     schema = AssessmentExport.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = "urn:scrutiny-desktop:assessment-export:1"
+    schema["$id"] = f"urn:scrutiny-desktop:assessment-export:{FORMAT_VERSION}"
     return schema
 
 

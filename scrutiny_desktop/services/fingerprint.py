@@ -125,3 +125,106 @@ def part_hashes(content: dict) -> dict[str, str]:
     for answer in content["answers"]:
         parts[answer["question_id"]] = sha256_text(canonical_json(answer))[:12]
     return parts
+
+
+# -- signed payloads (format 2) ------------------------------------------------
+#
+# What a sign-off or countersignature signs, byte for byte: see docs/json-format.md,
+# "Signed payloads".  Everything here is rebuilt from the JSON export alone by a third
+# party, so only values the export carries verbatim appear (no row ids except the
+# recommendation ids the export keeps, timestamps as the export writes them).
+
+SIGNED_PAYLOAD_VERSION = 1
+SIGNOFF_PAYLOAD = "scrutiny-desktop-signoff"
+COUNTERSIGNATURE_PAYLOAD = "scrutiny-desktop-countersignature"
+
+
+def _time(value) -> str | None:
+    """A stored time as the JSON export writes it (ISO 8601, UTC, microseconds)."""
+    import datetime as dt
+
+    return None if value is None else value.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def signed_record(doc: Document) -> dict:
+    """The assessment as the PDF prints it for signing: details, template, answers."""
+    from scrutiny_desktop.storage.models import Assessment
+
+    with doc.read() as session:
+        a = session.get(Assessment, 1)
+        if a is None:
+            from scrutiny_desktop.services.common import assessment_of
+
+            a = assessment_of(doc, session)
+        rows = session.scalars(
+            select(Answer).order_by(Answer.position).options(
+                selectinload(Answer.evidence).selectinload(EvidenceItem.attachment),
+                selectinload(Answer.recommendations))
+        ).all()
+        answers = [{
+            "question_id": row.question_id, "judgement": row.judgement, "findings": row.findings,
+            "updated_at": _time(row.updated_at),
+            "evidence": [{
+                "title": e.title, "kind": e.kind, "date": _date(e.date), "source": e.source,
+                "note": e.note,
+                "attachment": None if e.attachment is None else {
+                    "name": e.attachment.filename, "media_type": e.attachment.media_type,
+                    "size": e.attachment.size, "sha256": e.attachment.sha256,
+                    "added_at": _time(e.attachment.added_at)},
+            } for e in row.evidence],
+            "recommendations": [{
+                "id": r.id, "text": r.text, "owner": r.owner, "owner_other": r.owner_other,
+                "priority": r.priority, "due": _date(r.due), "status": r.status,
+                "carried_from": r.carried_from, "progress": r.progress,
+            } for r in row.recommendations],
+        } for row in rows]
+        return {
+            "assessment": {
+                "uid": a.uid, "partnership": a.partnership, "area": a.area, "period": a.period,
+                "scrutineer_name": a.scrutineer_name, "scrutineer_role": a.scrutineer_role,
+                "created_at": _time(a.created_at), "previous_uid": a.previous_uid,
+                "previous_period": a.previous_period,
+            },
+            "template": {"id": a.template_id, "version": a.template_version,
+                         "sha256": a.template_sha256},
+            "answers": answers,
+        }
+
+
+def signed_review(doc: Document) -> dict:
+    """The chair's review as the countersignature signs it."""
+    with doc.read() as session:
+        comments = session.scalars(select(ReviewComment)).all()
+        responses = session.scalars(select(RecommendationResponse)).all()
+        return {
+            "comments": sorted(({"question_id": c.question_id, "author": c.author, "text": c.text}
+                                for c in comments), key=lambda c: c["question_id"] or ""),
+            "responses": sorted(({"recommendation_id": r.recommendation_id, "decision": r.decision,
+                                  "detail": r.detail, "action_owner": r.action_owner,
+                                  "action_due": _date(r.action_due)} for r in responses),
+                                key=lambda r: r["recommendation_id"]),
+        }
+
+
+def signer_block(*, name: str, role: str, statement: str, signed_at, certificate_sha256: str) -> dict:
+    return {"name": name, "role": role, "statement": statement, "signed_at": _time(signed_at),
+            "certificate_sha256": certificate_sha256}
+
+
+def signoff_payload(doc: Document, signer: dict) -> bytes:
+    """The exact bytes a sign-off signs (UTF-8 canonical JSON)."""
+    data = {"payload": SIGNOFF_PAYLOAD, "signed_payload_version": SIGNED_PAYLOAD_VERSION,
+            **signed_record(doc), "signer": signer}
+    return canonical_json(data).encode("utf-8")
+
+
+def countersignature_payload(doc: Document, signer: dict, signoff_signature: bytes) -> bytes:
+    """The exact bytes a countersignature signs: the record, the review and the
+    scrutineer's signature (base64), and the chair as signer."""
+    import base64
+
+    data = {"payload": COUNTERSIGNATURE_PAYLOAD, "signed_payload_version": SIGNED_PAYLOAD_VERSION,
+            **signed_record(doc), "review": signed_review(doc),
+            "signoff_signature_base64": base64.b64encode(signoff_signature).decode("ascii"),
+            "signer": signer}
+    return canonical_json(data).encode("utf-8")

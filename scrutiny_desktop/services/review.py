@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -25,6 +26,9 @@ from scrutiny_desktop.storage.models import (
     Status,
     utcnow,
 )
+
+if TYPE_CHECKING:
+    from scrutiny_desktop.services.identity import Identity
 
 __all__ = ["DECISIONS", "DEFAULT_COUNTERSIGN_STATEMENT", "LOCKED_REVIEW", "CountersignatureView",
            "ResponseView", "ReviewView", "countersign", "countersign_blocker",
@@ -198,10 +202,36 @@ def countersign_blocker(doc: Document) -> str:
     return ""
 
 
-def countersign(doc: Document, *, name: str, role: str, statement: str, confirmed: bool,
-                signature_png: bytes | None = None) -> CountersignatureView:
-    from scrutiny_desktop.services.fingerprint import countersign_fingerprint
+def _same_person(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
+
+def independence_problem(doc: Document, identity: Identity, name: str) -> str:
+    """Why this chair may not countersign the sign-off in force ("" if they may)."""
+    from scrutiny_desktop.services.signoff import current_signoff
+
+    signed = current_signoff(doc)
+    if signed is None:
+        return ""
+    if signed.certificate_sha256 and signed.certificate_sha256 == identity.fingerprint:
+        return ("The countersignature must be independent of the scrutineer: this is the "
+                "certificate the scrutineer signed off with; use the chair's own certificate.")
+    if _same_person(name, signed.name) or _same_person(identity.name, signed.name):
+        return (f"The countersignature must be independent of the scrutineer: {signed.name} "
+                "signed off this assessment and cannot also countersign it.")
+    return ""
+
+
+def countersign(doc: Document, *, identity: Identity | None = None, name: str, role: str,
+                statement: str, confirmed: bool,
+                signature_png: bytes | None = None) -> CountersignatureView:
+    """Countersign the review with the chair's private key (independent of the scrutineer)."""
+    from scrutiny_desktop.services.fingerprint import (
+        countersign_fingerprint,
+        countersignature_payload,
+    )
+
+    identity = signatures.require_identity(identity, "countersign")
     if not confirmed:
         raise InvalidInput("Tick “I confirm” to countersign.")
     name = required_text(name, "Your name")
@@ -209,10 +239,15 @@ def countersign(doc: Document, *, name: str, role: str, statement: str, confirme
     blocker = countersign_blocker(doc)
     if blocker:
         raise InvalidInput(blocker)
+    problem = independence_problem(doc, identity, name)
+    if problem:
+        raise InvalidInput(problem)
     check_png(signature_png)
+    signoff_signature = signatures.current_signature_bytes(doc, signatures.SIGN_OFF)
     return signatures.record_signature(
-        doc, signatures.COUNTERSIGNATURE, name=name, role=role, statement=statement,
-        fingerprint=countersign_fingerprint(doc), signature_png=signature_png)
+        doc, signatures.COUNTERSIGNATURE, identity=identity, name=name, role=role,
+        statement=statement, fingerprint=countersign_fingerprint(doc), signature_png=signature_png,
+        payload=lambda signer: countersignature_payload(doc, signer, signoff_signature))
 
 
 def reopen_review(doc: Document, *, reason: str, by: str = "") -> CountersignatureView | None:

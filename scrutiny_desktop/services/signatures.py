@@ -15,7 +15,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeAlias, cast
+from typing import TYPE_CHECKING, TypeAlias, cast
 
 from sqlalchemy import select
 
@@ -32,6 +32,9 @@ from scrutiny_desktop.storage.models import (
     utcnow,
 )
 
+if TYPE_CHECKING:
+    from scrutiny_desktop.services.identity import Identity
+
 
 @dataclass(frozen=True)
 class SignatureView:
@@ -47,17 +50,31 @@ class SignatureView:
     voided_at: dt.datetime | None
     voided_by: str
     void_reason: str
+    #: Format 2: the signer's certificate (its SHA-256 fingerprint, "" for a format-1
+    #: record made without a key) and the version of the payload signed (0: none).
+    certificate_sha256: str = ""
+    signed_payload_version: int = 0
 
     @property
     def voided(self) -> bool:
         return self.voided_at is not None
 
+    @property
+    def keyed(self) -> bool:
+        """Signed with a private key (format 2), not a format-1 record made without one."""
+        return self.signed_payload_version > 0
+
 
 def signature_view(row: SignatureColumns) -> SignatureView:
     """Plain view of a ``SignOff`` or ``Countersignature`` row."""
+    from scrutiny_desktop.services.identity import certificate_fingerprint
+
+    cert = row.certificate_der
     return SignatureView(row.id, row.name, row.role, row.signed_at, row.statement,
                          row.signature_png is not None, row.fingerprint, row.voided_at,
-                         row.voided_by, row.void_reason)
+                         row.voided_by, row.void_reason,
+                         certificate_fingerprint(cert) if cert else "",
+                         row.signed_payload_version or 0)
 
 
 def check_png(data: bytes | None) -> bytes | None:
@@ -112,17 +129,38 @@ def history(doc: Document, kind: SignatureKind) -> list[SignatureView]:
         return [signature_view(cast(SignatureRow, r)) for r in rows]
 
 
-def record_signature(doc: Document, kind: SignatureKind, *, name: str, role: str,
-                     statement: str, fingerprint: str,
+def require_identity(identity: Identity | None, what: str) -> Identity:
+    """A signature needs the signer's certificate and private key."""
+    from scrutiny_desktop.services.identity import Identity as _Identity
+
+    if not isinstance(identity, _Identity):
+        raise InvalidInput(f"Choose your signing certificate and type its passphrase to {what}.")
+    return identity
+
+
+def record_signature(doc: Document, kind: SignatureKind, *, identity: Identity, name: str,
+                     role: str, statement: str, fingerprint: str,
+                     payload: Callable[[dict], bytes],
                      signature_png: bytes | None = None) -> SignatureView:
-    """Write the signature record, move the status on and write the audit row (one
-    transaction).  The caller has checked its inputs and readiness; the permission is
-    checked again here, inside the transaction."""
+    """Sign ``payload(signer)`` with the identity's key, write the signature record
+    (signature, certificate, signing time), move the status on and write the audit row
+    (one transaction).  The caller has checked its inputs and readiness; the permission
+    is checked again here, inside the transaction."""
+    from scrutiny_desktop.services.fingerprint import SIGNED_PAYLOAD_VERSION, signer_block
+    from scrutiny_desktop.services.identity import sign_payload
+
     signature_png = check_png(signature_png)
+    role = clean(role)
+    signed_at = utcnow()
+    signer = signer_block(name=name, role=role, statement=statement, signed_at=signed_at,
+                          certificate_sha256=identity.fingerprint)
+    signature = sign_payload(identity, payload(signer))
     with doc.write() as session:
         a = permissions.require(doc, kind.sign_permission, session)
-        row = kind.model(name=name, role=clean(role), signed_at=utcnow(), statement=statement,
-                         signature_png=signature_png, fingerprint=fingerprint)
+        row = kind.model(name=name, role=role, signed_at=signed_at, statement=statement,
+                         signature_png=signature_png, fingerprint=fingerprint,
+                         signature=signature, certificate_der=identity.certificate_der,
+                         signed_payload_version=SIGNED_PAYLOAD_VERSION)
         session.add(row)
         a.status = kind.signed
         session.flush()
@@ -130,6 +168,8 @@ def record_signature(doc: Document, kind: SignatureKind, *, name: str, role: str
             "status": kind.signed, "name": name, "role": row.role, "statement": statement,
             "fingerprint": fingerprint,
             "signature_sha256": hashlib.sha256(signature_png).hexdigest() if signature_png else None,
+            "signed_at": signer["signed_at"], "certificate_sha256": identity.fingerprint,
+            "signed_payload_version": SIGNED_PAYLOAD_VERSION,
         })
         return signature_view(row)
 
@@ -151,8 +191,18 @@ def void_signature(doc: Document, kind: SignatureKind, *, reason: str,
         session.flush()
         record(doc, session, kind.reopened_action, "assessment",
                {"status": kind.signed, kind.void_key: row.id if row else None},
-               {"status": kind.unsigned, "reason": reason})
+               {"status": kind.unsigned, "reason": reason,
+                "by": row.voided_by if row is not None else ""})
         return signature_view(row) if row is not None else None
+
+
+def current_signature_bytes(doc: Document, kind: SignatureKind) -> bytes:
+    """The key signature of the record in force (b"" for none, or a format-1 record)."""
+    with doc.read() as session:
+        row = cast(SignatureRow | None, session.scalars(
+            select(kind.model).where(kind.model.voided_at.is_(None))
+            .order_by(kind.model.id.desc())).first())
+        return (row.signature or b"") if row is not None else b""
 
 
 def signature_png(doc: Document, kind: SignatureKind, signature_id: int) -> bytes | None:

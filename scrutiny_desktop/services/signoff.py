@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from scrutiny_desktop.errors import InvalidInput
 from scrutiny_desktop.services import signatures
@@ -10,6 +11,9 @@ from scrutiny_desktop.services.common import required_text
 from scrutiny_desktop.services.signatures import SignatureView, check_png, signature_view
 from scrutiny_desktop.storage.document import Document
 from scrutiny_desktop.storage.models import Status
+
+if TYPE_CHECKING:
+    from scrutiny_desktop.services.identity import Identity
 
 #: The scrutineer's sign-off.
 SignOffView = SignatureView
@@ -70,11 +74,13 @@ def sign_off_blocker(doc: Document) -> str:
     return "" if state.ready else "This assessment cannot be signed off yet. " + " ".join(state.reasons)
 
 
-def sign_off(doc: Document, *, name: str, role: str, statement: str, confirmed: bool,
-             signature_png: bytes | None = None) -> SignOffView:
-    """Sign the assessment off: record who, when, what and the fingerprint; lock it."""
-    from scrutiny_desktop.services.fingerprint import content_fingerprint
+def sign_off(doc: Document, *, identity: Identity | None = None, name: str, role: str,
+             statement: str, confirmed: bool, signature_png: bytes | None = None) -> SignOffView:
+    """Sign the assessment off with the signer's private key: record who, when, what,
+    the fingerprint, the signature and the certificate; lock it."""
+    from scrutiny_desktop.services.fingerprint import content_fingerprint, signoff_payload
 
+    identity = signatures.require_identity(identity, "sign off")
     if not confirmed:
         raise InvalidInput("Tick “I confirm” to sign off.")
     name = required_text(name, "Your name")
@@ -84,8 +90,9 @@ def sign_off(doc: Document, *, name: str, role: str, statement: str, confirmed: 
         raise InvalidInput(blocker)
     check_png(signature_png)
     return signatures.record_signature(
-        doc, signatures.SIGN_OFF, name=name, role=role, statement=statement,
-        fingerprint=content_fingerprint(doc), signature_png=signature_png)
+        doc, signatures.SIGN_OFF, identity=identity, name=name, role=role, statement=statement,
+        fingerprint=content_fingerprint(doc), signature_png=signature_png,
+        payload=lambda signer: signoff_payload(doc, signer))
 
 
 def reopen(doc: Document, *, reason: str, by: str = "") -> SignOffView | None:

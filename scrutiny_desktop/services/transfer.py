@@ -196,6 +196,14 @@ def validate(data, source: Path, blobs: _Blobs = _NO_BLOBS) -> tuple[AssessmentE
             continue
         if png is not None and not png.startswith(b"\x89PNG\r\n\x1a\n"):
             problems.append(f"{where}.signature_png_base64: not a PNG image")
+        try:
+            _unb64(sig.signature_base64, "signature")
+        except ValueError:
+            problems.append(f"{where}.signature_base64: not valid base64")
+        try:
+            _der(sig.certificate_pem)
+        except ValueError:
+            problems.append(f"{where}.certificate_pem: not a PEM X.509 certificate")
     prev = audit_log.GENESIS
     for k, row in enumerate(model.audit):
         if row.seq != k + 1:
@@ -285,6 +293,17 @@ def _build(tmp: Path, model: AssessmentExport, blobs: _Blobs, source: Path) -> N
             raise ImportProblem(source, [f"$: {report.problem}"])
 
 
+def _der(pem: str | None) -> bytes | None:
+    """The DER bytes of a PEM certificate (ValueError if it is not one)."""
+    if not pem:
+        return None
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    return x509.load_pem_x509_certificate(pem.encode("ascii")).public_bytes(
+        serialization.Encoding.DER)
+
+
 def _restore(session, m: AssessmentExport, blobs: _Blobs = _NO_BLOBS) -> None:
     a = m.assessment
     last = m.audit[-1].row_hash if m.audit else ""
@@ -324,7 +343,9 @@ def _restore(session, m: AssessmentExport, blobs: _Blobs = _NO_BLOBS) -> None:
         return cls(id=s.id, name=s.name, role=s.role, signed_at=_dt(s.signed_at),
                    statement=s.statement, signature_png=_unb64(s.signature_png_base64, ""),
                    fingerprint=s.fingerprint, voided_at=_dt(s.voided_at), voided_by=s.voided_by,
-                   void_reason=s.void_reason)
+                   void_reason=s.void_reason, signature=_unb64(s.signature_base64, ""),
+                   certificate_der=_der(s.certificate_pem),
+                   signed_payload_version=s.signed_payload_version)
 
     for s in m.signoffs:
         session.add(sig(SignOff, s))

@@ -263,6 +263,12 @@ class SignatureColumns:
     voided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
     voided_by: Mapped[str] = mapped_column(Text, default="")
     void_reason: Mapped[str] = mapped_column(Text, default="")
+    # Format 2: the signer's RSA signature of the signed payload (docs/json-format.md),
+    # their X.509 certificate (DER) and the payload's version.  0 with no signature and
+    # no certificate: a format-1 record, made without a key.
+    signature: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    certificate_der: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    signed_payload_version: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class SignOff(SignatureColumns, Base):

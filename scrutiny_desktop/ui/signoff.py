@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
@@ -27,10 +28,13 @@ from PySide6.QtWidgets import (
 )
 
 from scrutiny_desktop.checklist.model import Template
+from scrutiny_desktop.errors import DocumentError, InvalidInput
+from scrutiny_desktop.services.identity import Identity
 from scrutiny_desktop.services.progress import Progress
 from scrutiny_desktop.services.recommendations import RecommendationView
 from scrutiny_desktop.services.signoff import Readiness
 from scrutiny_desktop.text import when_text
+from scrutiny_desktop.ui.identity import CertificatePicker
 from scrutiny_desktop.ui.widgets import ErrorLabel, named, run_dialog, scrolling_page, uk_date
 
 
@@ -166,7 +170,8 @@ class SignaturePad(QWidget):
 class SignOffDialog(QDialog):
     def __init__(self, parent: QWidget | None, *, name: str, role: str, statement: str,
                  title: str = "Sign off the assessment", confirm_text: str = "I confirm the statement above",
-                 button_text: str = "Sign off"):
+                 button_text: str = "Sign off", key_path: str = "",
+                 identity_folder: Path | None = None):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setMinimumWidth(560)
@@ -185,6 +190,9 @@ class SignOffDialog(QDialog):
         pad_row = QHBoxLayout()
         pad_row.addWidget(self.pad, 1)
         pad_row.addWidget(clear, 0, Qt.AlignmentFlag.AlignBottom)
+        self.certificate = CertificatePicker(self, key_path=key_path, signer_name=name,
+                                             folder=identity_folder)
+        self.identity: Identity | None = None
         self.error = ErrorLabel()
         form = QFormLayout()
         form.addRow("&Name:", self.name)
@@ -195,6 +203,12 @@ class SignOffDialog(QDialog):
         sig_label = QLabel("Si&gnature:")
         sig_label.setBuddy(self.pad)
         form.addRow(sig_label, pad_row)
+        cert_label = QLabel("&Certificate:")
+        cert_label.setBuddy(self.certificate.path)
+        form.addRow(cert_label, self.certificate)
+        pass_label = QLabel("Pass&phrase:")
+        pass_label.setBuddy(self.certificate.passphrase)
+        form.addRow(pass_label, self.certificate.passphrase)
         form.addRow("", self.error)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -207,7 +221,8 @@ class SignOffDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
-        for sig in (self.name.textChanged, self.confirm.toggled, self.statement.textChanged):
+        for sig in (self.name.textChanged, self.confirm.toggled, self.statement.textChanged,
+                    self.certificate.changed):
             sig.connect(self._validate)
         self._validate()
 
@@ -218,7 +233,7 @@ class SignOffDialog(QDialog):
             return "The statement cannot be blank."
         if not self.confirm.isChecked():
             return "Tick “I confirm” to sign."
-        return ""
+        return self.certificate.problem()
 
     def _validate(self, *_a) -> None:
         self.ok.setEnabled(not self.problem())
@@ -228,18 +243,30 @@ class SignOffDialog(QDialog):
         if problem:
             self.error.show_error(problem)
             return
+        try:
+            self.identity = self.certificate.load()
+        except (InvalidInput, DocumentError, OSError) as exc:
+            self.error.show_error(" ".join(str(exc).split()))
+            return
         super().accept()
 
     def result_value(self) -> dict:
+        """What the services need to sign, and the certificate file to remember."""
         return {"name": self.name.text().strip(), "role": self.role.text().strip(),
                 "statement": self.statement.toPlainText().strip(),
-                "confirmed": self.confirm.isChecked(), "signature_png": self.pad.to_png()}
+                "confirmed": self.confirm.isChecked(), "signature_png": self.pad.to_png(),
+                "identity": self.identity}
+
+    @property
+    def key_path(self) -> str:
+        return self.certificate.path.text().strip()
 
     @classmethod
     def ask(cls, parent, **kwargs) -> dict | None:
+        """The signing details with the opened ``identity`` and its ``key_path``; None if cancelled."""
         dialog = cls(parent, **kwargs)
         if run_dialog(dialog) == QDialog.DialogCode.Accepted:
-            return dialog.result_value()
+            return {**dialog.result_value(), "key_path": dialog.key_path}
         return None
 
 

@@ -132,8 +132,10 @@ class StatusActions:
         answer = SignOffDialog.ask(
             self.host.dialog_parent(), name=settings.scrutineer_name or info.scrutineer_name,
             role=settings.scrutineer_role or info.scrutineer_role,
-            statement=settings.signoff_statement or template_of(doc).signoff_statement)
+            statement=settings.signoff_statement or template_of(doc).signoff_statement,
+            key_path=self._key_path())
         if answer is not None:
+            self._remember_key(answer.pop("key_path"))
             self._change_status("Could not sign off", partial(signoff.sign_off, doc, **answer),
                                 self.show_ready, "Signed off. The answers are now locked.")
 
@@ -152,11 +154,21 @@ class StatusActions:
             self.host.dialog_parent(), name=settings.scrutineer_name,
             role=settings.scrutineer_role, statement=review.DEFAULT_COUNTERSIGN_STATEMENT,
             title="Countersign the review", confirm_text="I confirm the statement above",
-            button_text="Countersign")
+            button_text="Countersign", key_path=self._key_path())
         if answer is not None:
+            self._remember_key(answer.pop("key_path"))
             self._change_status("Could not countersign", partial(review.countersign, doc, **answer),
                                 self.show_review,
                                 "Countersigned. The partnership's response is now locked.")
+
+    def _key_path(self) -> str:
+        """The certificate last used on this computer, else the one IT set, else none."""
+        return self.host.state.signing_key or self.host.settings.signing_key or ""
+
+    def _remember_key(self, path: str) -> None:
+        if path and path != self.host.state.signing_key:
+            self.host.state.signing_key = path
+            self.host.save_app_state()
 
     # -- reopening -----------------------------------------------------------------------
     def reopen(self) -> None:

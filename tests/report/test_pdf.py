@@ -34,7 +34,7 @@ from scrutiny_desktop.services.recommendations import RecommendationInput
 from scrutiny_desktop.text import date_text as uk_date
 from scrutiny_desktop.text import time_text as uk_time
 from scrutiny_desktop.text import when_text as uk_datetime
-from tests.helpers import NORTHSHIRE, answer_all, pdftotext_pages, qpdf_check, squash
+from tests.helpers import NORTHSHIRE, answer_all, chair_id, pdftotext_pages, qpdf_check, scrutineer_id, squash
 
 MARKING = "OFFICIAL-SENSITIVE"
 
@@ -66,7 +66,7 @@ def signature_png() -> bytes:
 
 
 def sign(doc, *, png: bytes | None = None) -> None:
-    signoff.sign_off(doc, name="Siân Llŷr-Wójcik", role="Independent scrutineer",
+    signoff.sign_off(doc, identity=scrutineer_id(), name="Siân Llŷr-Wójcik", role="Independent scrutineer",
                      statement="I confirm that this is my independent judgement.", confirmed=True,
                      signature_png=png)
 
@@ -590,7 +590,7 @@ def test_a_countersigned_review_is_printed_and_stamped(new_doc_path, tmp_path):
         answer_all(doc)
         sign(doc)
         review.set_overall_response(doc, "We accept the findings & will act — Siân.")
-        cs = review.countersign(doc, name="Chair Person", role="Partnership chair",
+        cs = review.countersign(doc, identity=chair_id(), name="Chair Person", role="Partnership chair",
                                 statement="Countersigned for the partnership.", confirmed=True)
         data = collect(doc)
     path = build_pdf(data, tmp_path / "out.pdf")

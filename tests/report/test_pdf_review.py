@@ -7,7 +7,7 @@ from scrutiny_desktop.report.pdf import build_pdf
 from scrutiny_desktop.report.verify import read_stamp, verify_against
 from scrutiny_desktop.services import answers, assessments, recommendations, review, signoff
 from scrutiny_desktop.services.recommendations import RecommendationInput
-from tests.helpers import pdftotext_pages, squash
+from tests.helpers import chair_id, pdftotext_pages, scrutineer_id, squash
 
 
 def pdftext(path) -> str:
@@ -25,14 +25,16 @@ def test_reviewed_pdf_shows_response_decisions_comments_and_both_signatures(new_
         r1 = recommendations.add_recommendation(doc, ids[0],
                                                 RecommendationInput("Publish the plan", "partnership"))
         r2 = recommendations.add_recommendation(doc, ids[1], RecommendationInput("Train staff", "health"))
-        signoff.sign_off(doc, name="Ann Jones", role="Scrutineer", statement="I confirm.", confirmed=True)
+        signoff.sign_off(doc, identity=scrutineer_id(),
+                         name="Ann Jones", role="Scrutineer", statement="I confirm.", confirmed=True)
         doc.actor = "Chris Chair"
         review.set_overall_response(doc, "The partnership welcomes this & <agrees>.")
         review.set_question_comment(doc, ids[0], "Łódź-style comment: Καλημέρα")
         review.set_response(doc, r1.id, decision="accepted_with_changes", detail="By September",
                             action_owner="Board")
         review.set_response(doc, r2.id, decision="not_accepted", detail="Covered elsewhere")
-        review.countersign(doc, name="Chris Chair", role="Chair", statement="Agreed by partners.",
+        review.countersign(doc, identity=chair_id(),
+                           name="Chris Chair", role="Chair", statement="Agreed by partners.",
                            confirmed=True)
         out = build_pdf(collect(doc), tmp_path / "reviewed.pdf")
         result = verify_against(out, doc)
@@ -54,9 +56,11 @@ def test_changed_response_after_countersigned_pdf_fails_verify(new_doc_path, tmp
     with assessments.open_assessment(new_doc_path) as doc:
         for qid in assessments.question_ids(doc):
             answers.set_judgement(doc, qid, "strong")
-        signoff.sign_off(doc, name="Ann", role="", statement="I confirm.", confirmed=True)
+        signoff.sign_off(doc, identity=scrutineer_id(),
+                         name="Ann", role="", statement="I confirm.", confirmed=True)
         review.set_overall_response(doc, "First response")
-        review.countersign(doc, name="Chris", role="Chair", statement="Agreed.", confirmed=True)
+        review.countersign(doc, identity=chair_id(),
+                           name="Chris", role="Chair", statement="Agreed.", confirmed=True)
         out = build_pdf(collect(doc), tmp_path / "reviewed.pdf")
         review.reopen_review(doc, reason="Board asked for changes")
         review.set_overall_response(doc, "Second response")

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from scrutiny_desktop.services import answers, assessments, recommendations
 from scrutiny_desktop.settings import AppState
 from scrutiny_desktop.storage import lockfile
-from tests.helpers import fail_first_calls
+from tests.helpers import fail_first_calls, scrutineer_id
 from tests.ui.helpers import fill_new_assessment, find, run_modal
 
 
@@ -220,7 +220,8 @@ def test_signed_off_document_is_locked_with_banner(make_window, new_doc_path):
     with assessments.open_assessment(new_doc_path) as doc:
         for qid in assessments.question_ids(doc):
             answers.set_judgement(doc, qid, "reasonable")
-        signoff.sign_off(doc, name="Ann Jones", role="Scrutineer", statement="I confirm.",
+        signoff.sign_off(doc, identity=scrutineer_id(),
+                         name="Ann Jones", role="Scrutineer", statement="I confirm.",
                          confirmed=True)
     window = make_window()
     window.open_path(new_doc_path)

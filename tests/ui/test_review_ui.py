@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QCheckBox, QComboBox, QPlainTextEdit, QTableWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QCheckBox,
+    QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QTableWidget,
+)
 
 from scrutiny_desktop.services import assessments, recommendations, review, signoff
 from scrutiny_desktop.services.fingerprint import content_fingerprint
 from scrutiny_desktop.settings import Settings
-from tests.helpers import make_signed
+from tests.helpers import PASSPHRASE, identity_path, make_signed
 from tests.ui.helpers import find, run_modal
 
 
@@ -55,6 +62,8 @@ def test_chair_comments_responds_and_countersigns(make_window, qtbot, new_doc_pa
     assert countersign.isEnabled()
 
     def sign(dialog):
+        find(dialog, "Signing certificate file", QLineEdit).setText(str(identity_path("Chris Chair")))
+        find(dialog, "Certificate passphrase", QLineEdit).setText(PASSPHRASE.decode())
         confirm = find(dialog, "I confirm", QCheckBox)
         confirm.setFocus()
         qtbot.keyClick(confirm, Qt.Key.Key_Space)

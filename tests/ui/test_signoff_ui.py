@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QCheckBox, QLineEdit, QListWidget, QPlainTextEdit
 
 from scrutiny_desktop.services import answers, signoff
-from tests.helpers import answer_all_in
+from tests.helpers import PASSPHRASE, answer_all_in, identity_path
 from tests.ui.helpers import find, run_modal
 
 
@@ -44,6 +44,8 @@ def test_sign_off_with_drawn_signature_locks_then_reopen_unlocks(make_window, qt
         ok = find(dialog, "Sign off", QAbstractButton)
         assert not ok.isEnabled()  # not confirmed yet
         find(dialog, "Signature pad").add_stroke([(20, 60), (60, 30), (100, 70), (160, 40)])
+        find(dialog, "Signing certificate file", QLineEdit).setText(str(identity_path("Ann Jones")))
+        qtbot.keyClicks(find(dialog, "Certificate passphrase", QLineEdit), PASSPHRASE.decode())
         confirm = find(dialog, "I confirm", QCheckBox)
         confirm.setFocus()
         qtbot.keyClick(confirm, Qt.Key.Key_Space)
@@ -53,6 +55,8 @@ def test_sign_off_with_drawn_signature_locks_then_reopen_unlocks(make_window, qt
     run_modal(qtbot, lambda: qtbot.mouseClick(sign, Qt.MouseButton.LeftButton), fill)
     current = signoff.current_signoff(window.doc)
     assert current is not None and current.name == "Ann Jones" and current.has_signature
+    # The certificate is remembered for next time (never its passphrase).
+    assert window.state.signing_key == str(identity_path("Ann Jones"))
     png = signoff.signature_png(window.doc, current.id)
     assert png.startswith(b"\x89PNG")
     window.show_questions()
