@@ -90,6 +90,16 @@ def _signature(png: bytes | None) -> Image | None:
     return fitted_image(png, SIGNATURE_MAX_WIDTH, SIGNATURE_MAX_HEIGHT) if png else None
 
 
+def certificate_text(fingerprint: str) -> str:
+    """The signer's certificate fingerprint on two lines of 16 pairs (it has no spaces to
+    wrap at), or why there is none."""
+    if not fingerprint:
+        return "None: signed without a key (a document from an earlier version)"
+    pairs = fingerprint.split(":")
+    half = (len(pairs) + 1) // 2
+    return ":".join(pairs[:half]) + "\n" + ":".join(pairs[half:])
+
+
 class ReportBody:
     """Builds the flowables of the summary's body from a report snapshot.
 
@@ -288,6 +298,7 @@ class ReportBody:
         else:
             out += self._signed([("Name", so.name), ("Role", so.role or "Not given"),
                                  ("Signed off", when_text(so.signed_at)),
+                                 ("Certificate (SHA-256)", certificate_text(so.certificate_sha256)),
                                  ("Status", d.info.status_label)], so.statement)
             drawn = self._drawn_signature(d.signature_png, so.name)
             out += drawn
@@ -313,7 +324,9 @@ class ReportBody:
             out.append(para("The partnership's response has not been countersigned.", s["body"]))
         else:
             out += self._signed([("Name", cs.name), ("Role", cs.role or "Not given"),
-                                 ("Countersigned", when_text(cs.signed_at))], cs.statement)
+                                 ("Countersigned", when_text(cs.signed_at)),
+                                 ("Certificate (SHA-256)", certificate_text(cs.certificate_sha256))],
+                                cs.statement)
             out += self._drawn_signature(rv.countersignature_png, cs.name)
             out.append(para(rv.countersign_fingerprint, s["fingerprint"],
                             label="Countersignature fingerprint (SHA-256):"))
