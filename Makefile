@@ -43,7 +43,7 @@ test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
 
 # benchmarks/ is linted too once it exists.
-LINT_PATHS := scrutiny_desktop tests $(wildcard benchmarks)
+LINT_PATHS := scrutiny_desktop tests packaging $(wildcard benchmarks)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check $(LINT_PATHS)

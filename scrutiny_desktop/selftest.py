@@ -250,12 +250,9 @@ def _check_qt() -> str:
 
 
 def _check_qt_refcounts() -> str:
-    from PySide6.QtWidgets import QApplication
+    from scrutiny_desktop.ui.qtprobe import probe_in_app
 
-    from scrutiny_desktop.ui.qtprobe import probe
-
-    _app = QApplication.instance() or QApplication([])
-    result = probe()
+    result = probe_in_app()
     if not result.ok:
         raise StepFailed(result.describe())
     return result.describe()

@@ -40,8 +40,14 @@ def _date(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def scrutineer_content(doc: Document) -> dict:
-    """What a scrutineer's sign-off covers."""
+def _content(doc: Document, *, signed: bool) -> dict:
+    """The assessment's details, template and answers, as one of two records.
+
+    ``signed=False`` is what the content fingerprint hashes (format 1, frozen);
+    ``signed=True`` is what a signature signs (the signed payload of format 2), which
+    adds the times, attachment media types and recommendation ids the PDF prints.
+    ``canonical_json`` sorts keys, so the order of keys here changes no byte.
+    """
     with doc.read() as session:
         a = assessment_of(doc, session)
         rows = session.scalars(
@@ -51,34 +57,47 @@ def scrutineer_content(doc: Document) -> dict:
         ).all()
         answers = []
         for row in rows:
-            answers.append({
-                "question_id": row.question_id,
-                "judgement": row.judgement,
-                "findings": row.findings,
-                "evidence": [{
-                    "title": e.title, "kind": e.kind, "date": _date(e.date), "source": e.source,
-                    "note": e.note,
-                    "attachment": None if e.attachment is None else {
-                        "name": e.attachment.filename, "size": e.attachment.size,
-                        "sha256": e.attachment.sha256},
-                } for e in row.evidence],
-                "recommendations": [{
-                    "text": r.text, "owner": r.owner, "owner_other": r.owner_other,
-                    "priority": r.priority, "due": _date(r.due), "status": r.status,
-                    "carried_from": r.carried_from, "progress": r.progress,
-                } for r in row.recommendations],
-            })
-        return {
-            "fingerprint_version": FINGERPRINT_VERSION,
-            "assessment": {
-                "uid": a.uid, "partnership": a.partnership, "area": a.area, "period": a.period,
-                "scrutineer_name": a.scrutineer_name, "scrutineer_role": a.scrutineer_role,
-                "previous_uid": a.previous_uid, "previous_period": a.previous_period,
-            },
-            "template": {"id": a.template_id, "version": a.template_version,
-                         "sha256": a.template_sha256},
-            "answers": answers,
-        }
+            evidence = []
+            for e in row.evidence:
+                attachment = None
+                if e.attachment is not None:
+                    attachment = {"name": e.attachment.filename, "size": e.attachment.size,
+                                  "sha256": e.attachment.sha256}
+                    if signed:
+                        attachment |= {"media_type": e.attachment.media_type,
+                                       "added_at": _time(e.attachment.added_at)}
+                evidence.append({"title": e.title, "kind": e.kind, "date": _date(e.date),
+                                 "source": e.source, "note": e.note, "attachment": attachment})
+            recommendations = []
+            for r in row.recommendations:
+                rec = {"text": r.text, "owner": r.owner, "owner_other": r.owner_other,
+                       "priority": r.priority, "due": _date(r.due), "status": r.status,
+                       "carried_from": r.carried_from, "progress": r.progress}
+                recommendations.append({"id": r.id, **rec} if signed else rec)
+            answer = {"question_id": row.question_id, "judgement": row.judgement,
+                      "findings": row.findings, "evidence": evidence,
+                      "recommendations": recommendations}
+            if signed:
+                answer["updated_at"] = _time(row.updated_at)
+            answers.append(answer)
+        details = {"uid": a.uid, "partnership": a.partnership, "area": a.area,
+                   "period": a.period, "scrutineer_name": a.scrutineer_name,
+                   "scrutineer_role": a.scrutineer_role, "previous_uid": a.previous_uid,
+                   "previous_period": a.previous_period}
+        if signed:
+            details["created_at"] = _time(a.created_at)
+        record = {"assessment": details,
+                  "template": {"id": a.template_id, "version": a.template_version,
+                               "sha256": a.template_sha256},
+                  "answers": answers}
+        if not signed:
+            record["fingerprint_version"] = FINGERPRINT_VERSION
+        return record
+
+
+def scrutineer_content(doc: Document) -> dict:
+    """What a scrutineer's sign-off covers (the content fingerprint's record)."""
+    return _content(doc, signed=False)
 
 
 def review_content(doc: Document) -> dict:
@@ -148,47 +167,7 @@ def _time(value) -> str | None:
 
 def signed_record(doc: Document) -> dict:
     """The assessment as the PDF prints it for signing: details, template, answers."""
-    from scrutiny_desktop.storage.models import Assessment
-
-    with doc.read() as session:
-        a = session.get(Assessment, 1)
-        if a is None:
-            from scrutiny_desktop.services.common import assessment_of
-
-            a = assessment_of(doc, session)
-        rows = session.scalars(
-            select(Answer).order_by(Answer.position).options(
-                selectinload(Answer.evidence).selectinload(EvidenceItem.attachment),
-                selectinload(Answer.recommendations))
-        ).all()
-        answers = [{
-            "question_id": row.question_id, "judgement": row.judgement, "findings": row.findings,
-            "updated_at": _time(row.updated_at),
-            "evidence": [{
-                "title": e.title, "kind": e.kind, "date": _date(e.date), "source": e.source,
-                "note": e.note,
-                "attachment": None if e.attachment is None else {
-                    "name": e.attachment.filename, "media_type": e.attachment.media_type,
-                    "size": e.attachment.size, "sha256": e.attachment.sha256,
-                    "added_at": _time(e.attachment.added_at)},
-            } for e in row.evidence],
-            "recommendations": [{
-                "id": r.id, "text": r.text, "owner": r.owner, "owner_other": r.owner_other,
-                "priority": r.priority, "due": _date(r.due), "status": r.status,
-                "carried_from": r.carried_from, "progress": r.progress,
-            } for r in row.recommendations],
-        } for row in rows]
-        return {
-            "assessment": {
-                "uid": a.uid, "partnership": a.partnership, "area": a.area, "period": a.period,
-                "scrutineer_name": a.scrutineer_name, "scrutineer_role": a.scrutineer_role,
-                "created_at": _time(a.created_at), "previous_uid": a.previous_uid,
-                "previous_period": a.previous_period,
-            },
-            "template": {"id": a.template_id, "version": a.template_version,
-                         "sha256": a.template_sha256},
-            "answers": answers,
-        }
+    return _content(doc, signed=True)
 
 
 def signed_review(doc: Document) -> dict:

@@ -344,18 +344,24 @@ def _hide(path: Path) -> None:
         ctypes.windll.kernel32.SetFileAttributesW(str(path), 0x02)  # hidden
 
 
-def _write_temp(path: Path, data: bytes) -> Path:
-    """``data`` written and fsync'd under a unique temporary name beside ``path``."""
-    tmp = path.with_name(f"{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
+def _write_new(path: Path, data: bytes) -> None:
+    """Create ``path`` (FileExistsError if it is there), write and fsync ``data``; on any
+    failure the half-written file is removed."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
     try:
         _write_fully(fd, data)
     except BaseException:
         os.close(fd)
         with contextlib.suppress(OSError):
-            os.unlink(tmp)
+            os.unlink(path)
         raise
     os.close(fd)
+
+
+def _write_temp(path: Path, data: bytes) -> Path:
+    """``data`` written and fsync'd under a unique temporary name beside ``path``."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    _write_new(tmp, data)
     return tmp
 
 
@@ -379,17 +385,9 @@ def _create_exclusive(path: Path, data: bytes) -> bool:
                 raise
         # No hard links here (FAT, some network shares): create, write, fsync.
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
+            _write_new(path, data)
         except FileExistsError:
             return False
-        try:
-            _write_fully(fd, data)
-        except BaseException:
-            os.close(fd)
-            with contextlib.suppress(OSError):
-                os.unlink(path)
-            raise
-        os.close(fd)
         return True
     finally:
         with contextlib.suppress(OSError):

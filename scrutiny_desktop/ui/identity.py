@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -27,9 +28,10 @@ from PySide6.QtWidgets import (
 )
 
 from scrutiny_desktop.errors import DocumentError, InvalidInput
-from scrutiny_desktop.services import identity as identities
-from scrutiny_desktop.services.identity import Identity
 from scrutiny_desktop.ui.widgets import ErrorLabel, named, restoring_focus, run_dialog
+
+if TYPE_CHECKING:
+    from scrutiny_desktop.services.identity import Identity
 
 KEY_FILTER = "Signing certificates (*.p12 *.pfx);;All files (*)"
 #: The shortest passphrase accepted for a new certificate.
@@ -125,7 +127,9 @@ class CreateIdentityDialog(QDialog):
             target = self.folder / _file_name_for(f"{self.name.text()} {n}")
             n += 1
         try:
-            self.identity = identities.create_identity(
+            from scrutiny_desktop.services.identity import create_identity
+
+            self.identity = create_identity(
                 target, name=self.name.text().strip(), email=self.email.text().strip(),
                 passphrase=self.passphrase.text().encode())
         except (InvalidInput, DocumentError, OSError) as exc:
@@ -151,7 +155,13 @@ class CertificatePicker(QWidget):
     def __init__(self, parent: QWidget | None = None, *, key_path: str = "", signer_name: str = "",
                  folder: Path | None = None):
         super().__init__(parent)
-        self.folder = folder or identities.default_identity_folder()
+        if folder is None:
+            # Loaded when a dialog first needs it: keys and certificates (cryptography)
+            # stay off the start-up path.
+            from scrutiny_desktop.services.identity import default_identity_folder
+
+            folder = default_identity_folder()
+        self.folder = folder
         self.signer_name = signer_name
         self.path = named(QLineEdit(key_path), "Signing certificate file",
                           "A .p12 or .pfx file holding your certificate and key")
@@ -209,7 +219,9 @@ class CertificatePicker(QWidget):
 
     def load(self) -> Identity:
         """Open the certificate with the passphrase; raises a one-line error if it cannot."""
-        identity = identities.load_identity(Path(self.path.text().strip()).expanduser(),
+        from scrutiny_desktop.services.identity import load_identity
+
+        identity = load_identity(Path(self.path.text().strip()).expanduser(),
                                             self.passphrase.text().encode())
         self._show_fingerprint("Certificate fingerprint (SHA-256):", identity.fingerprint)
         return identity

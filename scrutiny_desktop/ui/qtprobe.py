@@ -124,14 +124,19 @@ def probe(calls: int = DEFAULT_CALLS) -> ProbeResult:
     return ProbeResult(done, names, sys.getrefcount(None) - start, "")
 
 
+def probe_in_app(calls: int = DEFAULT_CALLS) -> ProbeResult:
+    """``probe`` in the running QApplication, or a new one (as ``self-test`` needs)."""
+    from PySide6.QtWidgets import QApplication
+
+    _app = QApplication.instance() or QApplication([])
+    return probe(calls)
+
+
 def main() -> int:  # pragma: no cover - run by the test suite in a child process
     import os
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication
-
-    _app = QApplication.instance() or QApplication([])
-    result = probe(int(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_CALLS)
+    result = probe_in_app(int(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_CALLS)
     print(result.describe())
     return 0 if result.ok else 1
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
@@ -29,13 +30,15 @@ from PySide6.QtWidgets import (
 
 from scrutiny_desktop.checklist.model import Template
 from scrutiny_desktop.errors import DocumentError, InvalidInput
-from scrutiny_desktop.services.identity import Identity
 from scrutiny_desktop.services.progress import Progress
 from scrutiny_desktop.services.recommendations import RecommendationView
 from scrutiny_desktop.services.signoff import Readiness
 from scrutiny_desktop.text import when_text
 from scrutiny_desktop.ui.identity import CertificatePicker
 from scrutiny_desktop.ui.widgets import ErrorLabel, named, run_dialog, scrolling_page, uk_date
+
+if TYPE_CHECKING:
+    from scrutiny_desktop.services.identity import Identity
 
 
 class SignaturePad(QWidget):
