@@ -105,7 +105,7 @@ def cmd_check(args) -> int:
 
     from scrutiny_desktop.services import assessments, progress
     from scrutiny_desktop.services.integrity import IntegrityReport, integrity_report
-    from scrutiny_desktop.storage import lockfile
+    from scrutiny_desktop.storage import FORMAT_VERSION, lockfile
     from scrutiny_desktop.storage.document import writable_reason
 
     # Read-only: check never writes, migrates or recovers in place.  An interrupted
@@ -125,7 +125,11 @@ def cmd_check(args) -> int:
             prog_text = required = "unknown"
         recovered = doc.recovered_interrupted_save
     cannot_write = writable_reason(info.path)
-    for label, value in (("file", info.path), ("format", info.format_version),
+    fmt: object = info.format_version
+    if info.format_version < FORMAT_VERSION:
+        fmt = (f"{info.format_version} (an earlier format, read through an updated copy; opening "
+               "it for editing in the app updates the file)")
+    for label, value in (("file", info.path), ("format", fmt),
                          ("template", f"{info.template_id} {info.template_version}"),
                          ("partnership", info.partnership), ("period", info.period),
                          ("status", info.status_label), ("progress", prog_text),
@@ -145,9 +149,32 @@ def cmd_check(args) -> int:
               "app makes an editable copy")
     for line in signature_lines(args.file):
         print(line)
+    if report.ok:
+        pdf_line, pdf_problem = kept_pdf_line(args.file)
+        if pdf_line:
+            print(pdf_line)
+        if pdf_problem:
+            report = IntegrityReport(False, pdf_problem)
     if not report.ok:
         return _err(f"{info.path}: {report.problem}")
     return EXIT_OK
+
+
+def kept_pdf_line(path) -> tuple[str, str]:
+    """A line on the signed PDF kept with the signature in force ("" if none), and the
+    problem with it ("" if none)."""
+    from scrutiny_desktop.report.signing import kept_pdf_problem
+    from scrutiny_desktop.services import assessments
+    from scrutiny_desktop.services.signatures import pdf_to_export
+
+    with assessments.open_assessment(path, readonly=True) as doc:
+        pdf = pdf_to_export(doc)
+        if pdf is None:
+            return "", ""
+        problem = kept_pdf_problem(doc, pdf)
+    if problem:
+        return "", f"the signed PDF kept in it {problem}"
+    return f"signed PDF: kept ({len(pdf) // 1024} KB), its signatures intact", ""
 
 
 def signature_lines(path) -> list[str]:
@@ -210,29 +237,39 @@ def _signing_statement(doc, given: str | None) -> str:
     return given or current_settings().signoff_statement or template_of(doc).signoff_statement
 
 
+def _report_options():
+    from scrutiny_desktop.report.data import options_from_settings
+    from scrutiny_desktop.settings import current_settings
+
+    return options_from_settings(current_settings())
+
+
 def cmd_sign(args) -> int:
-    from scrutiny_desktop.services import assessments, signoff
+    from scrutiny_desktop.report import signing
+    from scrutiny_desktop.services import assessments
 
     if not args.confirm:
         raise UserError("add --confirm to sign off: it records that you confirm the statement.")
     identity = _identity(args)
     with assessments.open_assessment(args.file) as doc:
-        view = signoff.sign_off(doc, identity=identity, name=args.name, role=args.role or "",
-                                statement=_signing_statement(doc, args.statement), confirmed=True)
+        view = signing.sign_off(doc, identity=identity, name=args.name, role=args.role or "",
+                                statement=_signing_statement(doc, args.statement), confirmed=True,
+                                options=_report_options())
     print(f"signed off {args.file} as {_printable(view.name)}; certificate {view.certificate_sha256}")
     return EXIT_OK
 
 
 def cmd_countersign(args) -> int:
+    from scrutiny_desktop.report import signing
     from scrutiny_desktop.services import assessments, review
 
     if not args.confirm:
         raise UserError("add --confirm to countersign: it records that you confirm the statement.")
     identity = _identity(args)
     with assessments.open_assessment(args.file) as doc:
-        view = review.countersign(doc, identity=identity, name=args.name, role=args.role or "",
-                                  statement=args.statement or review.DEFAULT_COUNTERSIGN_STATEMENT,
-                                  confirmed=True)
+        view = signing.countersign(doc, identity=identity, name=args.name, role=args.role or "",
+                                   statement=args.statement or review.DEFAULT_COUNTERSIGN_STATEMENT,
+                                   confirmed=True, options=_report_options())
     print(f"countersigned {args.file} as {_printable(view.name)}; certificate "
           f"{view.certificate_sha256}")
     return EXIT_OK
@@ -254,11 +291,9 @@ def cmd_export(args) -> int:
     with assessments.open_assessment(args.file, readonly=True) as doc:
         for kind, out in outputs:
             if kind == "pdf":
-                from scrutiny_desktop.report.data import collect, options_from_settings
-                from scrutiny_desktop.report.pdf import build_pdf
-                from scrutiny_desktop.settings import current_settings
+                from scrutiny_desktop.report.signing import export_pdf
 
-                build_pdf(collect(doc, options_from_settings(current_settings())), out)
+                export_pdf(doc, out, _report_options())  # a signed one exactly as signed
             elif kind == "json":
                 from scrutiny_desktop.report.jsonio import export_json
 
@@ -285,24 +320,20 @@ def cmd_import(args) -> int:
 
 def cmd_verify(args) -> int:
     from scrutiny_desktop.atomic import check_source
-    from scrutiny_desktop.report.verify import read_stamp, verify_against
+    from scrutiny_desktop.report.verify import trust_settings, verify_pdf
     from scrutiny_desktop.services import assessments
-    from scrutiny_desktop.services.assessments import Status
 
     check_source(args.pdf, "PDF")  # a pipe or device is named, never opened
-    found = read_stamp(args.pdf)
+    trust = trust_settings()
     if not args.against:
-        # Keyed by the stamp's plain text ("draft"...), which a Status equals.
-        state: dict[str, str] = {Status.DRAFT: "a draft", Status.SIGNED_OFF: "signed off",
-                                 Status.REVIEWED: "signed off and countersigned"}
-        print(f"{args.pdf}: made by Scrutiny Desktop; {state.get(found.state, found.state)}; "
-              f"fingerprint {found.fingerprint}")
-        print("To check it against the assessment, add --against FILE.scrutiny")
-        return EXIT_OK
-    with assessments.open_assessment(args.against, readonly=True) as doc:
-        result = verify_against(args.pdf, doc)
+        result = verify_pdf(args.pdf, **trust)
+    else:
+        with assessments.open_assessment(args.against, readonly=True) as doc:
+            result = verify_pdf(args.pdf, doc, **trust)
+    for line in result.signatures:
+        print(_printable(line))
     if result.ok:
-        print(result.message)
+        print(_printable(result.message))
         return EXIT_OK
     return _err(f"{args.pdf}: {result.message}")
 
@@ -362,7 +393,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", required=True, metavar="FILE", help="the new .scrutiny file (must not exist)")
     p.set_defaults(func=cmd_import)
 
-    p = sub.add_parser("verify", help="check a PDF's fingerprint against a document")
+    p = sub.add_parser("verify", help="check a PDF's digital signatures (and, with --against, "
+                                      "that it shows what a document holds)")
     p.add_argument("pdf", metavar="PDF")
     p.add_argument("--against", metavar="FILE", help="the .scrutiny document to check against")
     p.set_defaults(func=cmd_verify)

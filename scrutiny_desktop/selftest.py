@@ -197,12 +197,12 @@ def _check_signing(tmp: Path, signer: list) -> str:
 
 
 def _round_trip(template: Template, tmp: Path, signer: list | None = None) -> str:
+    from scrutiny_desktop.report import signing
     from scrutiny_desktop.report.csvout import export_csv
-    from scrutiny_desktop.report.data import ReportOptions, collect
+    from scrutiny_desktop.report.data import ReportOptions
     from scrutiny_desktop.report.jsonio import export_json
-    from scrutiny_desktop.report.pdf import build_pdf
-    from scrutiny_desktop.report.verify import verify_against
-    from scrutiny_desktop.services import answers, assessments, signoff
+    from scrutiny_desktop.report.verify import verify_pdf
+    from scrutiny_desktop.services import answers, assessments, signatures
     from scrutiny_desktop.services.assessments import NewAssessment
     from scrutiny_desktop.services.transfer import import_json
 
@@ -220,19 +220,25 @@ def _round_trip(template: Template, tmp: Path, signer: list | None = None) -> st
             answers.set_judgement(doc, qid, answered)
         if not signer:
             raise StepFailed("no signing certificate (the signing step failed)")
-        signoff.sign_off(doc, identity=signer[0], name="Self Test", role="Installer check",
-                         statement=template.signoff_statement, confirmed=True)
+        signing.sign_off(doc, identity=signer[0], name="Self Test", role="Installer check",
+                         statement=template.signoff_statement, confirmed=True,
+                         options=ReportOptions())
         from scrutiny_desktop.services.integrity import VALID, signature_checks
 
         states = [c.state for c in signature_checks(doc)]
         if states != [VALID]:
             raise StepFailed(f"the stored signature did not verify ({', '.join(states)})")
-        pdf = build_pdf(collect(doc, ReportOptions()), folder / "self-test.pdf")
+        if signatures.pdf_to_export(doc) is None:
+            raise StepFailed("signing off kept no signed PDF")
+        pdf = signing.export_pdf(doc, folder / "self-test.pdf")
         export_json(doc, folder / "self-test.json")
         export_csv(doc, folder / "self-test.csv")
-        result = verify_against(pdf, doc)
+        # The PDF's PAdES signature, offline, with the certificate pinned as a user would.
+        result = verify_pdf(pdf, doc, pinned_fingerprints=[signer[0].fingerprint])
         if not result.ok:
             raise StepFailed(f"verify: {result.message}")
+        if "pinned" not in " ".join(result.signatures):
+            raise StepFailed(f"verify did not report the pinned certificate: {result.signatures}")
     copy = import_json(folder / "self-test.json", folder / "imported.scrutiny")
     with assessments.open_assessment(copy, readonly=True) as doc:
         export_json(doc, folder / "again.json")
@@ -240,7 +246,8 @@ def _round_trip(template: Template, tmp: Path, signer: list | None = None) -> st
         raise StepFailed("JSON export and import did not round-trip exactly")
     return (f"{len(template.question_ids())} questions; signed off with a key and the stored "
             "signature verified; PDF "
-            f"({pdf.stat().st_size // 1024} KB), JSON and CSV exported; PDF verified")
+            f"({pdf.stat().st_size // 1024} KB), JSON and CSV exported; the PDF's PAdES signature "
+            "verified")
 
 
 def _check_qt() -> str:

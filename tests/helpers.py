@@ -29,7 +29,8 @@ from sqlalchemy import select
 
 from scrutiny_desktop.checklist import bundled_template, load_template
 from scrutiny_desktop.errors import DocumentCorrupt, InvalidInput
-from scrutiny_desktop.services import answers, assessments, recommendations, review, signoff
+from scrutiny_desktop.report import signing
+from scrutiny_desktop.services import answers, assessments, recommendations, review
 from scrutiny_desktop.services.assessments import NewAssessment, create_assessment, open_assessment
 from scrutiny_desktop.services.common import clean, record, required_text
 from scrutiny_desktop.services.compare import compare
@@ -153,7 +154,7 @@ def make_signed(path: Path) -> str:
         recommendations.add_recommendation(doc, ids[0],
                                            RecommendationInput("Publish the plan", "partnership"))
         recommendations.add_recommendation(doc, ids[1], RecommendationInput("Train staff", "health"))
-        signoff.sign_off(doc, identity=scrutineer_id(),
+        signing.sign_off(doc, identity=scrutineer_id(),
                          name="Ann Jones", role="Scrutineer", statement="I confirm.",
                          confirmed=True)
         return content_fingerprint(doc)
@@ -538,15 +539,15 @@ def make_document(path: Path, *, partnership: str = NORTHSHIRE, period: str = "2
             first = assessments.question_ids(doc)[0]
             recommendations.add_recommendation(doc, first, RecommendationInput(recommendation))
         if sign or countersign:
-            signoff.sign_off(doc, identity=scrutineer_id(), name=scrutineer, role="Independent scrutineer",
+            signing.sign_off(doc, identity=scrutineer_id(), name=scrutineer, role="Independent scrutineer",
                              statement=STATEMENT, confirmed=True)
         if countersign:
             review.set_overall_response(doc, "The partnership accepts the findings.")
             for r in recommendations.list_recommendations(doc):
                 review.set_response(doc, r.id, decision="accepted", action_owner="Business manager")
-            review.countersign(doc, identity=chair_id(),
-                               name="Chris Chair", role="Chair", statement="Reviewed.",
-                               confirmed=True)
+            signing.countersign(doc, identity=chair_id(),
+                                name="Chris Chair", role="Chair", statement="Reviewed.",
+                                confirmed=True)
     return path
 
 
@@ -645,3 +646,8 @@ def scrutineer_id():
 
 def chair_id():
     return identity_for("Chris Chair")
+
+
+def export_pdf(doc, out: Path) -> Path:
+    """The PDF an export of ``doc`` writes (a signed one exactly as signed)."""
+    return signing.export_pdf(doc, out)

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from scrutiny_desktop.checklist import bundled_template
-from scrutiny_desktop.services import answers, assessments, evidence, recommendations, signoff
+from scrutiny_desktop.report import signing
+from scrutiny_desktop.services import answers, assessments, evidence, recommendations
 from scrutiny_desktop.services.assessments import NewAssessment, create_assessment, open_assessment
 from scrutiny_desktop.services.fingerprint import content_fingerprint
 from tests.fixtures import badfiles
@@ -48,7 +49,7 @@ def draft_path(tmp_path, rich_draft):
 @pytest.fixture
 def signed_path(draft_path):
     with open_assessment(draft_path) as doc:
-        signoff.sign_off(doc, identity=scrutineer_id(),
+        signing.sign_off(doc, identity=scrutineer_id(),
                          name="Siân Llŷr-Wójcik", role="Craffwr", statement="I confirm.",
                          confirmed=True)
     return draft_path
@@ -219,7 +220,11 @@ def test_verify_against_a_signed_document_matches(capsys, signed_path, tmp_path)
     code, out, err = run_cli(capsys, "verify", pdf, "--against", signed_path)
     assert code == 0, err
     assert err == ""
-    assert out.startswith("matches: signed off by Siân Llŷr-Wójcik")
+    first, last = out.splitlines()
+    # The PDF's signature in words (the app's certificate for the tests is "Ann Jones"),
+    # then the verdict against the document.
+    assert first.startswith("Signed by Ann Jones (certificate ") and "self-signed" in first
+    assert last.startswith("matches: signed off by Siân Llŷr-Wójcik")
 
 
 def test_verify_against_a_draft_matches_the_draft(capsys, draft_path, tmp_path):
@@ -236,21 +241,21 @@ def test_verify_after_tampering_fails_with_one_error_line(capsys, signed_path, t
     raw_update(signed_path, "UPDATE answers SET findings = 'rewritten' WHERE question_id = 'ARR-01'")
     code, out, err = run_cli(capsys, "verify", pdf, "--against", signed_path)
     assert code == 1
-    line = one_error_line(err, out)
+    line = one_error_line(err)
     assert "does not match" in line and "ARR-01" in line
-    assert out == ""
+    # The PDF itself is intact: its signature is described, then the one error line.
+    assert [x.split(" (")[0] for x in out.splitlines()] == ["Signed by Ann Jones"]
 
 
-def test_verify_without_against_prints_the_fingerprint(capsys, signed_path, tmp_path):
-    """`verify PDF` alone says the PDF is ours, signed off, and prints its fingerprint."""
+def test_verify_without_against_checks_the_signature(capsys, signed_path, tmp_path):
+    """`verify PDF` alone checks the PDF's digital signature and names the signer."""
     pdf = _pdf(capsys, signed_path, tmp_path / "signed.pdf")
-    with open_assessment(signed_path, readonly=True) as doc:
-        fp = content_fingerprint(doc)
     code, out, err = run_cli(capsys, "verify", pdf)
     assert code == 0, err
-    assert fp in out
-    assert "signed off" in out
-    assert "--against" in out
+    first, last = out.splitlines()
+    assert first.startswith("Signed by Ann Jones (certificate ")
+    assert "the signed content is unchanged" in first
+    assert last.startswith("verified: signed off by Ann Jones") and "--against" in last
 
 
 @pytest.mark.parametrize("make", ["text", "missing", "foreign"])

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from scrutiny_desktop.report.data import collect
+from scrutiny_desktop.report import signing
 from scrutiny_desktop.report.jsonio import export_json
-from scrutiny_desktop.report.pdf import build_pdf
 from scrutiny_desktop.report.verify import verify_against
-from scrutiny_desktop.services import answers, assessments, evidence, signoff
+from scrutiny_desktop.services import answers, assessments, evidence
 from scrutiny_desktop.services.evidence import EvidenceInput
 from scrutiny_desktop.services.integrity import integrity_report
 from scrutiny_desktop.services.transfer import ImportProblem, import_json
@@ -24,10 +23,10 @@ def signed(new_doc_path, tmp_path):
         for qid in assessments.question_ids(doc):
             answers.set_judgement(doc, qid, "strong")
         evidence.add_evidence(doc, assessments.question_ids(doc)[0], EvidenceInput("Minutes"), attach=att)
-        signoff.sign_off(doc, identity=scrutineer_id(),
+        signing.sign_off(doc, identity=scrutineer_id(),
                          name="Ann Jones", role="Scrutineer", statement="I confirm.",
                          confirmed=True, signature_png=None)
-        pdf = build_pdf(collect(doc), tmp_path / "signed.pdf")
+        pdf = signing.export_pdf(doc, tmp_path / "signed.pdf")
     return new_doc_path, pdf
 
 

@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
 from scrutiny_desktop.errors import IdentityError, InvalidInput
+from scrutiny_desktop.report import signing
 from scrutiny_desktop.services import answers, assessments, evidence, recommendations, review, signoff
 from scrutiny_desktop.services.fingerprint import content_fingerprint, signer_block, signoff_payload
 from scrutiny_desktop.services.identity import (
@@ -142,7 +143,7 @@ def signed(tmp_path, new_doc_path):
     """A signed-off document with an attachment and a recommendation."""
     _answered_with_file(new_doc_path, tmp_path)
     with assessments.open_assessment(new_doc_path) as doc:
-        signoff.sign_off(doc, identity=scrutineer_id(), name="Ann Jones", role="Scrutineer",
+        signing.sign_off(doc, identity=scrutineer_id(), name="Ann Jones", role="Scrutineer",
                          statement=STATEMENT, confirmed=True)
     return new_doc_path
 
@@ -153,8 +154,8 @@ def countersigned(signed):
         review.set_overall_response(doc, "Accepted.")
         for r in recommendations.list_recommendations(doc):
             review.set_response(doc, r.id, decision="accepted")
-        review.countersign(doc, identity=chair_id(), name="Chris Chair", role="Chair",
-                           statement="Agreed.", confirmed=True)
+        signing.countersign(doc, identity=chair_id(), name="Chris Chair", role="Chair",
+                            statement="Agreed.", confirmed=True)
     return signed
 
 
@@ -382,11 +383,12 @@ def test_a_format_1_sign_off_is_reported_as_made_without_a_key(signed, capsys):
         conn.execute("DROP TRIGGER audit_entries_no_update")
         conn.execute("DROP TRIGGER audit_entries_no_delete")
         conn.execute("UPDATE signoffs SET signature = NULL, certificate_der = NULL, "
-                     "signed_payload_version = 0")
+                     "signed_payload_version = 0, signed_pdf = NULL")
         rid, new = conn.execute("SELECT id, new_value FROM audit_entries "
                                 "WHERE action = 'assessment.signed_off'").fetchone()
         data = {k: v for k, v in json.loads(new).items()
-                if k not in ("signed_at", "certificate_sha256", "signed_payload_version")}
+                if k not in ("signed_at", "certificate_sha256", "signed_payload_version",
+                             "signed_pdf_sha256")}
         conn.execute("UPDATE audit_entries SET new_value = ? WHERE id = ?",
                      (audit.as_text(data), rid))
         _rechain(conn)
@@ -400,7 +402,7 @@ def test_a_format_1_sign_off_is_reported_as_made_without_a_key(signed, capsys):
     assert "made without a key (format 1)" in out and "signature valid" not in out
 
 
-def test_golden_format_1_document_upgrades_to_format_2(tmp_path):
+def test_golden_format_1_document_upgrades_to_the_current_format(tmp_path):
     from scrutiny_desktop.storage import FORMAT_VERSION
 
     path = copy_document(Path(__file__).parent / "fixtures" / "golden-format1.scrutiny", tmp_path,
@@ -408,11 +410,11 @@ def test_golden_format_1_document_upgrades_to_format_2(tmp_path):
     with assessments.open_assessment(path) as doc:
         assert integrity_report(doc).ok
         assert signature_checks(doc) == []
-    assert FORMAT_VERSION == 2
+    assert FORMAT_VERSION == 3
     with contextlib.closing(sqlite3.connect(str(path))) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
         cols = {r[1] for r in conn.execute("PRAGMA table_info(signoffs)")}
-    assert {"signature", "certificate_der", "signed_payload_version"} <= cols
+    assert {"signature", "certificate_der", "signed_payload_version", "signed_pdf"} <= cols
 
 
 # -- the command line -------------------------------------------------------------------------
@@ -525,22 +527,19 @@ def test_golden_format_2_document_opens_with_a_valid_signature(tmp_path):
     "UPDATE signoffs SET voided_by = 'Mallory'",
 ])
 def test_verify_against_fails_after_each_tamper(signed, tmp_path, capsys, sql):
-    from scrutiny_desktop.report.data import ReportOptions, collect
-    from scrutiny_desktop.report.pdf import build_pdf
-
+    """The signed PDF verifies against the untouched file, and no longer after the edit."""
     with assessments.open_assessment(signed, readonly=True) as doc:
-        pdf = build_pdf(collect(doc, ReportOptions()), tmp_path / "signed.pdf")
+        pdf = signing.export_pdf(doc, tmp_path / "signed.pdf")
+    code, _out, err = run_cli(capsys, "verify", str(pdf), "--against", str(signed))
+    assert code == 0, err
     tamper(signed, sql)
     code, _out, err = run_cli(capsys, "verify", str(pdf), "--against", str(signed))
-    assert code == 1 and err.startswith("error:")
+    assert code == 1 and err.startswith("error:") and "does not match" in err
 
 
 def test_verify_against_fails_when_the_triggers_are_dropped(signed, tmp_path, capsys):
-    from scrutiny_desktop.report.data import ReportOptions, collect
-    from scrutiny_desktop.report.pdf import build_pdf
-
     with assessments.open_assessment(signed, readonly=True) as doc:
-        pdf = build_pdf(collect(doc, ReportOptions()), tmp_path / "signed.pdf")
+        pdf = signing.export_pdf(doc, tmp_path / "signed.pdf")
     tamper_raw(signed)
     code, _out, err = run_cli(capsys, "verify", str(pdf), "--against", str(signed))
     assert code == 1 and "trigger" in err
@@ -580,3 +579,25 @@ def test_managed_signing_settings_come_before_the_users():
     assert out.trusted_issuers == ["/srv/ca.pem"]
     assert out.pinned_fingerprints == ["AA:BB", "CC:DD"]
     assert "signing certificate (set by your organisation)" in managed.describe()
+
+
+def test_golden_format_2_document_upgrades_to_format_3(tmp_path, capsys):
+    """A format-2 file (signed off with a key, before signed PDFs) reads unchanged through
+    check, updates to format 3 when opened for editing with its signature still valid, and
+    exports a PDF that verify calls unsigned rather than trusting its metadata."""
+    from scrutiny_desktop.services.signatures import pdf_to_export
+
+    path = copy_document(Path(__file__).parent / "fixtures" / "golden-format2.scrutiny", tmp_path,
+                         "golden2.scrutiny")
+    before = path.read_bytes()
+    code, out, err = run_cli(capsys, "check", path)
+    assert code == 0, err
+    assert "format: 2 (an earlier format" in out and path.read_bytes() == before
+    with assessments.open_assessment(path) as doc:
+        assert [c.state for c in signature_checks(doc)] == [VALID]
+        assert pdf_to_export(doc) is None
+        pdf = signing.export_pdf(doc, tmp_path / "golden2.pdf")
+    with contextlib.closing(sqlite3.connect(str(path))) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    code, out, err = run_cli(capsys, "verify", pdf, "--against", path)
+    assert code == 1 and "carries no digital signature" in err

@@ -1,6 +1,7 @@
-"""Verify a PDF against a document (issue 4, item 7).
+"""Verify a PDF against a document (issue 4, item 7; issue 11: signed PDFs).
 
-The PDFs are real ones from ``scrutiny_desktop.report.pdf.build_pdf``.
+The PDFs are real exports: a draft laid out by ``build_pdf``, a signed-off one the
+PAdES-signed PDF kept at sign-off.
 """
 
 from __future__ import annotations
@@ -10,25 +11,31 @@ from pathlib import Path
 import pytest
 
 from scrutiny_desktop.errors import InvalidInput
+from scrutiny_desktop.report import signing
 from scrutiny_desktop.report.verify import read_stamp, verify_against
 from scrutiny_desktop.services import answers, evidence, recommendations, signoff
 from scrutiny_desktop.services.assessments import create_assessment, open_assessment
 from scrutiny_desktop.services.fingerprint import content_fingerprint
-from tests.helpers import NORTHSHIRE, NORTHSHIRE_DETAILS, answer_all, copy_document, raw_update, scrutineer_id
+from tests.helpers import (
+    NORTHSHIRE,
+    NORTHSHIRE_DETAILS,
+    answer_all,
+    copy_document,
+    export_pdf,
+    raw_update,
+    scrutineer_id,
+)
 
 
 def make_pdf(doc, out: Path) -> Path:
-    """The real PDF summary of ``doc`` (needs scrutiny_desktop.report.pdf)."""
-    from scrutiny_desktop.report.data import collect
-    from scrutiny_desktop.report.pdf import build_pdf
-
-    build_pdf(collect(doc), out)
+    """The PDF summary an export of ``doc`` writes (signed, once signed off)."""
+    export_pdf(doc, out)
     assert out.read_bytes().startswith(b"%PDF")
     return out
 
 
 def sign(doc, name: str = "Ann Jones"):
-    return signoff.sign_off(doc, identity=scrutineer_id(), name=name, role="Independent scrutineer",
+    return signing.sign_off(doc, identity=scrutineer_id(), name=name, role="Independent scrutineer",
                             statement="I confirm.", confirmed=True)
 
 

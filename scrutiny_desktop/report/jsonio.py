@@ -73,6 +73,7 @@ def _signature(row) -> dict:
         "voided_by": row.voided_by, "void_reason": row.void_reason,
         "certificate_pem": _pem(row.certificate_der), "signature_base64": _b64(row.signature),
         "signed_payload_version": row.signed_payload_version or 0,
+        "signed_pdf_base64": _b64(row.signed_pdf),
     }
 
 

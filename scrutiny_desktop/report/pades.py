@@ -11,7 +11,10 @@ list (never the operating system's): for each signature, pyHanko checks the sign
 bytes (digest) and the CMS signature, the coverage of the file and, for revisions
 added after the signed one, its difference analysis.  On top of it this module asks
 that the last signature covers the whole file and that every revision after a
-signature is itself the revision of a later signature.  Trust is reported, never
+signature is itself the revision of a later signature, which either only signs
+(pyHanko's difference analysis) or adds pages after the signed ones without touching
+any object those pages use (the chair's countersignature adds the partnership's
+response this way; see :func:`_pages_untouched`).  Trust is reported, never
 required: "trusted issuer" (a path to one of ``trusted_issuers``), "pinned
 certificate" (the signer's SHA-256 fingerprint is pinned) or "self-consistent only".
 
@@ -39,6 +42,7 @@ from scrutiny_desktop.text import when_text
 
 __all__ = [
     "COVERS_ADDED_AFTER",
+    "COVERS_PAGES_ADDED",
     "COVERS_SIGNATURES_ONLY",
     "COVERS_WHOLE_FILE",
     "NO_SIGNATURE",
@@ -50,13 +54,16 @@ __all__ = [
     "describe",
     "fingerprint",
     "normalise_fingerprint",
+    "sign_bytes",
     "sign_pdf",
+    "verify_bytes",
     "verify_pdf",
 ]
 
 COVERS_WHOLE_FILE = "whole file"
 COVERS_SIGNATURES_ONLY = "revision {n}; later revisions are signatures only"
 COVERS_ADDED_AFTER = "revision {n}; content was added after it"
+COVERS_PAGES_ADDED = "revision {n}; later signatures added pages after it and changed none of its pages"
 
 TRUST_ISSUER = "trusted issuer"
 TRUST_PINNED = "pinned certificate"
@@ -150,12 +157,36 @@ def _plural(n: int, word: str) -> str:
 def sign_pdf(src: Path, dst: Path, *, private_key: CertificateIssuerPrivateKeyTypes,
              certificate: x509.Certificate, chain: Sequence[x509.Certificate] = (),
              field_name: str, signer_name: str, reason: str, location: str = "") -> Path:
-    """Sign ``src`` with ``private_key`` and ``certificate`` and write the result to ``dst``.
+    """Sign the PDF at ``src`` (see :func:`sign_bytes`) and write the result to ``dst``,
+    atomically (``dst`` may be ``src``)."""
+    src, dst = Path(src), Path(dst)
+    try:
+        data = src.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"{src} cannot be read ({exc.strerror}).") from None
+    signed = sign_bytes(data, private_key=private_key, certificate=certificate, chain=chain,
+                        field_name=field_name, signer_name=signer_name, reason=reason,
+                        location=location, name=src.name)
+    with atomic_write(dst) as fh:
+        fh.write(signed)
+    return dst
+
+
+def sign_bytes(data: bytes, *, private_key: CertificateIssuerPrivateKeyTypes,
+               certificate: x509.Certificate, chain: Sequence[x509.Certificate] = (),
+               field_name: str, signer_name: str, reason: str, location: str = "",
+               append_pages: bytes | None = None, info: dict[str, str] | None = None,
+               name: str = "the PDF") -> bytes:
+    """The PDF ``data`` signed with ``private_key`` and ``certificate``.
 
     The signature is PAdES baseline B-B in a new invisible field ``field_name``, added
-    as an incremental update: signatures already in ``src`` stay valid.  ``chain``
+    as an incremental update: signatures already in ``data`` stay valid.  ``chain``
     holds any intermediate certificates to embed.  The signing time is this
-    computer's clock.  ``dst`` is written atomically and may be ``src``.
+    computer's clock.  ``append_pages`` (a whole PDF) adds its pages at the end, and
+    ``info`` replaces entries of the document information ("Keywords", "Subject"...),
+    in the same signed update: the
+    chair's countersignature adds the partnership's response to the scrutineer's
+    signed report this way, leaving the report's pages untouched.
     """
     from pyhanko.keys.pemder import load_private_key_from_pemder_data
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -164,11 +195,6 @@ def sign_pdf(src: Path, dst: Path, *, private_key: CertificateIssuerPrivateKeyTy
     from pyhanko.sign.fields import SigSeedSubFilter
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-    src, dst = Path(src), Path(dst)
-    try:
-        data = src.read_bytes()
-    except OSError as exc:
-        raise InvalidInput(f"{src} cannot be read ({exc.strerror}).") from None
     if _public_der(private_key.public_key()) != _public_der(certificate.public_key()):
         raise InvalidInput("The private key does not belong to the certificate it was given with.")
     key_der = private_key.private_bytes(serialization.Encoding.DER,
@@ -191,45 +217,97 @@ def sign_pdf(src: Path, dst: Path, *, private_key: CertificateIssuerPrivateKeyTy
         writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
         existing = {name: value for name, value, _ in fields.enumerate_sig_fields(writer.prev)}
         if existing.get(field_name) is not None:
-            raise InvalidInput(f"{src} already has a signature field named {field_name!r}.")
+            raise InvalidInput(f"{name} already has a signature field named {field_name!r}.")
+        if append_pages is not None:
+            _append_pages(writer, append_pages)
+        if info:
+            _set_info(writer, info)
         out = io.BytesIO()
         # A new invisible field, or the empty one the PDF already has under that name.
-        new_field = None if field_name in existing else fields.SigFieldSpec(field_name)
+        # Its (invisible) widget goes on the last page: with ``append_pages`` one of the
+        # new ones, so that no page signed before changes.
+        new_field = None if field_name in existing else fields.SigFieldSpec(
+            field_name, on_page=-1 if append_pages is not None else 0)
         pdf_signer = signers.PdfSigner(meta, signer=signer, new_field_spec=new_field)
         pdf_signer.sign_pdf(writer, output=out)
-    except (PdfError, ValueError, KeyError) as exc:
+    except (PdfError, ValueError, KeyError, TypeError) as exc:
         if isinstance(exc, InvalidInput):
             raise
-        raise InvalidInput(f"{src} could not be signed ({exc}).") from None
-    with atomic_write(dst) as fh:
-        fh.write(out.getvalue())
-    return dst
+        raise InvalidInput(f"{name} could not be signed ({exc}).") from None
+    return out.getvalue()
+
+
+def _append_pages(writer, pdf: bytes) -> None:
+    """Add every page of ``pdf`` after the last page of ``writer``'s document.
+
+    The other document's page tree is imported whole (its pages, their resources and
+    contents) and hung under this document's page tree root as one more node, so no
+    page already in the document is touched.
+    """
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    extra = PdfFileReader(io.BytesIO(pdf), strict=False)
+    node_ref = writer.import_object(extra.root.raw_get("/Pages"))
+    node = node_ref.get_object()
+    root_ref = writer.root.raw_get("/Pages")
+    root = root_ref.get_object()
+    node[generic.NameObject("/Parent")] = root_ref
+    kids = root["/Kids"]
+    kids.append(node_ref)
+    writer.update_container(kids)
+    root[generic.NameObject("/Count")] = generic.NumberObject(int(root["/Count"]) + int(node["/Count"]))
+    writer.update_container(root)
+
+
+def _set_info(writer, entries: dict[str, str]) -> None:
+    """Replace entries of the document information (a new dictionary if it has none)."""
+    from pyhanko.pdf_utils import generic
+
+    try:
+        info = writer.trailer["/Info"]
+    except KeyError:
+        info = None
+    if info is None:
+        info = generic.DictionaryObject()
+        writer.set_info(writer.add_object(info))
+    for key, value in entries.items():
+        info[generic.NameObject(f"/{key}")] = generic.TextStringObject(value)
+    writer.update_container(info)
 
 
 # -- verifying -------------------------------------------------------------------------------
 
 def verify_pdf(path: Path, *, trusted_issuers: Sequence[x509.Certificate] = (),
                pinned_fingerprints: Iterable[str] = ()) -> PdfVerification:
-    """Check every signature in the PDF at ``path``, offline.
-
-    ``ok`` is True when the PDF has at least one signature, every signature is intact,
-    the last one covers the whole file, and every revision after a signature is that
-    of a later signature.  ``problems`` says, one sentence each, why not.
-    """
+    """Check every signature in the PDF at ``path``, offline (see :func:`verify_bytes`)."""
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InvalidInput(f"{path} cannot be read ({exc.strerror}).") from None
+    return verify_bytes(data, trusted_issuers=trusted_issuers,
+                        pinned_fingerprints=pinned_fingerprints, name=path.name)
+
+
+def verify_bytes(data: bytes, *, trusted_issuers: Sequence[x509.Certificate] = (),
+                 pinned_fingerprints: Iterable[str] = (), name: str = "The PDF") -> PdfVerification:
+    """Check every signature in the PDF ``data``, offline.
+
+    ``ok`` is True when the PDF has at least one signature, every signature is intact,
+    the last one covers the whole file, and every revision after a signature is that
+    of a later signature which changed none of the pages signed before it (it may add
+    pages).  ``problems`` says, one sentence each, why not.
+    """
     if b"%PDF-" not in data[:1024]:
-        return PdfVerification([], False, [f"{path.name} is not a PDF (it does not start like one)."])
+        return PdfVerification([], False, [f"{name} is not a PDF (it does not start like one)."])
     logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
     trusted = list(trusted_issuers)
     pinned = {normalise_fingerprint(f) for f in pinned_fingerprints}
     try:
         return asyncio.run(_verify(data, trusted, pinned))
     except _Unreadable as exc:
-        unreadable = PdfVerification([], False, [f"{path.name} is not a readable PDF ({exc})."])
+        unreadable = PdfVerification([], False, [f"{name} is not a readable PDF ({exc})."])
     # Unreadable as a whole: bytes may have been appended to a signed file.  Check the
     # longest readable prefix that ends at an end-of-file marker and carries signatures.
     for cut in _eof_cuts(data):
@@ -329,6 +407,9 @@ async def _verify(data: bytes, trusted: list[x509.Certificate], pinned: set[str]
         elif (status.coverage == SignatureCoverageLevel.ENTIRE_REVISION and sig is not last
               and not unsigned_later and mod_ok):
             covers = COVERS_SIGNATURES_ONLY.format(n=sig.signed_revision + 1)
+        elif (status.coverage == SignatureCoverageLevel.ENTIRE_REVISION and sig is not last
+              and not unsigned_later and _pages_untouched(reader, sig.signed_revision)):
+            covers = COVERS_PAGES_ADDED.format(n=sig.signed_revision + 1)
         else:
             covers = COVERS_ADDED_AFTER.format(n=sig.signed_revision + 1)
         trust = TRUST_SELF
@@ -349,6 +430,63 @@ async def _verify(data: bytes, trusted: list[x509.Certificate], pinned: set[str]
             else:
                 problems.append(f"{who} was followed by changes other than a later signature.")
     return PdfVerification(found, not problems, problems)
+
+
+def _pages_untouched(reader, revision: int) -> bool:
+    """True when every page of ``revision`` (0-based) is still, unchanged, among the
+    first pages of the file: no object reachable from those pages (contents, resources,
+    fonts, images, annotations) was rewritten or freed in a later revision, and the
+    file's pages start with them in the same order.  Pages may have been added after."""
+    from pyhanko.pdf_utils import generic
+
+    def page_refs(root) -> list:
+        refs: list = []
+        stack = [root.raw_get("/Pages")]
+        seen: set = set()
+        while stack and len(seen) < 100_000:
+            ref = stack.pop()
+            if not isinstance(ref, generic.IndirectObject) or ref.reference in seen:
+                return []
+            seen.add(ref.reference)
+            node = ref.get_object()
+            if node.get("/Type") == "/Pages":
+                stack.extend(reversed(list(node.raw_get("/Kids"))))
+            else:
+                refs.append(ref.reference)
+        return refs
+
+    try:
+        old = reader.get_historical_resolver(revision)
+        before = page_refs(old.root)
+        after = page_refs(reader.root)
+        if not before or after[:len(before)] != before:
+            return False
+        stack = list(before)
+        seen: set = set()
+        while stack:
+            ref = stack.pop()
+            if ref in seen:
+                continue
+            seen.add(ref)
+            if reader.xrefs.get_last_change(ref) > revision:
+                return False
+            obj = old(ref)
+            values: list = []
+            if isinstance(obj, generic.DictionaryObject):
+                values = [v for k, v in obj.items() if k != "/Parent"]
+            elif isinstance(obj, generic.ArrayObject):
+                values = list(obj)
+            while values:
+                value = values.pop()
+                if isinstance(value, generic.IndirectObject):
+                    stack.append(value.reference)
+                elif isinstance(value, generic.DictionaryObject):
+                    values.extend(v for k, v in value.items() if k != "/Parent")
+                elif isinstance(value, generic.ArrayObject):
+                    values.extend(value)
+        return True
+    except (KeyError, ValueError, TypeError, AttributeError):
+        return False
 
 
 def _context(trusted: list[x509.Certificate]):
@@ -395,6 +533,9 @@ def describe(verification: PdfVerification) -> list[str]:
         if sig.covers != COVERS_WHOLE_FILE:
             if sig.covers.endswith("signatures only"):
                 content += "; only later signatures were added after it"
+            elif sig.covers.endswith("changed none of its pages"):
+                content += ("; a later signature added pages after it and changed none of the "
+                            "pages it signed")
             else:
                 content += "; content was added after it"
         if sig.trust == TRUST_ISSUER:

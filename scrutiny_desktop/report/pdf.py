@@ -7,8 +7,9 @@ The file is written beside ``out`` under a temporary name and moved into place
 at the end, so a failed export never leaves half a PDF behind.
 
 Layout: cover; summary (table and chart); recommendations table; one page
-run per section (each with a PDF bookmark); the partnership's response when
-there is one; sign-off and fingerprint.  Every page carries the protective
+run per section (each with a PDF bookmark); sign-off and fingerprint (the end of
+the report the scrutineer signs); then, when there is one, the partnership's
+response and the countersignature.  Every page carries the protective
 marking in its header and footer and "Page X of Y"; an unsigned document has
 a DRAFT watermark on every page.
 
@@ -23,6 +24,7 @@ in user text prints as typed and never becomes a tag.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from pathlib import Path
 
@@ -59,13 +61,13 @@ from scrutiny_desktop.report.pdfkit import (
     truncate,
     write_pdf,
 )
-from scrutiny_desktop.report.stamp import Stamp
+from scrutiny_desktop.report.stamp import Stamp, hex_of
 from scrutiny_desktop.storage.models import Status
 from scrutiny_desktop.text import date_text, when_text
 
 # markup and para (pdfkit's) are what the rest of the app knows as this module's
 # text safety; they stay importable from here.
-__all__ = ["build_pdf", "markup", "para"]
+__all__ = ["build_pdf", "build_pdf_bytes", "markup", "metadata_info", "para"]
 
 DEFAULT_TITLE = "Independent scrutiny assessment"
 
@@ -185,18 +187,20 @@ def _footer_line(partnership: str, period: str, room: float) -> str:
 
 
 class _Builder:
-    def __init__(self, data: ReportData, progress: Progress | None):
+    def __init__(self, data: ReportData, progress: Progress | None, *, response_only: bool = False):
         self.data = data
         self.s = _styles()
         self.progress = progress
         self.ticks_total = 0
         self.ticks_done = 0
         self.draft = data.signoff is None
+        self.response_only = response_only
         info = data.info
         self.furniture = PageFurniture(
             PAGE, data.options.protective_marking,
             header_left="DRAFT" if self.draft else "", header_left_bold=True,
-            footer_left=lambda room: _footer_line(info.partnership, info.period, room))
+            footer_left=lambda room: _footer_line(info.partnership, info.period, room),
+            page_label="Response page" if response_only else "Page")
         self.options = [(v, clean_text(label)) for v, label in data.template.judgement_options()]
         self.body = ReportBody(data, self.s, self.tick)
 
@@ -224,6 +228,8 @@ class _Builder:
     # sections of the document ------------------------------------------------
     def story(self) -> list[Flowable]:
         body = self.body
+        if self.response_only:
+            return [*body.response_section(), *body.review_block(), self.tick()]
         story: list[Flowable] = []
         story += self.cover()
         story.append(self.tick())
@@ -236,13 +242,16 @@ class _Builder:
         for section in self.data.sections:
             story.append(PageBreak())
             story += body.section(section)
-        if self.data.review is not None:
-            story.append(PageBreak())
-            story += body.response_section()
+        # The report as the scrutineer signs it ends here; the partnership's response
+        # follows it (in a countersigned PDF, as pages the chair's signature adds).
         story.append(PageBreak())
         story += body.signoff_block()
         story += body.fingerprint_block()
         story.append(self.tick())
+        if self.data.review is not None:
+            story.append(PageBreak())
+            story += body.response_section()
+            story += body.review_block()
         return story
 
     def cover(self) -> list[Flowable]:
@@ -432,8 +441,11 @@ def _metadata(data: ReportData) -> PdfInfo:
     state = Status.DRAFT if data.signoff is None else info.status
     review = data.review
     countersigned = review is not None and review.countersignature is not None
+    cs = review.countersignature if review is not None else None
     stamp = Stamp(data.fingerprint, state, dict(data.parts),
-                  review.countersign_fingerprint if review is not None and countersigned else "").encode()
+                  review.countersign_fingerprint if review is not None and countersigned else "",
+                  signer=hex_of(data.signoff.certificate_sha256) if data.signoff else "",
+                  countersigner=hex_of(cs.certificate_sha256) if cs is not None else "").encode()
     status = Status.DRAFT.label if data.signoff is None else info.status_label
     return PdfInfo(
         title=one_line(f"Independent scrutiny: {info.partnership}, {info.period}"),
@@ -441,6 +453,24 @@ def _metadata(data: ReportData) -> PdfInfo:
         subject=f"Independent scrutiny assessment – {status}",
         keywords=stamp,
     )
+
+
+def metadata_info(data: ReportData) -> dict[str, str]:
+    """The document information that changes with the status (the Subject and the stamp
+    line in the Keywords, see :mod:`.stamp`), for a later signature to bring up to date."""
+    meta = _metadata(data)
+    return {"Subject": meta.subject, "Keywords": meta.keywords}
+
+
+def build_pdf_bytes(data: ReportData, *, response_only: bool = False) -> bytes:
+    """The PDF of ``data`` as bytes (for signing).  ``response_only``: only the
+    partnership's response and the countersignature, numbered "Response page X of Y",
+    for the chair's signature to add after the scrutineer's signed report."""
+    builder = _Builder(data, None, response_only=response_only)
+    out = io.BytesIO()
+    write_pdf(out, builder.story(), page=PAGE, info=_metadata(data), on_page=builder.on_page,
+              decorate=builder.decorate, outline=not response_only)
+    return out.getvalue()
 
 
 def build_pdf(data: ReportData, out: Path, *, progress: Progress | None = None) -> Path:

@@ -1,11 +1,12 @@
 """The body of the PDF summary: what follows the cover and the summary page.
 
 :class:`ReportBody` lays out the recommendations table, one page run per
-checklist section (each question with its judgement, findings, evidence,
-recommendations and the chair's comment), the partnership's response, the
-sign-off with the countersignature under it, and the fingerprint.  The cover,
-the summary and the page furniture are in :mod:`scrutiny_desktop.report.pdf`;
-fonts, safe text and tables in :mod:`scrutiny_desktop.report.pdfkit`.
+checklist section (each question with its judgement, findings, evidence and
+recommendations), the sign-off and the fingerprint (where the report the
+scrutineer signs ends), then the partnership's response (overall response,
+decisions, comments on questions) with the countersignature.  The cover, the
+summary and the page furniture are in :mod:`scrutiny_desktop.report.pdf`; fonts,
+safe text and tables in :mod:`scrutiny_desktop.report.pdfkit`.
 """
 
 from __future__ import annotations
@@ -100,6 +101,15 @@ def certificate_text(fingerprint: str) -> str:
     return ":".join(pairs[:half]) + "\n" + ":".join(pairs[half:])
 
 
+def digital_signature_note(view: SignOffView, what: str) -> str:
+    """The sentence under a keyed signature saying what the PDF carries ("" for none)."""
+    if not view.certificate_sha256:
+        return ""
+    return (f"{what} is a digital signature (PAdES) made with the certificate above: a PDF "
+            "reader shows it in its signature panel, and any change to the signed pages breaks "
+            "it. The time is the signing computer's clock; no timestamp server was used.")
+
+
 class ReportBody:
     """Builds the flowables of the summary's body from a report snapshot.
 
@@ -191,10 +201,6 @@ class ReportBody:
                 out += self.recommendation(r)
                 if i % 25 == 0:
                     out.append(self.tick())
-        comment = self.data.review.comments.get(q.id, "") if self.data.review else ""
-        if clean_text(comment).strip():
-            out.append(para("Chair's comment", s["h3"]))
-            out += paragraphs(comment, s["body"])
         return out
 
     def evidence(self, i: int, e: EvidenceView) -> list[Flowable]:
@@ -236,6 +242,13 @@ class ReportBody:
             return []
         out: list[Flowable] = [Bookmark("partnership-response", "Partnership response"),
                                para("Partnership response", s["h1"])]
+        so = self.data.signoff
+        if so is not None:
+            out.append(para(f"The safeguarding partners' response to the independent scrutineer's "
+                            f"assessment of {one_line(self.data.info.partnership)}, "
+                            f"{one_line(self.data.info.period)}, signed off by {signer_line(so)} on "
+                            f"{when_text(so.signed_at)} (fingerprint {self.data.fingerprint}).",
+                            s["body"]))
         out.append(para("Overall response", s["h2"]))
         out += paragraphs(rv.overall, s["body"]) or [para("No overall response recorded.", s["empty"])]
         out.append(para("Decisions on the recommendations", s["h2"]))
@@ -300,11 +313,13 @@ class ReportBody:
                                  ("Signed off", when_text(so.signed_at)),
                                  ("Certificate (SHA-256)", certificate_text(so.certificate_sha256)),
                                  ("Status", d.info.status_label)], so.statement)
+            note = digital_signature_note(so, "This sign-off")
+            if note:
+                out.append(para(note, s["small"]))
             drawn = self._drawn_signature(d.signature_png, so.name)
             out += drawn
             if not drawn and d.signature_png:
                 out.append(para("The drawn signature could not be shown.", s["empty"]))
-        out += self.review_block()
         voided = [h for h in d.signoff_history if h.voided]
         if voided:
             out.append(para("Earlier sign-offs, since voided", s["h2"]))
@@ -327,6 +342,9 @@ class ReportBody:
                                  ("Countersigned", when_text(cs.signed_at)),
                                  ("Certificate (SHA-256)", certificate_text(cs.certificate_sha256))],
                                 cs.statement)
+            note = digital_signature_note(cs, "This countersignature")
+            if note:
+                out.append(para(note, s["small"]))
             out += self._drawn_signature(rv.countersignature_png, cs.name)
             out.append(para(rv.countersign_fingerprint, s["fingerprint"],
                             label="Countersignature fingerprint (SHA-256):"))

@@ -24,6 +24,7 @@ Nothing here touches storage or Qt, so a report can be built on a worker thread.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import re
@@ -32,7 +33,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from xml.sax.saxutils import escape
 
 from reportlab import rl_config
@@ -378,9 +379,11 @@ class PageFurniture:
     """
 
     def __init__(self, page: PageGeometry, marking: str, *, footer_left: str | Callable[[float], str],
-                 header_left: str = "", header_left_bold: bool = False) -> None:
+                 header_left: str = "", header_left_bold: bool = False,
+                 page_label: str = "Page") -> None:
         register_fonts()  # the marking and the footer line are measured in our fonts
         self.page = page
+        self.page_label = page_label
         self.marking, self.marking_size = fit_marking(
             one_line(marking), page.content_width - 2 * MARKING_INSET)
         self.header_left = header_left
@@ -423,7 +426,7 @@ class PageFurniture:
         self._marking(canv, y)
         canv.setFont(FONT, 8)
         canv.setFillColor(MUTED)
-        canv.drawRightString(page.width - page.margin, y, f"Page {number} of {total}")
+        canv.drawRightString(page.width - page.margin, y, f"{self.page_label} {number} of {total}")
         if self.footer_room > 30:
             canv.drawString(page.margin, y, self.footer_left)
         canv.restoreState()
@@ -558,7 +561,7 @@ class PdfInfo:
     keywords: str = ""
 
 
-def write_pdf(out: Path, story: list[Flowable], *, page: PageGeometry, info: PdfInfo,
+def write_pdf(out: Path | BinaryIO, story: list[Flowable], *, page: PageGeometry, info: PdfInfo,
               on_page: Callable[[Canvas, BaseDocTemplate], None], decorate: Decorate,
               outline: bool = False) -> None:
     """Lay ``story`` out on ``page`` and write it to ``out``.
@@ -570,10 +573,11 @@ def write_pdf(out: Path, story: list[Flowable], *, page: PageGeometry, info: Pdf
     Written through :func:`scrutiny_desktop.atomic.atomic_write`: under a
     temporary name in the same folder, moved into place only when complete; on
     any error the temporary file is removed and ``out`` is left as it was, and a
-    failure to write is one sentence naming the file and its folder.
+    failure to write is one sentence naming the file and its folder.  ``out`` may
+    instead be an open binary file, which is written to as it is.
     """
     register_fonts()
-    with atomic_write(out) as fh:
+    with (atomic_write(out) if isinstance(out, Path) else contextlib.nullcontext(out)) as fh:
         doc = BaseDocTemplate(
             fh, pagesize=(page.width, page.height), leftMargin=page.margin,
             rightMargin=page.margin, topMargin=page.margin, bottomMargin=page.margin,

@@ -1,14 +1,24 @@
-"""Verify a PDF against a document: has the content changed since it was made?"""
+"""Verify a PDF: are its digital signatures intact, whose are they, and (against a
+document) does it show what the assessment holds?
+
+A signed-off PDF must carry the scrutineer's PAdES signature, and a countersigned one
+the chair's after it, by the certificates its stamp names (see :mod:`.stamp`), every
+signature intact and nothing unsigned after the last.  Anything less is "not verified",
+whatever the PDF's metadata says.  A draft is never signed: it can only be compared
+with the document it came from.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from cryptography import x509
+
 from scrutiny_desktop.errors import InvalidInput
-from scrutiny_desktop.report import stamp
+from scrutiny_desktop.report import pades, stamp
 from scrutiny_desktop.services.assessments import Status
 from scrutiny_desktop.services.fingerprint import content_fingerprint, part_hashes, scrutineer_content
 from scrutiny_desktop.storage.document import Document
@@ -48,14 +58,68 @@ class VerifyResult:
     ok: bool
     message: str
     changed: tuple[str, ...] = ()
+    #: One plain sentence per digital signature found (signer, certificate, time, trust).
+    signatures: tuple[str, ...] = ()
 
 
-def verify_against(pdf: Path | str, doc: Document) -> VerifyResult:
+def _fail(message: str, lines: Sequence[str] = (), changed: Sequence[str] = ()) -> VerifyResult:
+    return VerifyResult(False, message, tuple(changed), tuple(lines))
+
+
+def verify_pdf(pdf: Path | str, doc: Document | None = None, *,
+               trusted_issuers: Sequence[x509.Certificate] = (),
+               pinned_fingerprints: Iterable[str] = ()) -> VerifyResult:
+    """Check the PDF's signatures and, given ``doc``, that it shows what ``doc`` holds."""
+    pdf = Path(pdf)
+    found = read_stamp(pdf)
+    if found.state == Status.DRAFT:
+        if doc is None:
+            return _fail("not verified: this is a draft, and drafts are never signed. Add "
+                         "--against FILE.scrutiny to check that it shows what the assessment holds.")
+        return _against(found, pdf, doc, None)
+    check = pades.verify_pdf(pdf, trusted_issuers=trusted_issuers,
+                             pinned_fingerprints=pinned_fingerprints)
+    lines = [line for line in pades.describe(check) if line.startswith("Signed by ")]
+    if not check.signatures:
+        return _fail("not verified: the PDF carries no digital signature, so nothing shows who "
+                     "signed it (it says it was signed off, but a PDF made before signatures, or "
+                     "a copy made by other means, proves nothing)")
+    if not check.ok:
+        return _fail("not verified: " + " ".join(check.problems), lines)
+    reviewed = found.state == Status.REVIEWED
+    # A sign-off made before signatures existed (format 1) has no signer in the PDF; a
+    # countersignature of it is then the PDF's only signature.
+    expected = [e for e in (found.signer, found.countersigner if reviewed else "") if e]
+    present = [stamp.hex_of(s.fingerprint) for s in check.signatures]
+    if not expected or (reviewed and not found.countersigner) or present != expected:
+        return _fail("not verified: the PDF's digital signatures are not those of the signers it "
+                     "names (its sign-off must be signed with the scrutineer's certificate"
+                     + (", then countersigned with the chair's" if reviewed else "")
+                     + ", and nothing else)", lines)
+    if doc is None:
+        if found.signer:
+            message = f"verified: signed off by {check.signatures[0].signer}"
+        else:
+            message = "verified: signed off without a digital signature (format 1)"
+        if reviewed:
+            message += f", countersigned by {check.signatures[-1].signer}"
+        return VerifyResult(True, message + "; add --against FILE.scrutiny to compare it with "
+                                            "the assessment", (), tuple(lines))
+    result = _against(found, pdf, doc, check)
+    return VerifyResult(result.ok, result.message, result.changed, tuple(lines))
+
+
+def verify_against(pdf: Path | str, doc: Document, **trust) -> VerifyResult:
+    """:func:`verify_pdf` with a document (the app's and ``verify --against``'s check)."""
+    return verify_pdf(pdf, doc, **trust)
+
+
+def _against(found: stamp.Stamp, pdf: Path, doc: Document,
+             check: pades.PdfVerification | None) -> VerifyResult:
     from scrutiny_desktop.services import assessments, signoff
     from scrutiny_desktop.services.integrity import integrity_report
     from scrutiny_desktop.text import when_text
 
-    found = read_stamp(pdf)
     info = assessments.info(doc)
     content = scrutineer_content(doc)
     current = content_fingerprint(doc)
@@ -65,48 +129,48 @@ def verify_against(pdf: Path | str, doc: Document) -> VerifyResult:
                    if now.get(k) != found.parts.get(k)] if found.parts else []
         what = (("; changed: " + ", ".join(changed[:12]) + ("…" if len(changed) > 12 else ""))
                 if changed else "")
-        return VerifyResult(False, f"does not match: the assessment's content has changed since "
-                                   f"this PDF was made{what}", tuple(changed))
+        return _fail(f"does not match: the assessment's content has changed since this PDF was "
+                     f"made{what}", changed=changed)
     report = integrity_report(doc)
     if not report.ok:
         # The content hash agrees, but the file was altered in a way that matters
         # (a signature record, an attachment's bytes, the audit log...).
-        return VerifyResult(False, f"does not match: {report.problem}")
+        return _fail(f"does not match: {report.problem}")
     sign = signoff.current_signoff(doc)
-    if found.state in (Status.SIGNED_OFF, Status.REVIEWED):
-        matches = [s for s in signoff.history(doc) if s.fingerprint == found.fingerprint]
-        # The sign-off in force if it matches, else the newest one that does.
-        match = next((s for s in reversed(matches) if not s.voided), matches[-1] if matches else None)
-        if match is None:
-            return VerifyResult(False, "does not match: the PDF says it was signed off, but the "
-                                       "assessment holds no sign-off with this fingerprint")
-        msg = f"matches: signed off by {match.name}" + (f" ({match.role})" if match.role else "") \
-              + f" on {when_text(match.signed_at)}"
-        if match.voided:
-            msg += f"; note: that sign-off was later voided ({match.void_reason})"
-        cs_ok, cs = countersign_message(doc, found)
-        if not cs_ok:
-            return VerifyResult(False, f"does not match: {cs} (the scrutineer's content itself "
-                                       "is unchanged)")
-        if cs:
-            msg += "; " + cs
-    else:
-        msg = f"matches the draft of {info.partnership}, {info.period}"
+    if check is None:
+        msg = f"matches the draft of {info.partnership}, {info.period} (a draft carries no signature)"
         if sign is not None:
-            msg += f" (since signed off by {sign.name} on {when_text(sign.signed_at)})"
+            msg += f"; it has since been signed off by {sign.name} on {when_text(sign.signed_at)}"
+        return VerifyResult(True, msg)
+    signer = check.signatures[0].fingerprint if found.signer else ""
+    matches = [s for s in signoff.history(doc)
+               if s.fingerprint == found.fingerprint and s.certificate_sha256 == signer]
+    # The sign-off in force if it matches, else the newest one that does.
+    match = next((s for s in reversed(matches) if not s.voided), matches[-1] if matches else None)
+    if match is None:
+        return _fail("does not match: the assessment holds no sign-off of this content with the "
+                     "certificate that signed the PDF")
+    msg = (f"matches: signed off by {match.name}" + (f" ({match.role})" if match.role else "")
+           + f" on {when_text(match.signed_at)}")
+    if match.voided:
+        msg += f"; note: that sign-off was later voided ({match.void_reason})"
+    if found.state == Status.REVIEWED:
+        ok, cs = _countersignature(doc, found, check.signatures[-1])
+        if not ok:
+            return _fail(f"does not match: {cs} (the scrutineer's content itself is unchanged)")
+        msg += "; " + cs
     return VerifyResult(True, msg)
 
 
-def countersign_message(doc: Document, found: stamp.Stamp) -> tuple[bool, str]:
-    """What the PDF says about a countersignature, checked against the document."""
+def _countersignature(doc: Document, found: stamp.Stamp, chair: pades.PdfSignature) -> tuple[bool, str]:
+    """What the PDF says about the countersignature, checked against the document."""
     from scrutiny_desktop.services import review
     from scrutiny_desktop.services.fingerprint import countersign_fingerprint
     from scrutiny_desktop.text import when_text
 
-    if not found.countersign_fingerprint:
-        return True, ""
     rows = [c for c in review.countersignatures(doc)
-            if c.fingerprint == found.countersign_fingerprint]
+            if c.fingerprint == found.countersign_fingerprint
+            and c.certificate_sha256 == chair.fingerprint]
     if not rows:
         return False, "the countersignature in the PDF is not in the assessment"
     if countersign_fingerprint(doc) != found.countersign_fingerprint:
@@ -114,3 +178,14 @@ def countersign_message(doc: Document, found: stamp.Stamp) -> tuple[bool, str]:
     row = rows[-1]
     role = f" ({row.role})" if row.role else ""
     return True, f"countersigned by {row.name}{role} on {when_text(row.signed_at)}"
+
+
+def trust_settings() -> dict:
+    """The trusted issuers and pinned fingerprints from the settings, as keyword arguments
+    for :func:`verify_pdf` (an issuer file that cannot be read is left out)."""
+    from scrutiny_desktop.services.identity import load_certificates
+    from scrutiny_desktop.settings import current_settings
+
+    settings = current_settings()
+    issuers, _problems = load_certificates(settings.trusted_issuers)
+    return {"trusted_issuers": issuers, "pinned_fingerprints": list(settings.pinned_fingerprints)}

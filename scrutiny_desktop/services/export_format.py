@@ -132,6 +132,9 @@ class SignatureJ(_M):
     certificate_pem: str | None = None
     signature_base64: str | None = None
     signed_payload_version: int = Field(default=0, ge=0, le=1)
+    #: The PDF summary as signed (PAdES) when this record was made, base64; null for a
+    #: record made without one.  Exporting the assessment as a PDF hands out these bytes.
+    signed_pdf_base64: str | None = None
 
 
 class CommentJ(_M):

@@ -194,7 +194,8 @@ def _shown(value: str) -> str:
     return repr(text)
 
 
-def _png_sha(data: bytes | None) -> str | None:
+def _sha_or_none(data: bytes | None) -> str | None:
+    """SHA-256 of a drawn signature or a signed PDF, as the audit log records it."""
     return hashlib.sha256(data).hexdigest() if data else None
 
 
@@ -204,8 +205,8 @@ _CLOCK_SLACK = dt.timedelta(seconds=60)
 
 def _signature_problem(rows, entries, what: str) -> str:
     """Each signature row must match the audit row written when it was made: who, the
-    statement, the fingerprint, the drawn signature, the signing time and (format 2)
-    the certificate."""
+    statement, the fingerprint, the drawn signature, the signing time, (format 2) the
+    certificate and (format 3) the SHA-256 of the signed PDF."""
     from scrutiny_desktop.services.fingerprint import _time
     from scrutiny_desktop.services.identity import certificate_fingerprint
 
@@ -218,7 +219,7 @@ def _signature_problem(rows, entries, what: str) -> str:
         except ValueError:
             return f"the audit row for a {what} is unreadable"
         expected = {"name": row.name, "role": row.role, "statement": row.statement,
-                    "fingerprint": row.fingerprint, "signature_sha256": _png_sha(row.signature_png)}
+                    "fingerprint": row.fingerprint, "signature_sha256": _sha_or_none(row.signature_png)}
         if any(new.get(k) != v for k, v in expected.items()):
             return f"a {what} record was changed after it was made"
         signed_at = _time(row.signed_at)
@@ -240,6 +241,10 @@ def _signature_problem(rows, entries, what: str) -> str:
                     "recorded")
         if (new.get("signed_payload_version") or 0) != (row.signed_payload_version or 0):
             return f"the {what} by {row.name} does not match the audit log (payload version)"
+        # Format 3: the signed PDF kept with it is the one made when it was signed.
+        if new.get("signed_pdf_sha256") != _sha_or_none(row.signed_pdf):
+            return (f"the signed PDF kept with the {what} by {row.name} is not the one made "
+                    "when it was signed")
     return ""
 
 

@@ -223,9 +223,10 @@ def independence_problem(doc: Document, identity: Identity, name: str) -> str:
 
 
 def countersign(doc: Document, *, identity: Identity | None = None, name: str, role: str,
-                statement: str, confirmed: bool,
-                signature_png: bytes | None = None) -> CountersignatureView:
-    """Countersign the review with the chair's private key (independent of the scrutineer)."""
+                statement: str, confirmed: bool, signature_png: bytes | None = None,
+                render_pdf: signatures.RenderPdf | None = None) -> CountersignatureView:
+    """Countersign the review with the chair's private key (independent of the scrutineer);
+    with ``render_pdf``, keep the signed PDF too (see :mod:`scrutiny_desktop.report.signing`)."""
     from scrutiny_desktop.services.fingerprint import (
         countersign_fingerprint,
         countersignature_payload,
@@ -247,7 +248,8 @@ def countersign(doc: Document, *, identity: Identity | None = None, name: str, r
     return signatures.record_signature(
         doc, signatures.COUNTERSIGNATURE, identity=identity, name=name, role=role,
         statement=statement, fingerprint=countersign_fingerprint(doc), signature_png=signature_png,
-        payload=lambda signer: countersignature_payload(doc, signer, signoff_signature))
+        payload=lambda signer: countersignature_payload(doc, signer, signoff_signature),
+        render_pdf=render_pdf)
 
 
 def reopen_review(doc: Document, *, reason: str, by: str = "") -> CountersignatureView | None:

@@ -138,29 +138,42 @@ def require_identity(identity: Identity | None, what: str) -> Identity:
     return identity
 
 
+#: Lays out and signs the PDF for a signature about to be recorded: given the record as
+#: it will be (its ``id`` is 0) and the drawn signature, it returns the signed PDF bytes.
+RenderPdf: TypeAlias = Callable[[SignatureView, bytes | None], bytes]
+
+
 def record_signature(doc: Document, kind: SignatureKind, *, identity: Identity, name: str,
                      role: str, statement: str, fingerprint: str,
                      payload: Callable[[dict], bytes],
-                     signature_png: bytes | None = None) -> SignatureView:
+                     signature_png: bytes | None = None,
+                     render_pdf: RenderPdf | None = None) -> SignatureView:
     """Sign ``payload(signer)`` with the identity's key, write the signature record
-    (signature, certificate, signing time), move the status on and write the audit row
-    (one transaction).  The caller has checked its inputs and readiness; the permission
-    is checked again here, inside the transaction."""
+    (signature, certificate, signing time and, with ``render_pdf``, the signed PDF),
+    move the status on and write the audit row (one transaction).  The caller has
+    checked its inputs and readiness; the permission is checked again here, inside the
+    transaction."""
     from scrutiny_desktop.services.fingerprint import SIGNED_PAYLOAD_VERSION, signer_block
     from scrutiny_desktop.services.identity import sign_payload
 
     signature_png = check_png(signature_png)
     role = clean(role)
-    signed_at = utcnow()
+    signed_at = utcnow()  # the time the PDF prints, the record keeps and the payload signs
     signer = signer_block(name=name, role=role, statement=statement, signed_at=signed_at,
                           certificate_sha256=identity.fingerprint)
     signature = sign_payload(identity, payload(signer))
+    signed_pdf = None
+    if render_pdf is not None:
+        pending = SignatureView(0, name, role, signed_at, statement, signature_png is not None,
+                                fingerprint, None, "", "", identity.fingerprint,
+                                SIGNED_PAYLOAD_VERSION)
+        signed_pdf = render_pdf(pending, signature_png)
     with doc.write() as session:
         a = permissions.require(doc, kind.sign_permission, session)
         row = kind.model(name=name, role=role, signed_at=signed_at, statement=statement,
                          signature_png=signature_png, fingerprint=fingerprint,
                          signature=signature, certificate_der=identity.certificate_der,
-                         signed_payload_version=SIGNED_PAYLOAD_VERSION)
+                         signed_payload_version=SIGNED_PAYLOAD_VERSION, signed_pdf=signed_pdf)
         session.add(row)
         a.status = kind.signed
         session.flush()
@@ -170,6 +183,7 @@ def record_signature(doc: Document, kind: SignatureKind, *, identity: Identity, 
             "signature_sha256": hashlib.sha256(signature_png).hexdigest() if signature_png else None,
             "signed_at": signer["signed_at"], "certificate_sha256": identity.fingerprint,
             "signed_payload_version": SIGNED_PAYLOAD_VERSION,
+            "signed_pdf_sha256": hashlib.sha256(signed_pdf).hexdigest() if signed_pdf else None,
         })
         return signature_view(row)
 
@@ -210,3 +224,27 @@ def signature_png(doc: Document, kind: SignatureKind, signature_id: int) -> byte
     with doc.read() as session:
         row = cast(SignatureRow | None, session.get(kind.model, signature_id))
         return row.signature_png if row else None
+
+
+def signed_pdf(doc: Document, kind: SignatureKind) -> bytes | None:
+    """The signed PDF kept with the record of this kind in force, or None (no record in
+    force, or one made without a signed PDF)."""
+    with doc.read() as session:
+        row = cast(SignatureRow | None, session.scalars(
+            select(kind.model).where(kind.model.voided_at.is_(None))
+            .order_by(kind.model.id.desc())).first())
+        return row.signed_pdf if row is not None else None
+
+
+def pdf_to_export(doc: Document) -> bytes | None:
+    """The signed PDF an export of this assessment hands out, or None when a PDF must be
+    laid out afresh: a draft; a signed-off one with no signed PDF kept (signed before
+    PDFs were signed); a countersigned one whose countersignature kept none."""
+    from scrutiny_desktop.services.assessments import info as assessment_info
+
+    status = assessment_info(doc).status
+    if status == Status.SIGNED_OFF:
+        return signed_pdf(doc, SIGN_OFF)
+    if status == Status.REVIEWED:
+        return signed_pdf(doc, COUNTERSIGNATURE)
+    return None

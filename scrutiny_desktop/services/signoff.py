@@ -75,9 +75,11 @@ def sign_off_blocker(doc: Document) -> str:
 
 
 def sign_off(doc: Document, *, identity: Identity | None = None, name: str, role: str,
-             statement: str, confirmed: bool, signature_png: bytes | None = None) -> SignOffView:
+             statement: str, confirmed: bool, signature_png: bytes | None = None,
+             render_pdf: signatures.RenderPdf | None = None) -> SignOffView:
     """Sign the assessment off with the signer's private key: record who, when, what,
-    the fingerprint, the signature and the certificate; lock it."""
+    the fingerprint, the signature and the certificate (and, with ``render_pdf``, the
+    signed PDF: see :mod:`scrutiny_desktop.report.signing`); lock it."""
     from scrutiny_desktop.services.fingerprint import content_fingerprint, signoff_payload
 
     identity = signatures.require_identity(identity, "sign off")
@@ -92,7 +94,7 @@ def sign_off(doc: Document, *, identity: Identity | None = None, name: str, role
     return signatures.record_signature(
         doc, signatures.SIGN_OFF, identity=identity, name=name, role=role, statement=statement,
         fingerprint=content_fingerprint(doc), signature_png=signature_png,
-        payload=lambda signer: signoff_payload(doc, signer))
+        payload=lambda signer: signoff_payload(doc, signer), render_pdf=render_pdf)
 
 
 def reopen(doc: Document, *, reason: str, by: str = "") -> SignOffView | None:

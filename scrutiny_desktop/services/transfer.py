@@ -204,6 +204,13 @@ def validate(data, source: Path, blobs: _Blobs = _NO_BLOBS) -> tuple[AssessmentE
             _der(sig.certificate_pem)
         except ValueError:
             problems.append(f"{where}.certificate_pem: not a PEM X.509 certificate")
+        try:
+            pdf = _unb64(sig.signed_pdf_base64, "signed PDF")
+        except ValueError:
+            problems.append(f"{where}.signed_pdf_base64: not valid base64")
+        else:
+            if pdf is not None and not pdf.startswith(b"%PDF-"):
+                problems.append(f"{where}.signed_pdf_base64: not a PDF")
     prev = audit_log.GENESIS
     for k, row in enumerate(model.audit):
         if row.seq != k + 1:
@@ -345,7 +352,8 @@ def _restore(session, m: AssessmentExport, blobs: _Blobs = _NO_BLOBS) -> None:
                    fingerprint=s.fingerprint, voided_at=_dt(s.voided_at), voided_by=s.voided_by,
                    void_reason=s.void_reason, signature=_unb64(s.signature_base64, ""),
                    certificate_der=_der(s.certificate_pem),
-                   signed_payload_version=s.signed_payload_version)
+                   signed_payload_version=s.signed_payload_version,
+                   signed_pdf=_unb64(s.signed_pdf_base64, ""))
 
     for s in m.signoffs:
         session.add(sig(SignOff, s))

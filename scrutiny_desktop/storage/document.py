@@ -274,19 +274,24 @@ def open_document(path: Path | str, *, readonly: bool = False, actor: str = "",
             _probe_writer(path)
         backup = None
         if header.user_version < FORMAT_VERSION:
-            if reason is not None:
-                raise errors.DocumentReadOnly(
-                    path,
-                    f"it was made by an earlier version and needs updating, but {reason}",
-                )
             from scrutiny_desktop.storage import migrate
 
-            backup = migrate.backup_copy(path, header.user_version)
-            migrate.upgrade(path)
+            if reason is not None:
+                # Read-only: the update is made to a private copy, which is what is read;
+                # the file itself stays byte for byte as it is.
+                if copy is None:
+                    copy = private_copy(path)
+                    db_path = copy.path
+                migrate.upgrade(copy.path)
+            else:
+                backup = migrate.backup_copy(path, header.user_version)
+                migrate.upgrade(path)
         engine = _make_engine(db_path, readonly=not editable)
+        # The file's own format: an older one read through an updated private copy keeps it.
+        file_format = header.user_version if reason is not None else FORMAT_VERSION
         doc = Document(path, engine, readonly=not editable, readonly_reason=reason or "",
                        actor=actor, lock=acquired.lock, backup_path=backup, db_path=db_path,
-                       copy=copy)
+                       copy=copy, format_version=min(file_format, FORMAT_VERSION))
     except BaseException:
         if acquired.lock is not None:
             acquired.lock.release()

@@ -269,6 +269,10 @@ class SignatureColumns:
     signature: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
     certificate_der: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
     signed_payload_version: Mapped[int] = mapped_column(Integer, default=0)
+    # Format 3: the PDF summary as signed (PAdES) when this record was made: by the
+    # scrutineer at sign-off; at countersignature, that PDF with the partnership's
+    # response added and the chair's signature.  None for records made without one.
+    signed_pdf: Mapped[bytes | None] = mapped_column(LargeBinary, default=None, deferred=True)
 
 
 class SignOff(SignatureColumns, Base):

@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from scrutiny_desktop.errors import DocumentError, InvalidInput
-from scrutiny_desktop.services import assessments
+from scrutiny_desktop.services import assessments, signatures
 from scrutiny_desktop.storage import SUFFIX, Document
 from scrutiny_desktop.ui.prompts import Host
 from scrutiny_desktop.ui.widgets import reactivate
@@ -71,9 +71,19 @@ class ExportActions:
         if target is None:
             return
         try:
+            signed = signatures.pdf_to_export(doc)
+            if signed is not None:
+                # Signed off: exactly the PDF that was signed, checked before it is written.
+                from scrutiny_desktop.report.signing import write_signed_pdf
+
+                write_signed_pdf(doc, signed, target)
+                self.host.show_status(f"Signed PDF summary saved as {target}", 15000)
+                self._finished(target, "")
+                return
             data = collect(doc, options_from_settings(self.host.settings))
-        except (DocumentError, InvalidInput) as exc:
-            self.host.show_error("Could not export the PDF", str(exc))
+        except (DocumentError, InvalidInput, OSError) as exc:
+            self.host.show_error("Could not export the PDF", " ".join(str(exc).split()))
+            self._finished(None, str(exc))
             return
         parent = self.host.dialog_parent()
         dialog = QProgressDialog("Writing the PDF summary…", "", 0, 0, parent)
@@ -135,30 +145,33 @@ class ExportActions:
         self._export_now("Export CSV", ".csv", "CSV files (*.csv)", export_csv)
 
     def verify_pdf(self) -> None:
-        from scrutiny_desktop.report.verify import verify_against
+        from scrutiny_desktop.report.verify import trust_settings, verify_pdf
 
         pdf = self.host.ask_open_pdf()
         if pdf is None:
             return
         doc = self.host.doc
         try:
+            trust = trust_settings()
             if doc is not None:
                 self.host.autosaver.flush()
-                result = verify_against(pdf, doc)
+                result = verify_pdf(pdf, doc, **trust)
                 name = doc.path.name
             else:
                 path = self.host.ask_open_path()
                 if path is None:
                     return
                 with assessments.open_assessment(path, readonly=True) as other:
-                    result = verify_against(pdf, other)
+                    result = verify_pdf(pdf, other, **trust)
                 name = path.name
         except (DocumentError, InvalidInput) as exc:
             self.host.show_error("Cannot verify", str(exc))
             return
-        text = f"{pdf.name} against {name}: {result.message}."
-        text = text[0].upper() + text[1:]
+        # The same sentences as the command line: each signature, then the verdict.
+        verdict = f"{pdf.name} against {name}: {result.message}."
+        verdict = verdict[0].upper() + verdict[1:]
+        text = "\n\n".join([*result.signatures, verdict])
         if result.ok:
-            self.host.show_info("The PDF matches", text)
+            self.host.show_info("The PDF is verified", text)
         else:
-            self.host.show_error("The PDF does not match", text)
+            self.host.show_error("The PDF is not verified", text)

@@ -118,6 +118,8 @@ class StatusActions:
 
     # -- signing ------------------------------------------------------------------------
     def sign_off(self) -> None:
+        from scrutiny_desktop.report import signing  # lays out and signs the PDF
+
         doc = self.host.doc
         if doc is None:
             return
@@ -136,10 +138,14 @@ class StatusActions:
             key_path=self._key_path())
         if answer is not None:
             self._remember_key(answer.pop("key_path"))
-            self._change_status("Could not sign off", partial(signoff.sign_off, doc, **answer),
+            self._change_status("Could not sign off",
+                                partial(signing.sign_off, doc, options=self._report_options(),
+                                        **answer),
                                 self.show_ready, "Signed off. The answers are now locked.")
 
     def countersign(self) -> None:
+        from scrutiny_desktop.report import signing  # adds the response to the signed PDF
+
         doc = self.host.doc
         if doc is None:
             return
@@ -157,9 +163,16 @@ class StatusActions:
             button_text="Countersign", key_path=self._key_path())
         if answer is not None:
             self._remember_key(answer.pop("key_path"))
-            self._change_status("Could not countersign", partial(review.countersign, doc, **answer),
+            self._change_status("Could not countersign",
+                                partial(signing.countersign, doc, options=self._report_options(),
+                                        **answer),
                                 self.show_review,
                                 "Countersigned. The partnership's response is now locked.")
+
+    def _report_options(self):
+        from scrutiny_desktop.report.data import options_from_settings
+
+        return options_from_settings(self.host.settings)
 
     def _key_path(self) -> str:
         """The certificate last used on this computer, else the one IT set, else none."""
@@ -200,11 +213,21 @@ class StatusActions:
 
     def _change_status(self, failure_title: str, action: Callable[[], object],
                        then: Callable[[], None], message: str) -> bool:
-        """Sign, countersign or reopen: run it, announce the change, then show ``then``."""
+        """Sign, countersign or reopen: run it, announce the change, then show ``then``.
+        Signing lays out and signs the PDF (about a second): a busy cursor meanwhile."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QApplication
+
+        problem = ""
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             action()
         except (DocumentError, InvalidInput) as exc:
-            self.host.show_error(failure_title, str(exc))
+            problem = str(exc)
+        finally:
+            QApplication.restoreOverrideCursor()
+        if problem:
+            self.host.show_error(failure_title, problem)
             return False
         self.host.document_changed("status")
         then()

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from scrutiny_desktop.report.data import collect
-from scrutiny_desktop.report.pdf import build_pdf
+from scrutiny_desktop.report import signing
 from scrutiny_desktop.report.verify import read_stamp, verify_against
-from scrutiny_desktop.services import answers, assessments, recommendations, review, signoff
+from scrutiny_desktop.services import answers, assessments, recommendations, review
 from scrutiny_desktop.services.recommendations import RecommendationInput
 from tests.helpers import chair_id, pdftotext_pages, scrutineer_id, squash
 
@@ -25,7 +24,7 @@ def test_reviewed_pdf_shows_response_decisions_comments_and_both_signatures(new_
         r1 = recommendations.add_recommendation(doc, ids[0],
                                                 RecommendationInput("Publish the plan", "partnership"))
         r2 = recommendations.add_recommendation(doc, ids[1], RecommendationInput("Train staff", "health"))
-        signoff.sign_off(doc, identity=scrutineer_id(),
+        signing.sign_off(doc, identity=scrutineer_id(),
                          name="Ann Jones", role="Scrutineer", statement="I confirm.", confirmed=True)
         doc.actor = "Chris Chair"
         review.set_overall_response(doc, "The partnership welcomes this & <agrees>.")
@@ -33,10 +32,10 @@ def test_reviewed_pdf_shows_response_decisions_comments_and_both_signatures(new_
         review.set_response(doc, r1.id, decision="accepted_with_changes", detail="By September",
                             action_owner="Board")
         review.set_response(doc, r2.id, decision="not_accepted", detail="Covered elsewhere")
-        review.countersign(doc, identity=chair_id(),
-                           name="Chris Chair", role="Chair", statement="Agreed by partners.",
-                           confirmed=True)
-        out = build_pdf(collect(doc), tmp_path / "reviewed.pdf")
+        signing.countersign(doc, identity=chair_id(),
+                             name="Chris Chair", role="Chair", statement="Agreed by partners.",
+                            confirmed=True)
+        out = signing.export_pdf(doc, tmp_path / "reviewed.pdf")
         result = verify_against(out, doc)
     text = pdftext(out)
     for expected in ("Partnership response", "The partnership welcomes this & <agrees>.",
@@ -56,12 +55,12 @@ def test_changed_response_after_countersigned_pdf_fails_verify(new_doc_path, tmp
     with assessments.open_assessment(new_doc_path) as doc:
         for qid in assessments.question_ids(doc):
             answers.set_judgement(doc, qid, "strong")
-        signoff.sign_off(doc, identity=scrutineer_id(),
+        signing.sign_off(doc, identity=scrutineer_id(),
                          name="Ann", role="", statement="I confirm.", confirmed=True)
         review.set_overall_response(doc, "First response")
-        review.countersign(doc, identity=chair_id(),
-                           name="Chris", role="Chair", statement="Agreed.", confirmed=True)
-        out = build_pdf(collect(doc), tmp_path / "reviewed.pdf")
+        signing.countersign(doc, identity=chair_id(),
+                             name="Chris", role="Chair", statement="Agreed.", confirmed=True)
+        out = signing.export_pdf(doc, tmp_path / "reviewed.pdf")
         review.reopen_review(doc, reason="Board asked for changes")
         review.set_overall_response(doc, "Second response")
         result = verify_against(out, doc)

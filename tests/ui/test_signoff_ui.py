@@ -104,3 +104,41 @@ def test_verify_pdf_from_the_menu(make_window, qtbot, new_doc_path, tmp_path):
     answers.set_findings(window.doc, window.assessment.page.question_id, "Changed afterwards")
     window.menus.verify_action.trigger()
     assert window.recorder.errors and "does not match" in window.recorder.errors[-1][1]
+
+
+def test_signed_off_in_the_app_exports_the_signed_pdf_and_verifies_it(make_window, qtbot,
+                                                                     new_doc_path, tmp_path):
+    """Signing off in the dialog keeps a PAdES-signed PDF; File > Export writes exactly it,
+    and File > Verify a PDF says who signed it, in the command line's words."""
+    from scrutiny_desktop.report import pades
+    from scrutiny_desktop.services import signatures
+
+    answer_all_in(new_doc_path)
+    window = make_window()
+    window.open_path(new_doc_path)
+    window.menus.ready_action.trigger()
+
+    def fill(dialog):
+        find(dialog, "Signing certificate file", QLineEdit).setText(str(identity_path("Ann Jones")))
+        qtbot.keyClicks(find(dialog, "Certificate passphrase", QLineEdit), PASSPHRASE.decode())
+        confirm = find(dialog, "I confirm", QCheckBox)
+        confirm.setFocus()
+        qtbot.keyClick(confirm, Qt.Key.Key_Space)
+        qtbot.mouseClick(find(dialog, "Sign off", QAbstractButton), Qt.MouseButton.LeftButton)
+
+    run_modal(qtbot, lambda: qtbot.mouseClick(find(window, "Sign off", QAbstractButton),
+                                              Qt.MouseButton.LeftButton), fill)
+    kept = signatures.pdf_to_export(window.doc)
+    assert kept is not None
+    target = tmp_path / "signed.pdf"
+    window.ask_save_path = lambda *a, **k: target
+    with qtbot.waitSignal(window.export_finished, timeout=30000) as done:
+        window.menus.export_pdf_action.trigger()
+    assert done.args == [target, ""]
+    assert target.read_bytes() == kept
+    assert [s.signer for s in pades.verify_pdf(target).signatures] == ["Ann Jones"]
+    window.ask_open_pdf = lambda: target
+    window.menus.verify_action.trigger()
+    title, text = window.recorder.infos[-1][:2]
+    assert title == "The PDF is verified"
+    assert text.startswith("Signed by Ann Jones (certificate ") and "matches: signed off by Ann Jones" in text
