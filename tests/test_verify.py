@@ -101,14 +101,16 @@ def test_verify_works_on_a_read_only_document(draft, tmp_path):
     assert draft.path.read_bytes() == before
 
 
-def test_draft_pdf_still_matches_after_signing_without_changes(draft, tmp_path):
-    """A draft PDF still matches once the same content is signed off, and says who has since signed it."""
+def test_draft_pdf_no_longer_vouches_once_signed_off_even_unchanged(draft, tmp_path):
+    """A draft PDF checked after sign-off, with no change in between, does not match:
+    an unsigned draft never speaks for a signed-off assessment (its pages could say
+    anything); the message names who signed off."""
     pdf = make_pdf(draft, tmp_path / "draft.pdf")
+    assert verify_against(pdf, draft).ok
     sign(draft)
     result = verify_against(pdf, draft)
-    assert result.ok, result.message
-    assert result.message.startswith("matches the draft of")
-    assert "signed off by Ann Jones" in result.message
+    assert not result.ok
+    assert "unsigned draft" in result.message and "signed off since (by Ann Jones" in result.message
 
 
 def test_pdf_from_the_second_sign_off_names_the_sign_off_in_force(draft, tmp_path):

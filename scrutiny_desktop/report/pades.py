@@ -14,7 +14,7 @@ that the last signature covers the whole file and that every revision after a
 signature is itself the revision of a later signature, which either only signs
 (pyHanko's difference analysis) or adds pages after the signed ones without touching
 any object those pages use (the chair's countersignature adds the partnership's
-response this way; see :func:`_pages_untouched`).  Trust is reported, never
+response this way; see :func:`_later_change`).  Trust is reported, never
 required: "trusted issuer" (a path to one of ``trusted_issuers``), "pinned
 certificate" (the signer's SHA-256 fingerprint is pinned) or "self-consistent only".
 
@@ -53,6 +53,7 @@ __all__ = [
     "PdfVerification",
     "describe",
     "fingerprint",
+    "keywords_at",
     "normalise_fingerprint",
     "sign_bytes",
     "sign_pdf",
@@ -353,11 +354,9 @@ def _appended(prefix: PdfVerification, extra: int) -> PdfVerification:
 
 
 async def _verify(data: bytes, trusted: list[x509.Certificate], pinned: set[str]) -> PdfVerification:
-    from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.diff_analysis import DiffResult
     from pyhanko.sign.validation import EmbeddedPdfSignature, async_validate_pdf_signature
-    from pyhanko.sign.validation.errors import SignatureValidationError
     from pyhanko.sign.validation.settings import KeyUsageConstraints
     from pyhanko.sign.validation.status import SignatureCoverageLevel
 
@@ -365,8 +364,8 @@ async def _verify(data: bytes, trusted: list[x509.Certificate], pinned: set[str]
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         embedded: list[EmbeddedPdfSignature] = list(reader.embedded_regular_signatures)
         revisions = reader.xrefs.total_revisions
-    except (PdfError, ValueError, KeyError, TypeError) as exc:
-        raise _Unreadable(str(exc)) from None
+    except Exception as exc:  # noqa: BLE001 - any failure to parse untrusted bytes is "unreadable"
+        raise _Unreadable(" ".join(str(exc).split())[:200] or type(exc).__name__) from None
     if not embedded:
         return PdfVerification([], False, [f"{NO_SIGNATURE[0].upper()}{NO_SIGNATURE[1:]}."])
 
@@ -385,8 +384,8 @@ async def _verify(data: bytes, trusted: list[x509.Certificate], pinned: set[str]
         try:
             status = await async_validate_pdf_signature(
                 sig, signer_validation_context=_context(trusted), key_usage_settings=usage)
-        except (SignatureValidationError, PdfError, ValueError, KeyError, TypeError) as exc:
-            problems.append(f"{label} cannot be checked ({exc}).")
+        except Exception as exc:  # noqa: BLE001 - a malformed signature is a problem, not a crash
+            problems.append(f"{label} cannot be checked ({' '.join(str(exc).split())[:200]}).")
             found.append(_entry(sig, cert, intact=False, covers=COVERS_ADDED_AFTER.format(
                 n=sig.signed_revision + 1), trust=TRUST_SELF))
             continue
@@ -405,10 +404,12 @@ async def _verify(data: bytes, trusted: list[x509.Certificate], pinned: set[str]
         if status.coverage == SignatureCoverageLevel.ENTIRE_FILE:
             covers = COVERS_WHOLE_FILE
         elif (status.coverage == SignatureCoverageLevel.ENTIRE_REVISION and sig is not last
-              and not unsigned_later and mod_ok):
+              and not unsigned_later and mod_ok
+              and not _later_change(reader, sig.signed_revision, pages_added=False)):
             covers = COVERS_SIGNATURES_ONLY.format(n=sig.signed_revision + 1)
         elif (status.coverage == SignatureCoverageLevel.ENTIRE_REVISION and sig is not last
-              and not unsigned_later and _pages_untouched(reader, sig.signed_revision)):
+              and not unsigned_later
+              and not _later_change(reader, sig.signed_revision, pages_added=True)):
             covers = COVERS_PAGES_ADDED.format(n=sig.signed_revision + 1)
         else:
             covers = COVERS_ADDED_AFTER.format(n=sig.signed_revision + 1)
@@ -432,61 +433,159 @@ async def _verify(data: bytes, trusted: list[x509.Certificate], pinned: set[str]
     return PdfVerification(found, not problems, problems)
 
 
-def _pages_untouched(reader, revision: int) -> bool:
-    """True when every page of ``revision`` (0-based) is still, unchanged, among the
-    first pages of the file: no object reachable from those pages (contents, resources,
-    fonts, images, annotations) was rewritten or freed in a later revision, and the
-    file's pages start with them in the same order.  Pages may have been added after."""
+def _get(dictionary, key: str):
+    """``dictionary[key]`` with references followed, or None (``dict.get`` returns a
+    reference as it is)."""
+    return dictionary[key] if key in dictionary else None  # noqa: SIM401 - get() would not follow it
+
+
+#: Page attributes a page inherits from the page tree nodes above it.
+_INHERITABLE = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
+#: Catalog entries a later signature may change: the page tree (pages added), the form
+#: (its new signature field, checked below) and the XMP metadata (not shown on a page).
+_CATALOG_MAY_CHANGE = frozenset({"/Pages", "/AcroForm", "/Metadata"})
+
+
+def _canon(value, refs: list) -> object:
+    """A comparable form of a PDF value; the references in it are added to ``refs``."""
     from pyhanko.pdf_utils import generic
 
-    def page_refs(root) -> list:
-        refs: list = []
-        stack = [root.raw_get("/Pages")]
-        seen: set = set()
-        while stack and len(seen) < 100_000:
-            ref = stack.pop()
-            if not isinstance(ref, generic.IndirectObject) or ref.reference in seen:
-                return []
-            seen.add(ref.reference)
-            node = ref.get_object()
-            if node.get("/Type") == "/Pages":
-                stack.extend(reversed(list(node.raw_get("/Kids"))))
-            else:
-                refs.append(ref.reference)
-        return refs
+    if isinstance(value, generic.IndirectObject):
+        refs.append(value.reference)
+        return ("ref", value.idnum, value.generation)
+    if isinstance(value, generic.StreamObject):
+        items = {str(k): _canon(v, refs) for k, v in value.items() if k != "/Parent"}
+        return ("stream", tuple(sorted(items.items())), bytes(value.encoded_data))
+    if isinstance(value, generic.DictionaryObject):
+        items = {str(k): _canon(v, refs) for k, v in value.items() if k != "/Parent"}
+        return ("dict", tuple(sorted(items.items())))
+    if isinstance(value, generic.ArrayObject):
+        return ("array", tuple(_canon(v, refs) for v in value))
+    return ("value", type(value).__name__, str(value))
+
+
+def _page_list(root) -> list | None:
+    """Every page in the order a viewer shows them, each with the attributes it inherits
+    from the page tree nodes above it: [(reference, {key: raw value})], or None for a
+    tree that is not a tree."""
+    from pyhanko.pdf_utils import generic
+
+    out: list = []
+    stack: list = [(root.raw_get("/Pages"), {})]
+    seen: set = set()
+    while stack:
+        ref, inherited = stack.pop()
+        if not isinstance(ref, generic.IndirectObject) or ref.reference in seen or len(seen) > 100_000:
+            return None
+        seen.add(ref.reference)
+        node = ref.get_object()
+        here = dict(inherited)
+        for key in _INHERITABLE:
+            if key in node:
+                here[key] = node.raw_get(key)
+        if _get(node, "/Type") == "/Pages":
+            stack.extend((kid, here) for kid in reversed(list(node["/Kids"])))
+        else:
+            out.append((ref.reference, here))
+    return out
+
+
+def _invisible_signature_widgets_only(reader, old_page, new_page, revision: int) -> bool:
+    """A page rewritten after ``revision`` only to list new signature widgets of no size
+    (an invisible signature field): every other entry is as it was."""
+    from pyhanko.pdf_utils import generic
+
+    def annots(page) -> list:
+        value = _get(page, "/Annots")
+        return list(value) if isinstance(value, generic.ArrayObject) else []
+
+    if _canon({k: v for k, v in old_page.items() if k != "/Annots"}, []) != \
+            _canon({k: v for k, v in new_page.items() if k != "/Annots"}, []):
+        return False
+    before, after = annots(old_page), annots(new_page)
+    if [_canon(v, []) for v in after[:len(before)]] != [_canon(v, []) for v in before]:
+        return False
+    for extra in after[len(before):]:
+        if not isinstance(extra, generic.IndirectObject) or \
+                reader.xrefs.get_introducing_revision(extra.reference) <= revision:
+            return False
+        widget = extra.get_object()
+        field = _get(widget, "/Parent") or widget
+        rect = [float(x) for x in (_get(widget, "/Rect") or [0, 0, 0, 0])]
+        if _get(widget, "/Subtype") != "/Widget" or _get(field, "/FT") != "/Sig" or len(rect) != 4 \
+                or (rect[0] != rect[2] and rect[1] != rect[3]):
+            return False
+    return True
+
+
+def _later_change(reader, revision: int, *, pages_added: bool) -> str:
+    """What a viewer would show differently from ``revision`` (0-based), or "" when
+    nothing a viewer shows of ``revision`` (0-based) changed afterwards.
+
+    Every page of that revision is still, in the same order, among the first pages of
+    the file, with the same inherited attributes; no object reachable from those pages
+    or from the catalog (contents, resources, fonts, images, annotations, outlines,
+    names, actions) was written again, at any generation number, or freed after it.
+    A page may only gain invisible signature widgets; the form only new fields; the
+    catalog only a changed page tree and metadata.  With ``pages_added`` pages may
+    follow the signed ones; without, the page count is the same.
+    """
+    from pyhanko.pdf_utils import generic
 
     try:
+        later: set[int] = set()
+        for rev in range(revision + 1, reader.xrefs.total_revisions):
+            later |= {ref.idnum for ref in reader.xrefs.explicit_refs_in_revision(rev)}
+            later |= {ref.idnum for ref in reader.xrefs.refs_freed_in_revision(rev)}
         old = reader.get_historical_resolver(revision)
-        before = page_refs(old.root)
-        after = page_refs(reader.root)
-        if not before or after[:len(before)] != before:
-            return False
-        stack = list(before)
+        before, after = _page_list(old.root), _page_list(reader.root)
+        if not before or after is None or \
+                [r for r, _ in after[:len(before)]] != [r for r, _ in before]:
+            return "the signed pages are no longer the first pages, in order"
+        if not pages_added and len(after) != len(before):
+            return "pages were added"
+        walk: list = []
+        for (ref, was), (_ref, now) in zip(before, after, strict=False):
+            if {k: _canon(v, walk) for k, v in was.items()} != {k: _canon(v, []) for k, v in now.items()}:
+                return ("what the signed pages inherit from the page tree (size, crop, rotation "
+                        "or resources) changed")
+            old_page = old.get_object(ref)
+            if ref.idnum in later and not _invisible_signature_widgets_only(
+                    reader, old_page, reader.get_object(ref), revision):
+                return "a signed page was changed"
+            _canon({k: v for k, v in old_page.items() if k != "/Parent"}, walk)
+        old_root, new_root = old.root, reader.root
+        if {k: _canon(v, walk) for k, v in old_root.items() if k not in _CATALOG_MAY_CHANGE} != \
+                {k: _canon(v, []) for k, v in new_root.items() if k not in _CATALOG_MAY_CHANGE}:
+            return "the document catalog (bookmarks, names, actions or page labels) changed"
+        old_form, new_form = _get(old_root, "/AcroForm"), _get(new_root, "/AcroForm")
+        if old_form is not None:
+            if new_form is None:
+                return "the form was removed"
+            keep = ("/Fields", "/SigFlags")
+            if {k: _canon(v, walk) for k, v in old_form.items() if k not in keep} != \
+                    {k: _canon(v, []) for k, v in new_form.items() if k not in keep}:
+                return "the form's settings changed"
+            old_fields = list(_get(old_form, "/Fields") or [])
+            new_fields = list(_get(new_form, "/Fields") or [])
+            kept = new_fields[:len(old_fields)]
+            if [_canon(v, walk) for v in old_fields] != [_canon(v, []) for v in kept]:
+                return "the form's fields changed"
         seen: set = set()
-        while stack:
-            ref = stack.pop()
+        while walk:
+            ref = walk.pop()
             if ref in seen:
                 continue
             seen.add(ref)
-            if reader.xrefs.get_last_change(ref) > revision:
-                return False
-            obj = old(ref)
-            values: list = []
-            if isinstance(obj, generic.DictionaryObject):
-                values = [v for k, v in obj.items() if k != "/Parent"]
-            elif isinstance(obj, generic.ArrayObject):
-                values = list(obj)
-            while values:
-                value = values.pop()
-                if isinstance(value, generic.IndirectObject):
-                    stack.append(value.reference)
-                elif isinstance(value, generic.DictionaryObject):
-                    values.extend(v for k, v in value.items() if k != "/Parent")
-                elif isinstance(value, generic.ArrayObject):
-                    values.extend(value)
-        return True
-    except (KeyError, ValueError, TypeError, AttributeError):
-        return False
+            if ref.idnum in later and ref not in {r for r, _ in before}:
+                return f"object {ref.idnum}, which the signed pages use, was written again"
+            obj = old.get_object(ref)
+            if isinstance(obj, generic.DictionaryObject) and _get(obj, "/Type") == "/Page":
+                continue  # a page: checked above (it may gain an invisible signature widget)
+            _canon(obj, walk)
+        return ""
+    except (KeyError, ValueError, TypeError, AttributeError, IndexError) as exc:
+        return f"the later revisions cannot be compared ({exc})"
 
 
 def _context(trusted: list[x509.Certificate]):
@@ -562,3 +661,19 @@ def _sentence(text: str) -> str:
     if text and text[0].islower():
         text = text[0].upper() + text[1:]
     return text if text.endswith(".") else text + "."
+
+
+def keywords_at(data: bytes, revision: int) -> str:
+    """The document information's Keywords as revision ``revision`` (1-based, as
+    :attr:`PdfSignature.revision` counts) left them, or "" if it has none."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        old = reader.get_historical_resolver(revision - 1)
+        ref = old.trailer_view.raw_get("/Info")
+        # Resolved in that revision (the trailer view's own lookup gives the newest object).
+        info = old.get_object(ref.reference) if hasattr(ref, "reference") else ref
+        return str(info["/Keywords"]) if "/Keywords" in info else ""
+    except Exception:  # noqa: BLE001 - unreadable: no stamp
+        return ""

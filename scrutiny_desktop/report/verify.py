@@ -47,6 +47,9 @@ def read_stamp(pdf: Path | str) -> stamp.Stamp:
         keywords = str(meta.get("/Keywords", "") or "")
     except (PdfReadError, OSError, ValueError, KeyError) as exc:
         raise InvalidInput(f"{pdf} is not a readable PDF ({exc}).") from None
+    except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds for a malformed file
+        detail = " ".join(str(exc).split())[:160] or type(exc).__name__
+        raise InvalidInput(f"{pdf} is not a readable PDF ({detail}).") from None
     found = stamp.decode(keywords)
     if found is None:
         raise InvalidInput(f"{pdf} was not made by Scrutiny Desktop (it carries no fingerprint).")
@@ -81,9 +84,9 @@ def verify_pdf(pdf: Path | str, doc: Document | None = None, *,
                              pinned_fingerprints=pinned_fingerprints)
     lines = [line for line in pades.describe(check) if line.startswith("Signed by ")]
     if not check.signatures:
-        return _fail("not verified: the PDF carries no digital signature, so nothing shows who "
-                     "signed it (it says it was signed off, but a PDF made before signatures, or "
-                     "a copy made by other means, proves nothing)")
+        return _fail("not verified: no digital signature was found: the PDF carries none (it says "
+                     "it was signed off, but a PDF made before signatures, or made by other means, "
+                     "proves nothing), or it is damaged or cut short")
     if not check.ok:
         return _fail("not verified: " + " ".join(check.problems), lines)
     reviewed = found.state == Status.REVIEWED
@@ -91,11 +94,18 @@ def verify_pdf(pdf: Path | str, doc: Document | None = None, *,
     # countersignature of it is then the PDF's only signature.
     expected = [e for e in (found.signer, found.countersigner if reviewed else "") if e]
     present = [stamp.hex_of(s.fingerprint) for s in check.signatures]
+    names = ("not verified: the PDF's digital signatures are not those of the signers it names "
+             "(its sign-off must be signed with the scrutineer's certificate"
+             + (", then countersigned with the chair's" if reviewed else "") + ", and nothing else)")
     if not expected or (reviewed and not found.countersigner) or present != expected:
-        return _fail("not verified: the PDF's digital signatures are not those of the signers it "
-                     "names (its sign-off must be signed with the scrutineer's certificate"
-                     + (", then countersigned with the chair's" if reviewed else "")
-                     + ", and nothing else)", lines)
+        return _fail(names, lines)
+    if len(check.signatures) > 1:
+        # What the scrutineer signed says who signed off and what: a later revision may
+        # bring the stamp up to date with the countersignature, but not change that.
+        first = stamp.decode(pades.keywords_at(pdf.read_bytes(), check.signatures[0].revision))
+        if (first is None or first.state != Status.SIGNED_OFF or first.signer != found.signer
+                or first.fingerprint != found.fingerprint or first.parts != found.parts):
+            return _fail(names, lines)
     if doc is None:
         if found.signer:
             message = f"verified: signed off by {check.signatures[0].signer}"
@@ -138,10 +148,15 @@ def _against(found: stamp.Stamp, pdf: Path, doc: Document,
         return _fail(f"does not match: {report.problem}")
     sign = signoff.current_signoff(doc)
     if check is None:
-        msg = f"matches the draft of {info.partnership}, {info.period} (a draft carries no signature)"
         if sign is not None:
-            msg += f"; it has since been signed off by {sign.name} on {when_text(sign.signed_at)}"
-        return VerifyResult(True, msg)
+            # An unsigned draft proves nothing about a signed-off assessment: whatever its
+            # pages show, only the signed PDF speaks for what was signed.
+            return _fail(f"does not match: this is an unsigned draft, and the assessment has been "
+                         f"signed off since (by {sign.name} on {when_text(sign.signed_at)}); check "
+                         "the signed PDF exported from it instead")
+        return VerifyResult(True, f"matches the draft of {info.partnership}, {info.period} (a draft "
+                                  "carries no signature: this says only that its fingerprint is "
+                                  "the assessment's as it is now)")
     signer = check.signatures[0].fingerprint if found.signer else ""
     matches = [s for s in signoff.history(doc)
                if s.fingerprint == found.fingerprint and s.certificate_sha256 == signer]
@@ -159,6 +174,9 @@ def _against(found: stamp.Stamp, pdf: Path, doc: Document,
         if not ok:
             return _fail(f"does not match: {cs} (the scrutineer's content itself is unchanged)")
         msg += "; " + cs
+    elif info.status == Status.REVIEWED and not match.voided:
+        msg += ("; note: the assessment has since been countersigned, so this PDF has no "
+                "response: export it again for the PDF with the partnership's response")
     return VerifyResult(True, msg)
 
 

@@ -9,6 +9,7 @@ signatures, never its metadata.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import io
 import json
 import sqlite3
@@ -336,3 +337,139 @@ def test_an_earlier_signed_pdf_put_back_is_caught(signed, tmp_path, capsys):
           pytest.raises(InvalidInput, match="is not the one made when it was signed")):
         signing.export_pdf(doc, tmp_path / "stale.pdf")
     assert not (tmp_path / "stale.pdf").exists()
+
+
+# -- attacks an independent review tried (each passed verify before it was fixed) -------------
+
+def _attack(real: bytes, mutate, *, append: bool = True, on_page: int = -1) -> bytes:
+    """An incremental update of the scrutineer's signed PDF: ``mutate(writer)`` (and, with
+    ``append``, a page of the attacker's), signed with a key of the attacker's own."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(real), strict=False)
+    if append:
+        page = io.BytesIO()
+        c = canvas.Canvas(page)
+        c.drawString(72, 720, "Response")
+        c.showPage()
+        c.save()
+        pades._append_pages(writer, page.getvalue())
+    mutate(writer)
+    mallory = identity_for("Mallory")
+    signer = signers.SimpleSigner(signing_cert=pades._to_asn1(mallory.certificate),
+                                  signing_key=_pyhanko_key(mallory), cert_registry=None)
+    out = io.BytesIO()
+    signers.PdfSigner(signers.PdfSignatureMetadata(field_name="Second"), signer=signer,
+                      new_field_spec=fields.SigFieldSpec("Second", on_page=on_page)
+                      ).sign_pdf(writer, output=out)
+    return out.getvalue()
+
+
+def _crop_every_signed_page(writer) -> None:
+    """An inherited /CropBox on the page tree root hides all but a strip of each page."""
+    from pyhanko.pdf_utils import generic
+
+    root = writer.root["/Pages"]
+    root[generic.NameObject("/CropBox")] = generic.ArrayObject(
+        [generic.NumberObject(v) for v in (0, 700, 595, 842)])
+    writer.update_container(root)
+
+
+def _redefine_a_font_at_generation_1(writer) -> None:
+    """A font object the signed pages use, written again as generation 1 (the pages
+    still refer to generation 0)."""
+    from pyhanko.pdf_utils import generic
+
+    page = writer.prev.root["/Pages"]["/Kids"][0]
+    resources = page["/Resources"]
+    ref = resources.raw_get("/Font")
+    if not isinstance(ref, generic.IndirectObject):
+        fonts = resources["/Font"]
+        ref = next(fonts.raw_get(k) for k in fonts if isinstance(fonts.raw_get(k), generic.IndirectObject))
+    old = ref.get_object()
+    writer.objects[(1, ref.idnum)] = generic.DictionaryObject(dict(old.items()))
+
+
+def _rename_bookmarks(writer) -> None:
+    from pyhanko.pdf_utils import generic
+
+    item = writer.root["/Outlines"]["/First"]
+    item[generic.NameObject("/Title")] = generic.TextStringObject("FORGED: inadequate")
+    writer.update_container(item)
+
+
+@pytest.mark.parametrize(("mutate", "append"), [
+    (_crop_every_signed_page, True),
+    (_redefine_a_font_at_generation_1, True),
+    (_rename_bookmarks, True),
+    (lambda writer: None, False),  # a visible widget of the second signature over page 1
+])
+def test_a_later_signature_cannot_change_what_the_signed_pages_show(signed, tmp_path, mutate, append):
+    real = signing.export_pdf(signed, tmp_path / "real.pdf").read_bytes()
+    assert pades.verify_bytes(real).ok
+    data = _attack(real, mutate) if append else _visible_widget_on_page_1(real)
+    check = pades.verify_bytes(data)
+    assert not check.ok
+    assert check.signatures[0].intact  # the scrutineer's bytes are untouched...
+    assert "followed by changes other than a later signature" in " ".join(check.problems)
+
+
+def _visible_widget_on_page_1(real: bytes) -> bytes:
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    mallory = identity_for("Mallory")
+    signer = signers.SimpleSigner(signing_cert=pades._to_asn1(mallory.certificate),
+                                  signing_key=_pyhanko_key(mallory), cert_registry=None)
+    out = io.BytesIO()
+    spec = fields.SigFieldSpec("Second", on_page=0, box=(50, 300, 550, 600))
+    signers.PdfSigner(signers.PdfSignatureMetadata(field_name="Second"), signer=signer,
+                      new_field_spec=spec).sign_pdf(
+        IncrementalPdfFileWriter(io.BytesIO(real), strict=False), output=out)
+    return out.getvalue()
+
+
+def test_a_later_revision_cannot_rewrite_what_the_scrutineer_signed_off(signed, tmp_path):
+    """The countersigner's revision may bring the stamp up to date, but the stamp the
+    scrutineer signed (its fingerprint and signer) must stay what it was."""
+    from scrutiny_desktop.report.stamp import decode, hex_of
+
+    real = signing.export_pdf(signed, tmp_path / "real.pdf")
+    first = read_stamp(real)
+    mallory = identity_for("Mallory")
+    lie = dataclasses.replace(first, state="reviewed", fingerprint="0" * 64,
+                              countersign_fingerprint="1" * 64, countersigner=hex_of(mallory.fingerprint))
+    data = pades.sign_bytes(real.read_bytes(), private_key=mallory.private_key,
+                            certificate=mallory.certificate, field_name="Second", signer_name="x",
+                            reason="x", append_pages=_one_page(), info={"Keywords": lie.encode()})
+    (tmp_path / "lie.pdf").write_bytes(data)
+    assert decode(pades.keywords_at(data, 2)) == first  # the signed revision's stamp
+    result = verify_pdf(tmp_path / "lie.pdf")
+    assert not result.ok and "not those of the signers it names" in result.message
+
+
+def _one_page() -> bytes:
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.drawString(72, 720, "Response")
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def test_an_unsigned_draft_does_not_vouch_for_a_signed_off_assessment(ready, tmp_path, capsys):
+    """A draft PDF (or one made up with a draft stamp and the right fingerprint) checked
+    against an assessment signed off since: not a match."""
+    draft = signing.export_pdf(ready, tmp_path / "draft.pdf")
+    assert verify_pdf(draft, ready).ok
+    _sign(ready)
+    code, _out, err = run_cli(capsys, "verify", draft, "--against", ready.path)
+    assert code == 1 and "unsigned draft" in err and "signed off since" in err
+
+
+def test_a_scrutineer_only_pdf_checked_after_countersignature_says_it_is_out_of_date(signed, tmp_path):
+    first = signing.export_pdf(signed, tmp_path / "signed.pdf")
+    _respond_and_countersign(signed)
+    result = verify_pdf(first, signed)
+    assert result.ok and "has since been countersigned" in result.message
