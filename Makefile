@@ -20,7 +20,7 @@ BUNDLE_BUDGET_MB ?= 200
 TORTURE_TRIALS ?= 200
 GUI_TORTURE_TRIALS ?= 20
 
-.PHONY: run test lint torture screenshots dist clean
+.PHONY: run test lint torture bench screenshots dist clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11")'
@@ -52,6 +52,10 @@ lint: $(STAMP)
 torture: $(STAMP)
 	$(PY) tests/torture/service_torture.py --trials $(TORTURE_TRIALS)
 	$(PY) tests/torture/gui_torture.py --trials $(GUI_TORTURE_TRIALS)
+
+# Speed as ratios against the bare libraries on this machine (nothing is asserted).
+bench: $(STAMP)
+	$(PY) benchmarks/pdf_long_text.py
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m scrutiny_desktop.ui.screenshots docs/screenshots

@@ -237,11 +237,22 @@ def _signing_statement(doc, given: str | None) -> str:
     return given or current_settings().signoff_statement or template_of(doc).signoff_statement
 
 
-def _report_options():
-    from scrutiny_desktop.report.data import options_from_settings
-    from scrutiny_desktop.settings import current_settings
+def _report_options(marking: str | None = None):
+    """The report options from the settings; ``marking`` ("none" for none) overrides the
+    protective marking unless IT has fixed it."""
+    import dataclasses
 
-    return options_from_settings(current_settings())
+    from scrutiny_desktop.report.data import options_from_settings
+    from scrutiny_desktop.settings import current_settings, load_managed
+
+    options = options_from_settings(current_settings())
+    if marking is None:
+        return options
+    if "protective_marking" in load_managed().locked:
+        raise UserError("your organisation has fixed the protective marking; --marking cannot "
+                        "change it.")
+    chosen = " ".join(marking.split())
+    return dataclasses.replace(options, protective_marking="" if chosen.lower() == "none" else chosen)
 
 
 def cmd_sign(args) -> int:
@@ -280,7 +291,8 @@ def cmd_export(args) -> int:
     from scrutiny_desktop.services import assessments
 
     outputs = [(kind, Path(p))
-               for kind, p in (("pdf", args.pdf), ("json", args.json), ("csv", args.csv)) if p]
+               for kind, p in (("pdf", args.pdf), ("json", args.json), ("csv", args.csv),
+                               ("docx", args.docx)) if p]
     for _kind, out in outputs:
         # Before any work: a folder, pipe, device, link loop or missing folder is named now.
         if os.path.realpath(out) == os.path.realpath(args.file):
@@ -293,11 +305,16 @@ def cmd_export(args) -> int:
             if kind == "pdf":
                 from scrutiny_desktop.report.signing import export_pdf
 
-                export_pdf(doc, out, _report_options())  # a signed one exactly as signed
+                export_pdf(doc, out, _report_options(args.marking))  # a signed one as signed
             elif kind == "json":
                 from scrutiny_desktop.report.jsonio import export_json
 
                 export_json(doc, out)
+            elif kind == "docx":
+                from scrutiny_desktop.report.data import collect
+                from scrutiny_desktop.report.docx import build_docx
+
+                build_docx(collect(doc, _report_options(args.marking)), out)
             else:
                 from scrutiny_desktop.report.csvout import export_csv
 
@@ -381,11 +398,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--check", metavar="PATH", help="validate one template file")
     p.set_defaults(func=cmd_templates)
 
-    p = sub.add_parser("export", help="export a document as PDF, JSON and/or CSV")
+    p = sub.add_parser("export", help="export a document as PDF, JSON, CSV and/or Word")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--pdf", metavar="OUT", help="write the PDF summary here")
     p.add_argument("--json", metavar="OUT", help="write the lossless JSON export here")
     p.add_argument("--csv", metavar="OUT", help="write one row per question here")
+    p.add_argument("--docx", metavar="OUT", help="write the accessible Word report here")
+    p.add_argument("--marking", metavar="TEXT",
+                   help="the protective marking on every page of the PDF and Word report "
+                        "(default: the preference; 'none' for publication); a signed PDF keeps "
+                        "the marking it was signed with")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("import", help="build a new document from a JSON export")
@@ -441,9 +463,9 @@ def run_command(argv: list[str]) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return _exit_status(exc)
-    if args.command == "export" and not (args.pdf or args.json or args.csv):
+    if args.command == "export" and not (args.pdf or args.json or args.csv or args.docx):
         try:
-            parser.error("export needs at least one of --pdf, --json or --csv")
+            parser.error("export needs at least one of --pdf, --json, --csv or --docx")
         except SystemExit as exc:
             return _exit_status(exc)
     try:

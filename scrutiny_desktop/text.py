@@ -1,4 +1,5 @@
-"""How dates and times are written for people: the UK way, in English, with the zone.
+"""How dates and times are written for people (the UK way, in English, with the zone),
+and how typed text divides into paragraphs and list items (:func:`blocks`).
 
 One module for every date a person reads, on screen, in a PDF, on the command
 line.  Month names are spelt out here rather than taken from ``strftime("%B")``,
@@ -9,6 +10,8 @@ desktop would otherwise print "novembre" in an English report.  No Qt here.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import dataclass
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -65,3 +68,57 @@ def stamp_for_name(now: dt.datetime | None = None) -> str:
     """20261128-140305: a timestamp for file names (digits only, sorts by time)."""
     now = now or dt.datetime.now()
     return f"{now:%Y%m%d-%H%M%S}"
+
+
+# -- typed text as blocks ----------------------------------------------------------------------
+
+_BULLET = re.compile(r"^[ \t]*[-*•][ \t]+(?P<text>.*)$")
+_NUMBER = re.compile(r"^[ \t]*(?P<n>\d{1,3})[.)][ \t]+(?P<text>.*)$")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block of typed text: a paragraph, or an item of a bulleted or numbered list."""
+
+    kind: str  # "paragraph", "bullet" or "number"
+    text: str
+    number: int = 0  # a numbered item's number, as typed
+
+    @property
+    def is_item(self) -> bool:
+        return self.kind != "paragraph"
+
+
+def blocks(text: str) -> list[Block]:
+    """Free text as a scrutineer types it, as blocks: a blank line separates paragraphs;
+    a line starting "- ", "* " or "• " is a bullet, "1. " or "1) " a numbered item; the
+    lines after an item, up to a blank line or the next item, continue it; other lines
+    inside a paragraph stay line breaks.  Nothing is lost: the blocks' text is the
+    typed text less the list markers."""
+    out: list[Block] = []
+    current: list[str] = []
+    kind, number = "paragraph", 0
+
+    def flush() -> None:
+        nonlocal current, kind, number
+        body = "\n".join(current).strip("\n")
+        if body.strip():
+            out.append(Block(kind, body, number))
+        current, kind, number = [], "paragraph", 0
+
+    for line in (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if not line.strip():
+            flush()
+            continue
+        bullet, numbered = _BULLET.match(line), _NUMBER.match(line)
+        if bullet or numbered:
+            flush()
+            if bullet:
+                kind, current = "bullet", [bullet.group("text")]
+            else:
+                assert numbered is not None
+                kind, number, current = "number", int(numbered.group("n")), [numbered.group("text")]
+            continue
+        current.append(line.strip() if kind != "paragraph" else line)
+    flush()
+    return out

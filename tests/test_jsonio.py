@@ -179,11 +179,11 @@ def test_export_does_not_change_the_document(rich, tmp_path):
 
 
 def test_export_has_the_documented_top_level_shape(rich_export):
-    """The export has the seven documented top-level parts and names its format and version."""
+    """The export has the eight documented top-level parts and names its format and version."""
     assert set(rich_export) == {"format", "assessment", "template", "answers", "signoffs",
-                                "reviews", "audit"}
-    assert rich_export["format"] == {"name": "scrutiny-desktop-assessment", "version": 2}
-    assert (FORMAT_NAME, FORMAT_VERSION) == ("scrutiny-desktop-assessment", 2)
+                                "reviews", "summary", "audit"}
+    assert rich_export["format"] == {"name": "scrutiny-desktop-assessment", "version": 3}
+    assert (FORMAT_NAME, FORMAT_VERSION) == ("scrutiny-desktop-assessment", 3)
     assert rich_export["assessment"]["partnership"] == "Partneriaeth Diogelu Plant Gwynedd & Môn <Ltd>"
     assert rich_export["assessment"]["status"] == "signed_off"
     assert rich_export["template"]["id"] == "cis"
@@ -477,7 +477,7 @@ def _duplicate_signoff_id(data):
 
 BROKEN = {
     "wrong format name": (_set(("format", "name"), "something-else"), "$.format.name"),
-    "newer format version": (_set(("format", "version"), 3), "$.format.version"),
+    "newer format version": (_set(("format", "version"), 4), "$.format.version"),
     "bad judgement": (_set(("answers", 3, "judgement"), "excellent"), "$.answers[3].judgement"),
     "bad evidence kind": (_set(("answers", 0, "evidence", 0, "kind"), "rumour"),
                           "$.answers[0].evidence[0].kind"),

@@ -410,9 +410,9 @@ def test_golden_format_1_document_upgrades_to_the_current_format(tmp_path):
     with assessments.open_assessment(path) as doc:
         assert integrity_report(doc).ok
         assert signature_checks(doc) == []
-    assert FORMAT_VERSION == 3
+    assert FORMAT_VERSION == 4
     with contextlib.closing(sqlite3.connect(str(path))) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == FORMAT_VERSION
         cols = {r[1] for r in conn.execute("PRAGMA table_info(signoffs)")}
     assert {"signature", "certificate_der", "signed_payload_version", "signed_pdf"} <= cols
 
@@ -581,11 +581,12 @@ def test_managed_signing_settings_come_before_the_users():
     assert "signing certificate (set by your organisation)" in managed.describe()
 
 
-def test_golden_format_2_document_upgrades_to_format_3(tmp_path, capsys):
+def test_golden_format_2_document_upgrades_to_the_current_format(tmp_path, capsys):
     """A format-2 file (signed off with a key, before signed PDFs) reads unchanged through
-    check, updates to format 3 when opened for editing with its signature still valid, and
-    exports a PDF that verify calls unsigned rather than trusting its metadata."""
+    check, updates to the current format when opened for editing with its signature still
+    valid, and exports a PDF that verify calls unsigned rather than trusting its metadata."""
     from scrutiny_desktop.services.signatures import pdf_to_export
+    from scrutiny_desktop.storage import FORMAT_VERSION
 
     path = copy_document(Path(__file__).parent / "fixtures" / "golden-format2.scrutiny", tmp_path,
                          "golden2.scrutiny")
@@ -598,6 +599,6 @@ def test_golden_format_2_document_upgrades_to_format_3(tmp_path, capsys):
         assert pdf_to_export(doc) is None
         pdf = signing.export_pdf(doc, tmp_path / "golden2.pdf")
     with contextlib.closing(sqlite3.connect(str(path))) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == FORMAT_VERSION
     code, out, err = run_cli(capsys, "verify", pdf, "--against", path)
     assert code == 1 and "no digital signature was found" in err

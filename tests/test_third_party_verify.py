@@ -30,7 +30,13 @@ def cert_sha256(cert: x509.Certificate) -> str:
 
 def record(export: dict) -> dict:
     a = export["assessment"]
+    s = export["summary"]
+    written = (s["overall_judgement"] is not None
+               or any(s[k] for k in ("conclusion", "strengths", "areas_for_improvement",
+                                     "scope_and_method"))
+               or any(x["summary"] for x in s["sections"]))
     return {
+        **({"summary": s} if written else {}),
         "assessment": {k: a[k] for k in ("uid", "partnership", "area", "period", "scrutineer_name",
                                          "scrutineer_role", "created_at", "previous_uid",
                                          "previous_period")},
@@ -108,7 +114,7 @@ def _export(path):
 
 
 def _countersigned(path, tmp_path):
-    from scrutiny_desktop.services import answers, evidence, recommendations, review, signoff
+    from scrutiny_desktop.services import answers, evidence, recommendations, review, signoff, summary
     from scrutiny_desktop.services.assessments import open_assessment
     from scrutiny_desktop.services.recommendations import RecommendationInput
     from tests.helpers import chair_id, scrutineer_id
@@ -117,6 +123,8 @@ def _countersigned(path, tmp_path):
     note.write_bytes(b"minutes " * 100)
     with open_assessment(path) as doc:
         answers.set_findings(doc, "ARR-01", "Minutes seen — “all three partners”.")
+        summary.set_text(doc, "conclusion", "Reasonable assurance — with “caveats”.")
+        summary.set_overall_judgement(doc, "reasonable")
         evidence.add_evidence(doc, "ARR-01", evidence.EvidenceInput("Minutes", source="BU"),
                               attach=note)
         recommendations.add_recommendation(doc, "ARR-01", RecommendationInput("Publish the plan"))
@@ -136,14 +144,18 @@ def test_third_party_verifies_every_signature_in_the_json_export(tmp_path, answe
 
     path = _countersigned(copy_document(answered, tmp_path, "doc.scrutiny"), tmp_path)
     export = _export(path)
-    assert export["format"]["version"] == 2
+    assert export["format"]["version"] == 3
+    assert export["summary"]["overall_judgement"] == "reasonable"  # signed with the rest
     for sig in export["signoffs"] + export["reviews"]["countersignatures"]:
         assert sig["signed_payload_version"] == 1
         assert sig["certificate_pem"].startswith("-----BEGIN CERTIFICATE-----")
     assert verify_export(export) == [("sign-off", "Ann Jones", True),
                                      ("countersignature", "Chris Chair", True)]
 
-    # An edited finding or chair's decision no longer verifies.
+    # An edited conclusion no longer verifies; nor does an edited finding or decision.
+    changed = json.loads(json.dumps(export))
+    changed["summary"]["conclusion"] = "Strong assurance."
+    assert [ok for _k, _n, ok in verify_export(changed)] == [False, False]
     export["answers"][0]["findings"] = "Nothing to report."
     export["reviews"]["responses"][0]["decision"] = "not_accepted"
     assert [ok for _k, _n, ok in verify_export(export)] == [False, False]

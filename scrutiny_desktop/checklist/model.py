@@ -141,6 +141,8 @@ class Template(_Strict):
     title: Text
     description: Text
     signoff_statement: Text = DEFAULT_SIGNOFF_STATEMENT
+    #: Sign-off waits until the scrutineer has written the summary's conclusion.
+    require_conclusion: bool = False
     sources: list[Source] = Field(default_factory=list)
     scale: Scale
     sections: list[Section] = Field(min_length=1)

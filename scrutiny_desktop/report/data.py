@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scrutiny_desktop.checklist.model import Template
-from scrutiny_desktop.services import answers, assessments, progress, review, signoff
+from scrutiny_desktop.services import answers, assessments, progress, review, signoff, summary
 from scrutiny_desktop.services.assessments import AssessmentInfo, Status
 from scrutiny_desktop.services.common import template_of
 from scrutiny_desktop.services.evidence import EvidenceView
@@ -26,6 +26,7 @@ from scrutiny_desktop.services.progress import Progress, SectionProgress
 from scrutiny_desktop.services.recommendations import RecommendationView
 from scrutiny_desktop.services.review import CountersignatureView
 from scrutiny_desktop.services.signoff import SignOffView
+from scrutiny_desktop.services.summary import SummaryView
 from scrutiny_desktop.settings import DEFAULT_MARKING
 from scrutiny_desktop.storage.document import Document
 
@@ -114,6 +115,15 @@ class ReportData:
     options: ReportOptions
     #: The chair's review; None while the assessment is a draft or nobody has reviewed it.
     review: ReportReview | None = None
+    #: The scrutineer's summary (overall judgement, conclusion, strengths, areas for
+    #: improvement, scope and method, section summaries); empty if none was written.
+    summary: SummaryView = field(default_factory=SummaryView)
+
+    @property
+    def overall_label(self) -> str:
+        """The overall judgement's label, or "" when none was given."""
+        value = self.summary.overall_judgement
+        return self.template.judgement_label(value) if value else ""
 
     def evidence_count(self) -> int:
         return sum(len(q.evidence) for s in self.sections for q in s.questions)
@@ -171,7 +181,7 @@ def collect(doc: Document, options: ReportOptions | None = None) -> ReportData:
         signature_png=signoff.signature_png(doc, current.id) if current and current.has_signature else None,
         signoff_history=tuple(signoff.history(doc)),
         fingerprint=content_fingerprint(doc), parts=part_hashes(content), options=options,
-        review=report_review,
+        review=report_review, summary=summary.get_summary(doc),
     )
 
 

@@ -35,6 +35,7 @@ from scrutiny_desktop.services.export_format import (
     json_schema,
     schema_path,
 )
+from scrutiny_desktop.services.summary import summary_record
 from scrutiny_desktop.storage.document import Document
 from scrutiny_desktop.storage.models import (
     Answer,
@@ -151,6 +152,7 @@ def _tree(doc: Document, session: Session, content: Callable[[Attachment], objec
             "countersignatures": [_signature(c) for c in session.scalars(
                 select(Countersignature).order_by(Countersignature.id))],
         },
+        "summary": summary_record(doc, session),
         "audit": [{
             "seq": e.seq, "at": e.at, "actor": e.actor, "action": e.action,
             "target": e.target, "old": e.old_value, "new": e.new_value,

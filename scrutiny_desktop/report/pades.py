@@ -53,7 +53,7 @@ __all__ = [
     "PdfVerification",
     "describe",
     "fingerprint",
-    "keywords_at",
+    "info_at",
     "normalise_fingerprint",
     "sign_bytes",
     "sign_pdf",
@@ -663,9 +663,9 @@ def _sentence(text: str) -> str:
     return text if text.endswith(".") else text + "."
 
 
-def keywords_at(data: bytes, revision: int) -> str:
-    """The document information's Keywords as revision ``revision`` (1-based, as
-    :attr:`PdfSignature.revision` counts) left them, or "" if it has none."""
+def info_at(data: bytes, revision: int, keys: Sequence[str] = ("Keywords",)) -> str:
+    """The first of ``keys`` the document information has, as revision ``revision``
+    (1-based, as :attr:`PdfSignature.revision` counts) left it, or "" if none."""
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     try:
@@ -674,6 +674,9 @@ def keywords_at(data: bytes, revision: int) -> str:
         ref = old.trailer_view.raw_get("/Info")
         # Resolved in that revision (the trailer view's own lookup gives the newest object).
         info = old.get_object(ref.reference) if hasattr(ref, "reference") else ref
-        return str(info["/Keywords"]) if "/Keywords" in info else ""
+        for key in keys:
+            if f"/{key}" in info:
+                return str(info[f"/{key}"])
+        return ""
     except Exception:  # noqa: BLE001 - unreadable: no stamp
         return ""

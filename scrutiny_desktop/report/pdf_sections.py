@@ -1,32 +1,43 @@
-"""The body of the PDF summary: what follows the cover and the summary page.
+"""The body of the report: everything after the cover.
 
-:class:`ReportBody` lays out the recommendations table, one page run per
-checklist section (each question with its judgement, findings, evidence and
-recommendations), the sign-off and the fingerprint (where the report the
-scrutineer signs ends), then the partnership's response (overall response,
-decisions, comments on questions) with the countersignature.  The cover, the
-summary and the page furniture are in :mod:`scrutiny_desktop.report.pdf`; fonts,
-safe text and tables in :mod:`scrutiny_desktop.report.pdfkit`.
+:class:`ReportBody` lays out the front section a board reads first (the summary
+with the overall judgement and conclusion, strengths, areas for improvement, the
+judgements by section, the recommendations and the scope and method), then the
+findings section by section and question by question, the sign-off (where the
+report the scrutineer signs ends), the short appendix "About this document"
+(how to check the PDF, the fingerprint and hashes), and the partnership's response
+with the countersignature.  Judgements are shown as marks: a symbol, a colour and
+the label, so they read the same in greyscale and for colour-blind readers.
+References link to their targets, and every part and question has a bookmark.
+
+The cover and the page furniture are in :mod:`scrutiny_desktop.report.pdf`;
+fonts, safe text and tables in :mod:`scrutiny_desktop.report.pdfkit`.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
+from reportlab.lib import colors
 from reportlab.lib.units import cm
 from reportlab.lib.utils import ImageReader
-from reportlab.platypus import Flowable, Image, Spacer
+from reportlab.platypus import CondPageBreak, Flowable, Image, KeepTogether, Paragraph, Spacer
 from reportlab.platypus.flowables import HRFlowable
 
+from scrutiny_desktop.checklist.model import NOT_APPLICABLE
 from scrutiny_desktop.report.data import ReportData, ReportQuestion, ReportSection
 from scrutiny_desktop.report.pdfkit import (
     A4_PORTRAIT,
     MUTED,
     RULE,
+    Anchor,
     Bookmark,
     Styles,
     clean_text,
+    linked,
+    markup,
     one_line,
     para,
     paragraphs,
@@ -35,22 +46,62 @@ from scrutiny_desktop.report.pdfkit import (
 from scrutiny_desktop.services.evidence import EvidenceView
 from scrutiny_desktop.services.recommendations import RecommendationView
 from scrutiny_desktop.services.signoff import SignOffView
+from scrutiny_desktop.services.summary import FIELD_LABELS
 from scrutiny_desktop.text import date_text, when_text
 
 DRAFT_LINE = "Not signed off: this is a draft."
-NO_RECOMMENDATIONS = "No recommendations were made."
-VERIFY_SENTENCE = ("To check that this summary matches the assessment file, run: "
-                   "scrutiny-desktop verify THIS.pdf --against FILE.scrutiny "
-                   "(or use File > Verify a PDF… in the app).")
+NO_RECOMMENDATIONS = "The scrutineer made no recommendations."
+NO_SUMMARY = "The scrutineer has not written a summary."
 
 CONTENT_WIDTH = A4_PORTRAIT.content_width
 SIGNATURE_MAX_WIDTH = 5 * cm
 SIGNATURE_MAX_HEIGHT = 2.5 * cm
 TABLE_TEXT_LIMIT = 600  # characters of free text in a table cell
-
-
 IMAGE_MAX_PIXELS = 40_000_000
 
+
+# -- judgement marks ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Mark:
+    """How a judgement is shown: a symbol and a colour, always with its label."""
+
+    symbol: str
+    colour: colors.Color
+    tint: colors.Color
+
+
+#: By place on the scale, best first (Okabe-Ito colours: apart for colour-blind
+#: readers; the symbols keep them apart in greyscale).
+_MARKS = [
+    Mark("▲", colors.HexColor("#00603a"), colors.HexColor("#e3f1e8")),
+    Mark("●", colors.HexColor("#0a5a99"), colors.HexColor("#e4eef7")),
+    Mark("◆", colors.HexColor("#9a4a00"), colors.HexColor("#fbeedd")),
+    Mark("■", colors.HexColor("#a3122a"), colors.HexColor("#f8e3e6")),
+    Mark("✖", colors.HexColor("#5b1f6e"), colors.HexColor("#f1e6f4")),
+]
+NOT_APPLICABLE_MARK = Mark("–", colors.HexColor("#555555"), colors.HexColor("#eeeeee"))
+NO_JUDGEMENT_MARK = Mark("○", colors.HexColor("#555555"), colors.HexColor("#f4f4f4"))
+
+
+def mark_of(data: ReportData, value: str | None) -> Mark:
+    if value is None:
+        return NO_JUDGEMENT_MARK
+    if value == NOT_APPLICABLE:
+        return NOT_APPLICABLE_MARK
+    values = [p.value for p in data.template.scale.points]
+    index = values.index(value) if value in values else len(_MARKS) - 1
+    return _MARKS[min(index, len(_MARKS) - 1)]
+
+
+def mark_markup(mark: Mark, label: str, *, bold: bool = True) -> str:
+    """The mark's symbol in its colour, then the label."""
+    text = markup(label, bold=bold)
+    return (f'<font color="{mark.colour.hexval()}">{markup(mark.symbol, bold=bold)}</font> '
+            + (f"<b>{text}</b>" if bold else text))
+
+
+# -- small helpers ------------------------------------------------------------------------
 
 def fitted_image(raw: bytes, max_width: float, max_height: float) -> Image | None:
     """A PNG or JPEG from ``raw``, scaled to fit the box and set on the left, or None
@@ -110,33 +161,127 @@ def digital_signature_note(view: SignOffView, what: str) -> str:
             "it. The time is the signing computer's clock; no timestamp server was used.")
 
 
-class ReportBody:
-    """Builds the flowables of the summary's body from a report snapshot.
+def question_key(question_id: str) -> str:
+    return f"q-{question_id}"
 
-    ``tick()`` returns a marker that reports progress when the layout reaches
-    it; one goes after each question and after every 25 evidence items or
-    recommendations, so a long question still moves the progress bar.
+
+def section_key(section_id: str) -> str:
+    return f"s-{section_id}"
+
+
+def recommendation_key(number: int) -> str:
+    return f"r-{number}"
+
+
+class Marker(Flowable):
+    """Zero-size marker: tells the builder, as the layout passes it, which section and
+    question the page is in (for the running head of the next page)."""
+
+    def __init__(self, report: Callable[[], None]) -> None:
+        super().__init__()
+        self.report = report
+        self.width = self.height = 0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.report()
+
+
+class ReportBody:
+    """Builds the flowables of the report's body from a report snapshot.
+
+    ``tick()`` returns a marker that reports progress when the layout reaches it;
+    ``context(section, question)`` one that sets the running head's context.
     """
 
-    def __init__(self, data: ReportData, styles: Styles, tick: Callable[[], Flowable]) -> None:
+    def __init__(self, data: ReportData, styles: Styles, tick: Callable[[], Flowable],
+                 context: Callable[[str, str], Flowable] | None = None) -> None:
         self.data = data
         self.s = styles
         self.tick = tick
+        self.context = context or (lambda _section, _question: Spacer(0, 0))
         self.rec_numbers = {n.recommendation.id: n.number for n in data.recommendations}
+        self.numbers = {q.id: q.number for sec in data.sections for q in sec.questions}
+
+    # -- the front: what a board reads first ---------------------------------------------
+
+    def judgement_paragraph(self, value: str | None, label: str, style: str = "judgement") -> Paragraph:
+        mark = mark_of(self.data, value)
+        st = self.s[style]
+        return Paragraph(mark_markup(mark, label or "Not answered"),
+                         _tinted(st, mark.tint))
+
+    def summary(self) -> list[Flowable]:
+        d, s = self.data, self.s
+        sm = d.summary
+        out: list[Flowable] = [Bookmark("summary", "Summary"), para("Summary", s["h1"])]
+        if sm.is_empty:
+            out.append(para(NO_SUMMARY, s["empty"]))
+        label = d.overall_label
+        out.append(self.judgement_paragraph(
+            sm.overall_judgement, f"Overall judgement: {label}" if label else "No overall judgement given",
+            "overall"))
+        for name in ("conclusion", "strengths", "areas_for_improvement"):
+            text = sm.text(name)
+            if name != "conclusion":
+                out.append(para(FIELD_LABELS[name], s["h2"]))
+            if clean_text(text).strip():
+                out += paragraphs(text, s["body"])
+            elif name != "conclusion":
+                out.append(para("Not written.", s["empty"]))
+        return out
+
+    def judgements_table(self) -> list[Flowable]:
+        d, s = self.data, self.s
+        options: list[tuple[str | None, str]] = list(d.template.judgement_options())
+        options.append((None, "No judgement"))
+        # "Not applicable" and "No judgement" only when some question has them.
+        unanswered = sum(max(sp.total - sum(sp.judgements.values()), 0) for sp in d.progress.sections)
+        used = {v for sp in d.progress.sections for v, n in sp.judgements.items() if n}
+        options = [(v, label) for v, label in options
+                   if (v is None and unanswered) or (v == NOT_APPLICABLE and v in used)
+                   or (v is not None and v != NOT_APPLICABLE)]
+        out: list[Flowable] = [Bookmark("judgements", "Judgements by section", 1),
+                               para("Judgements by section", s["h2"]),
+                               para("How many questions in each section received each judgement. "
+                                    "Select a section to go to its findings.", s["small"])]
+        count_w = min(2.3 * cm, (CONTENT_WIDTH - 4.2 * cm) / len(options))
+        widths = [CONTENT_WIDTH - count_w * len(options)] + [count_w] * len(options)
+        head = [para("Section", s["cell_head"])] + [
+            Paragraph(mark_markup(mark_of(d, v), label), s["count_head"]) for v, label in options]
+        rows: list[list[Flowable]] = [head]
+        totals = [0] * len(options)
+        for section, sp in zip(d.sections, d.progress.sections, strict=False):
+            counts = [sp.judgements.get(v, 0) if v is not None
+                      else max(sp.total - sum(sp.judgements.values()), 0) for v, _ in options]
+            totals = [a + b for a, b in zip(totals, counts, strict=True)]
+            rows.append([Paragraph(linked(f"{section.number}. {section.title}",
+                                          section_key(section.id)), s["cell"])]
+                        + [para(str(c) if c else "–", s["cell_num"]) for c in counts])
+        rows.append([para("All sections", s["cell_head"])]
+                    + [para(str(c), s["cell_head_num"]) for c in totals])
+        out.append(table(rows, widths, extra_style=[("LINEABOVE", (0, -1), (-1, -1), 0.8, MUTED),
+                                                     ("LEFTPADDING", (1, 0), (-1, -1), 2),
+                                                     ("RIGHTPADDING", (1, 0), (-1, -1), 2)]))
+        return out
 
     def recommendations_table(self) -> list[Flowable]:
         d, s = self.data, self.s
-        out: list[Flowable] = [para("Recommendations", s["h1"])]
+        out: list[Flowable] = [Bookmark("recommendations", "Recommendations"),
+                               para("Recommendations", s["h1"])]
         if not d.recommendations:
             out.append(para(NO_RECOMMENDATIONS, s["body"]))
             return out
-        out.append(para(f"{len(d.recommendations)} recommendation"
-                        f"{'s' if len(d.recommendations) != 1 else ''}, in checklist order.",
-                        s["body"]))
-        widths = [0.9 * cm, 6.9 * cm, 2.8 * cm, 1.6 * cm, 2.4 * cm]
-        widths.append(CONTENT_WIDTH - sum(widths))
-        rows = [[para(h, s["cell_head"]) for h in
-                 ("No.", "Recommendation", "Owner", "Priority", "Target date", "Question")]]
+        n_recs = len(d.recommendations)
+        out.append(para(f"{n_recs} recommendation{'s' if n_recs != 1 else ''}, in checklist order. "
+                        "Select a question number to go to the findings behind it.", s["small"]))
+        widths = [1.0 * cm, 0, 2.3 * cm, 1.6 * cm, 2.0 * cm, 1.8 * cm, 1.8 * cm]
+        widths[1] = CONTENT_WIDTH - sum(widths)
+        rows: list[list[object]] = [[para(h, s["cell_head"]) for h in
+                                     ("No.", "Recommendation", "Owner", "Priority", "Due",
+                                      "Status", "Question")]]
         # Table rows cannot split across pages, so a very long recommendation is
         # shortened here; it is printed in full under its question.
         for n in d.recommendations:
@@ -144,47 +289,67 @@ class ReportBody:
             text = excerpt(r.text)
             if text != one_line(r.text):
                 text += f" (in full under question {n.question_number})"
+            cell: list[Flowable] = [Anchor(recommendation_key(n.number)), para(text, s["cell"])]
+            if clean_text(r.carried_from).strip():
+                cell.append(para(f"↻ Carried forward from {one_line(r.carried_from)}", s["cell_note"]))
             rows.append([
-                para(str(n.number), s["cell"]),
-                para(text, s["cell"]),
+                para(f"R{n.number}", s["cell"]),
+                cell,
                 para(excerpt(r.owner_label, 200), s["cell"]),
                 para(r.priority_label, s["cell"]),
                 para(date_text(r.due) or "None set", s["cell"]),
-                para(f"Q{n.question_number} ({n.question_id})", s["cell"]),
+                para(r.status_label, s["cell"]),
+                Paragraph(linked(f"Q{n.question_number}", question_key(n.question_id)), s["cell"]),
             ])
         out.append(table(rows, widths))
         return out
 
-    # -- the checklist, question by question ---------------------------------------------
+    def scope_and_method(self) -> list[Flowable]:
+        s = self.s
+        text = self.data.summary.scope_and_method
+        out: list[Flowable] = [Bookmark("scope", "Scope and method"),
+                               para(FIELD_LABELS["scope_and_method"], s["h1"])]
+        out += paragraphs(text, s["body"]) or [para("Not written.", s["empty"])]
+        return out
+
+    # -- the findings, section by section -----------------------------------------------
 
     def section(self, section: ReportSection) -> list[Flowable]:
         s = self.s
         title = f"{section.number}. {section.title}"
-        out: list[Flowable] = [Bookmark(f"section-{section.number}", one_line(title)),
+        # A section starts a new page only when less than a third of a page is left.
+        out: list[Flowable] = [CondPageBreak(A4_PORTRAIT.content_height / 3),
+                               self.context(title, ""),
+                               Bookmark(section_key(section.id), title),
                                para(title, s["h1"])]
-        sp = section.progress
-        out.append(para(f"{sp.answered} of {sp.total} questions answered; "
-                        f"{sp.required_answered} of {sp.required} required.", s["small"]))
-        if section.intro.strip():
+        summary = self.data.summary.sections.get(section.id, "")
+        if clean_text(summary).strip():
+            out.append(para("The scrutineer's summary of this section", s["h3"]))
+            out += paragraphs(summary, s["section_summary"])
+        elif clean_text(section.intro).strip():
             out += paragraphs(section.intro, s["intro"])
         for i, q in enumerate(section.questions):
             if i:
                 out.append(HRFlowable(width="100%", thickness=0.4, color=RULE,
-                                      spaceBefore=4, spaceAfter=4))
-            out += self.question(q)
+                                      spaceBefore=6, spaceAfter=6))
+            out += self.question(q, title)
             out.append(self.tick())
+        out.append(self.context(title, ""))
         return out
 
-    def question(self, q: ReportQuestion) -> list[Flowable]:
+    def question(self, q: ReportQuestion, section_title: str) -> list[Flowable]:
         s = self.s
-        head = [para(f"{q.number}. {q.text}", s["question"]),
-                para(f"Question {q.id}" + ("" if q.required else " (optional)"), s["qid"]),
-                para(q.judgement_label or "Not answered", s["judgement"], label="Judgement:")]
-        # The heading, id, judgement and "Findings" carry keepWithNext, so the
-        # question never starts at the foot of a page on its own.
-        out: list[Flowable] = list(head)
-        out.append(para("Findings", s["h3"]))
+        label = f"Q{q.number}"
+        head: list[Flowable] = [
+            self.context(section_title, label),
+            Bookmark(question_key(q.id), f"{label}. {one_line(q.text)[:90]}", 1),
+            para(f"{label}. {q.text}", s["question"]),
+            para(q.id + ("" if q.required else " · optional"), s["qid"]),
+            self.judgement_paragraph(q.judgement, q.judgement_label),
+        ]
+        out: list[Flowable] = [KeepTogether(head)]
         found = paragraphs(q.findings, s["body"])
+        out.append(para("Findings", s["h3"]))
         out += found or [para("No findings recorded.", s["empty"])]
         if q.evidence:
             out.append(para(f"Evidence ({len(q.evidence)})", s["h3"]))
@@ -192,9 +357,6 @@ class ReportBody:
                 out += self.evidence(i, e)
                 if i % 25 == 0:
                     out.append(self.tick())
-        else:
-            out.append(para("Evidence", s["h3"]))
-            out.append(para("No evidence recorded.", s["empty"]))
         if q.recommendations:
             out.append(para(f"Recommendations ({len(q.recommendations)})", s["h3"]))
             for i, r in enumerate(q.recommendations, start=1):
@@ -211,24 +373,27 @@ class ReportBody:
             meta.append(date_text(e.date))
         if clean_text(e.source).strip():
             meta.append(f"Source: {one_line(e.source)}")
+        if e.attachment is not None:
+            meta.append(f"Attached: {one_line(e.attachment.filename)}")
         out.append(para(" · ".join(meta), s["item_meta"]))
         if clean_text(e.note).strip():
             out += paragraphs(e.note, s["item"])
-        if e.attachment is not None:
-            out.append(para(e.attachment.filename, s["item_meta"], label="Attachment:"))
-            out.append(para(e.attachment.sha256, s["hash"], label="SHA-256:"))
         return out
 
     def recommendation(self, r: RecommendationView) -> list[Flowable]:
         s = self.s
         number = self.rec_numbers.get(r.id)
-        label = f"R{number}." if number else "•"
-        out: list[Flowable] = [para(r.text, s["item_title"], label=label)]
+        body = markup(r.text, bold=False)
+        if number:
+            head = f'<b>{linked(f"R{number}.", recommendation_key(number))}</b> {body}'
+        else:
+            head = f"<b>•</b> {body}"
+        out: list[Flowable] = [Paragraph(head, s["item_title"])]
         meta = [f"Owner: {one_line(r.owner_label)}", f"Priority: {r.priority_label}",
-                f"Target date: {date_text(r.due) or 'none set'}", f"Status: {r.status_label}"]
+                f"Due: {date_text(r.due) or 'none set'}", f"Status: {r.status_label}"]
         out.append(para(" · ".join(meta), s["item_meta"]))
         if clean_text(r.carried_from).strip():
-            out.append(para(f"Carried forward from {one_line(r.carried_from)}.", s["item_meta"]))
+            out.append(para(f"↻ Carried forward from {one_line(r.carried_from)}.", s["item_meta"]))
         if clean_text(r.progress).strip():
             out += paragraphs(r.progress, s["item"])
         return out
@@ -245,43 +410,41 @@ class ReportBody:
         so = self.data.signoff
         if so is not None:
             out.append(para(f"The safeguarding partners' response to the independent scrutineer's "
-                            f"assessment of {one_line(self.data.info.partnership)}, "
+                            f"report on {one_line(self.data.info.partnership)}, "
                             f"{one_line(self.data.info.period)}, signed off by {signer_line(so)} on "
-                            f"{when_text(so.signed_at)} (fingerprint {self.data.fingerprint}).",
-                            s["body"]))
+                            f"{when_text(so.signed_at)}.", s["body"]))
         out.append(para("Overall response", s["h2"]))
         out += paragraphs(rv.overall, s["body"]) or [para("No overall response recorded.", s["empty"])]
         out.append(para("Decisions on the recommendations", s["h2"]))
         if not rv.decisions:
             out.append(para(NO_RECOMMENDATIONS, s["body"]))
         else:
-            widths = [0.9 * cm, 5.6 * cm, 2.7 * cm, 3.4 * cm, 2.5 * cm]
-            widths.append(CONTENT_WIDTH - sum(widths))
+            widths = [1.0 * cm, 0, 2.5 * cm, 3.2 * cm, 2.3 * cm, 2.1 * cm]
+            widths[1] = CONTENT_WIDTH - sum(widths)
             rows = [[para(h, s["cell_head"]) for h in
                      ("No.", "Recommendation", "Decision", "Change or reason", "Action owner",
                       "Action date")]]
             for d in rv.decisions:
-                rows.append([para(str(d.number), s["cell"]), para(excerpt(d.text), s["cell"]),
+                rows.append([para(f"R{d.number}", s["cell"]), para(excerpt(d.text), s["cell"]),
                              para(d.decision_label, s["cell"]), para(excerpt(d.detail), s["cell"]),
                              para(excerpt(d.action_owner, 200), s["cell"]),
                              para(date_text(d.action_due) or "", s["cell"])])
             out.append(table(rows, widths))
         if rv.comments:
             out.append(para("Comments on questions", s["h2"]))
-            numbers = {q.id: q.number for sec in self.data.sections for q in sec.questions}
-            for qid, text in sorted(rv.comments.items(), key=lambda kv: numbers.get(kv[0], 0)):
-                out.append(para(f"Question {numbers.get(qid, '?')} ({qid})", s["h3"]))
+            for qid, text in sorted(rv.comments.items(), key=lambda kv: self.numbers.get(kv[0], 0)):
+                out.append(para(f"Q{self.numbers.get(qid, '?')} ({qid})", s["h3"]))
                 out += paragraphs(text, s["body"])
         out.append(self.tick())
         return out
 
-    # -- sign-off, countersignature, fingerprint ------------------------------------------
+    # -- sign-off, countersignature, about this document -----------------------------------
 
     def _signed(self, rows: Sequence[tuple[str, str]], statement: str) -> list[Flowable]:
         """Who signed (a label/value table) and the statement they signed."""
         s = self.s
         cells = [[para(k, s["label"]), para(v, s["value"])] for k, v in rows]
-        return [table(cells, [4 * cm, CONTENT_WIDTH - 4 * cm], header=False),
+        return [table(cells, [4.2 * cm, CONTENT_WIDTH - 4.2 * cm], header=False),
                 Spacer(1, 8),
                 para("Statement", s["h3"]),
                 *paragraphs(statement, s["body"])]
@@ -302,11 +465,11 @@ class ReportBody:
 
     def signoff_block(self) -> list[Flowable]:
         d, s = self.data, self.s
-        out: list[Flowable] = [para("Sign-off", s["h1"])]
+        out: list[Flowable] = [Bookmark("signoff", "Sign-off"), para("Sign-off", s["h1"])]
         so = d.signoff
         if so is None:
             out.append(para(DRAFT_LINE, s["h2"]))
-            out.append(para("The assessment has not been signed off, so this summary may still "
+            out.append(para("The assessment has not been signed off, so this report may still "
                             "change. Every page is marked DRAFT.", s["body"]))
         else:
             out += self._signed([("Name", so.name), ("Role", so.role or "Not given"),
@@ -329,11 +492,12 @@ class ReportBody:
         return out
 
     def review_block(self) -> list[Flowable]:
-        """The countersignature, under the scrutineer's sign-off."""
+        """The countersignature, after the partnership's response."""
         rv, s = self.data.review, self.s
         if rv is None:
             return []
-        out: list[Flowable] = [Spacer(1, 10), para("Countersignature", s["h1"])]
+        out: list[Flowable] = [Spacer(1, 10), Bookmark("countersignature", "Countersignature"),
+                               para("Countersignature", s["h1"])]
         cs = rv.countersignature
         if cs is None:
             out.append(para("The partnership's response has not been countersigned.", s["body"]))
@@ -354,11 +518,37 @@ class ReportBody:
                                 f"{when_text(h.signed_at)} was voided on {_voided(h)}.", s["body"]))
         return out
 
-    def fingerprint_block(self) -> list[Flowable]:
-        s = self.s
-        return [
-            Spacer(1, 0.5 * cm),
-            para("Fingerprint", s["h2"]),
-            para(self.data.fingerprint, s["fingerprint"], label="Fingerprint (SHA-256):"),
-            para(VERIFY_SENTENCE, s["small"]),
-        ]
+    def about(self) -> list[Flowable]:
+        """The appendix: how to check this PDF, its fingerprint, and the hashes that tie it
+        to the assessment file."""
+        d, s = self.data, self.s
+        out: list[Flowable] = [Bookmark("about", "About this document"),
+                               para("About this document", s["h1"]),
+                               para("This report was made by Scrutiny Desktop from the assessment "
+                                    "file. To check that a copy of it is unchanged and shows what "
+                                    "the file holds, open File > Verify a PDF… in Scrutiny "
+                                    "Desktop, or run "
+                                    "“scrutiny-desktop verify REPORT.pdf --against FILE.scrutiny”.",
+                                    s["body"]),
+                               para(d.fingerprint, s["fingerprint"], label="Fingerprint (SHA-256):")]
+        attachments = [(q.number, e) for sec in d.sections for q in sec.questions for e in q.evidence
+                       if e.attachment is not None]
+        if attachments:
+            out.append(para("Attached files", s["h3"]))
+            rows = [[para(h, s["cell_head"]) for h in ("Question", "File", "SHA-256")]]
+            for number, e in attachments:
+                assert e.attachment is not None
+                rows.append([para(f"Q{number}", s["cell"]), para(e.attachment.filename, s["cell"]),
+                             para(e.attachment.sha256, s["hash"])])
+            out.append(table(rows, [2 * cm, 4.5 * cm, CONTENT_WIDTH - 6.5 * cm]))
+        return out
+
+
+def _tinted(style, tint: colors.Color):
+    from reportlab.lib.styles import ParagraphStyle
+
+    return ParagraphStyle(f"{style.name}_{tint.hexval()}", parent=style, backColor=tint)
+
+
+__all__ = ["DRAFT_LINE", "Marker", "ReportBody", "certificate_text", "digital_signature_note",
+           "fitted_image", "mark_markup", "mark_of", "question_key", "section_key", "signer_line"]

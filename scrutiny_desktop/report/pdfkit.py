@@ -25,6 +25,7 @@ Nothing here touches storage or Qt, so a report can be built on a worker thread.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import io
 import re
@@ -52,6 +53,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfdoc import XMP, PDFDate, PDFDictionary, PDFInfo, PDFName, PDFString
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -79,6 +81,7 @@ MUTED = colors.HexColor("#555555")
 RULE = colors.HexColor("#b0b0b0")
 SHADE = colors.HexColor("#e8ecf0")
 HEADER_SHADE = colors.HexColor("#d5dde6")
+LINK = colors.HexColor("#0a4f8a")
 WATERMARK = colors.Color(0.82, 0.82, 0.82)
 
 # -- fonts -----------------------------------------------------------------------
@@ -246,13 +249,57 @@ def para(text: object, style: ParagraphStyle, *, label: str = "") -> Paragraph:
     return Paragraph(body, style)
 
 
-def paragraphs(text: object, style: ParagraphStyle) -> list[Paragraph]:
-    """Free text as one Paragraph per blank-line-separated block, newlines kept.
+#: A paragraph longer than this is set as several (split after a sentence), so that a
+#: very long text costs time in proportion to its length: reportlab re-wraps the rest
+#: of a paragraph at every page break.
+CHUNK_CHARACTERS = 3000
 
-    Separate paragraphs keep a very long field cheap to split across pages.
-    """
-    blocks = [b for b in re.split(r"\n[ \t]*\n", clean_text(text).strip("\n")) if b.strip()]
-    return [para(b, style) for b in blocks]
+
+@functools.lru_cache(maxsize=64)
+def _derived(style: ParagraphStyle, kind: str) -> ParagraphStyle:
+    """A list item's style (hanging indent) or a continuation chunk's (no space between)."""
+    if kind == "item":
+        return ParagraphStyle(f"{style.name}_item", parent=style, leftIndent=style.leftIndent + 16,
+                              bulletIndent=style.leftIndent + 3, spaceAfter=2,
+                              bulletFontName=style.fontName, bulletFontSize=style.fontSize)
+    return ParagraphStyle(f"{style.name}_chunk", parent=style, spaceAfter=0)
+
+
+def _chunks(text: str) -> list[str]:
+    if len(text) <= CHUNK_CHARACTERS:
+        return [text]
+    out: list[str] = []
+    while len(text) > CHUNK_CHARACTERS:
+        cut = max(text.rfind(". ", 0, CHUNK_CHARACTERS), text.rfind("\n", 0, CHUNK_CHARACTERS))
+        if cut < CHUNK_CHARACTERS // 3:
+            cut = text.rfind(" ", 0, CHUNK_CHARACTERS)
+        if cut < CHUNK_CHARACTERS // 3:
+            cut = CHUNK_CHARACTERS - 1
+        out.append(text[:cut + 1].rstrip("\n"))
+        text = text[cut + 1:].lstrip(" \n")
+    if text:
+        out.append(text)
+    return out
+
+
+def paragraphs(text: object, style: ParagraphStyle) -> list[Paragraph]:
+    """Free text as typed (see :func:`scrutiny_desktop.text.blocks`): paragraphs split at
+    blank lines with their line breaks kept, and lines starting "- ", "* " or "1." as
+    real list items with a hanging indent."""
+    from scrutiny_desktop.text import blocks
+
+    out: list[Paragraph] = []
+    for block in blocks(clean_text(text)):
+        if block.is_item:
+            bullet = "•" if block.kind == "bullet" else f"{block.number}."
+            item = _derived(style, "item")
+            body = markup(block.text, bold=_is_bold(style.fontName))
+            out.append(Paragraph(body, item, bulletText=bullet))
+            continue
+        pieces = _chunks(block.text)
+        for i, piece in enumerate(pieces):
+            out.append(para(piece, style if i == len(pieces) - 1 else _derived(style, "chunk")))
+    return out
 
 
 def truncate(text: str, font: str, size: float, width: float) -> str:
@@ -284,13 +331,14 @@ def shared_styles() -> Styles:
 
     A report adds its own (titles, headings) with :meth:`Styles.add`.
     """
-    s = Styles(body=ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=13,
-                                   textColor=INK, splitLongWords=1, spaceAfter=4))
+    s = Styles(body=ParagraphStyle("body", fontName=FONT, fontSize=10.5, leading=15,
+                                   textColor=INK, splitLongWords=1, spaceAfter=5,
+                                   bulletFontName=FONT, bulletFontSize=10.5))
     s.add("small", fontSize=8.5, leading=11, textColor=MUTED)
-    s.add("cell", fontSize=8.5, leading=11, spaceAfter=0)
-    s.add("cell_head", fontName=FONT_BOLD, fontSize=8, leading=10, spaceAfter=0)
-    s.add("cell_num", fontSize=8.5, leading=11, spaceAfter=0, alignment=TA_CENTER)
-    s.add("cell_head_num", fontName=FONT_BOLD, fontSize=8, leading=10, spaceAfter=0,
+    s.add("cell", fontSize=9, leading=12, spaceAfter=0)
+    s.add("cell_head", fontName=FONT_BOLD, fontSize=9, leading=12, spaceAfter=0)
+    s.add("cell_num", fontSize=9, leading=12, spaceAfter=0, alignment=TA_CENTER)
+    s.add("cell_head_num", fontName=FONT_BOLD, fontSize=9, leading=12, spaceAfter=0,
           alignment=TA_CENTER)
     return s
 
@@ -299,6 +347,7 @@ def table(rows: Sequence[Sequence[Any]], widths: Sequence[float], *, header: boo
           extra_style: Iterable[tuple[Any, ...]] = (), split_in_row: bool | None = None) -> Table:
     """A report table: ruled rows, a shaded header row repeated on each page."""
     style: list[tuple[Any, ...]] = [
+        ("FONTNAME", (0, 0), (-1, -1), FONT),  # reportlab's default is Helvetica (not embedded)
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 4),
         ("RIGHTPADDING", (0, 0), (-1, -1), 4),
@@ -339,6 +388,11 @@ class PageGeometry:
     header_rule_drop: float  # the rule under the header, below the top edge
     footer_rise: float  # the footer line's baseline, above the bottom edge
     footer_rule_rise: float  # the rule over the footer, above the bottom edge
+    vertical_margin: float = 0.0  # above and below the content; 0: the same as ``margin``
+
+    @property
+    def v_margin(self) -> float:
+        return self.vertical_margin or self.margin
 
     @property
     def content_width(self) -> float:
@@ -346,17 +400,17 @@ class PageGeometry:
 
     @property
     def content_height(self) -> float:
-        return self.height - 2 * self.margin
+        return self.height - 2 * self.v_margin
 
 
-#: The assessment summary's pages.
-A4_PORTRAIT = PageGeometry(A4[0], A4[1], margin=2 * cm, header_drop=1.25 * cm,
-                           header_rule_drop=1.5 * cm, footer_rise=1.1 * cm,
-                           footer_rule_rise=1.6 * cm)
+#: The report's pages: margins that keep 10.5 pt body text to about 85 characters a line.
+A4_PORTRAIT = PageGeometry(A4[0], A4[1], margin=3.1 * cm, header_drop=1.4 * cm,
+                           header_rule_drop=2.2 * cm, footer_rise=1.55 * cm,
+                           footer_rule_rise=2.1 * cm, vertical_margin=2.5 * cm)
 #: The comparison's pages: wide tables need the width, so the margins are narrower.
 A4_LANDSCAPE = PageGeometry(A4[1], A4[0], margin=1.8 * cm, header_drop=1.15 * cm,
-                            header_rule_drop=1.4 * cm, footer_rise=0.95 * cm,
-                            footer_rule_rise=1.45 * cm)
+                            header_rule_drop=1.4 * cm, footer_rise=1.15 * cm,
+                            footer_rule_rise=1.6 * cm)
 
 
 def fit_marking(marking: str, width: float) -> tuple[str, float]:
@@ -369,13 +423,14 @@ def fit_marking(marking: str, width: float) -> tuple[str, float]:
 
 
 class PageFurniture:
-    """What every page carries: the protective marking centred in the header and
-    the footer, a line of the report's own on the left of each, rules under the
-    header and over the footer, and "Page X of Y" on the right of the footer.
+    """What every page carries: the protective marking centred in the header and the
+    footer; under the footer's marking, the report's own line on the left (never cut
+    while it has room: up to about 80 characters) and "Page X of Y" on the right; a
+    running head on the left under the header's marking (``running_head()``, per page);
+    rules under the header and over the footer.
 
-    ``footer_left`` is a line, cut to the room the marking leaves, or a function
-    that makes the line given that room (in points); the footer line is left out
-    when there is hardly any room.
+    ``footer_left`` is a line, or a function that makes the line given the room it has
+    (in points).
     """
 
     def __init__(self, page: PageGeometry, marking: str, *, footer_left: str | Callable[[float], str],
@@ -388,8 +443,8 @@ class PageFurniture:
             one_line(marking), page.content_width - 2 * MARKING_INSET)
         self.header_left = header_left
         self.header_left_font = FONT_BOLD if header_left_bold else FONT
-        marking_width = pdfmetrics.stringWidth(self.marking, FONT_BOLD, self.marking_size)
-        self.footer_room = (page.width - marking_width) / 2 - page.margin - 12
+        self.footer_room = page.content_width - pdfmetrics.stringWidth(
+            f"{page_label} 999 of 999", FONT, 8) - 12
         self.footer_left = (footer_left(self.footer_room) if callable(footer_left)
                             else truncate(footer_left, FONT, 8, self.footer_room))
 
@@ -404,16 +459,22 @@ class PageFurniture:
         canv.setLineWidth(0.5)
         canv.line(self.page.margin, y, self.page.width - self.page.margin, y)
 
-    def draw_header(self, canv: Canvas) -> None:
-        """The header (drawn before a page's content)."""
+    def draw_header(self, canv: Canvas, running_head: str = "") -> None:
+        """The header (drawn before a page's content); ``running_head`` goes under the
+        marking on the left, in small type (the section and question a page continues)."""
         page = self.page
         canv.saveState()
         y = page.height - page.header_drop
         self._marking(canv, y)
+        line2 = page.height - (page.header_drop + page.header_rule_drop) / 2 - 3
         if self.header_left:
             canv.setFont(self.header_left_font, 8)
             canv.setFillColor(MUTED)
             canv.drawString(page.margin, y, self.header_left)
+        if running_head:
+            canv.setFont(FONT, 8)
+            canv.setFillColor(MUTED)
+            canv.drawString(page.margin, line2, truncate(running_head, FONT, 8, page.content_width))
         self._rule(canv, page.height - page.header_rule_drop)
         canv.restoreState()
 
@@ -422,13 +483,12 @@ class PageFurniture:
         page = self.page
         canv.saveState()
         self._rule(canv, page.footer_rule_rise)
-        y = page.footer_rise
-        self._marking(canv, y)
+        self._marking(canv, page.footer_rise)
+        y = page.footer_rise - 13
         canv.setFont(FONT, 8)
         canv.setFillColor(MUTED)
         canv.drawRightString(page.width - page.margin, y, f"{self.page_label} {number} of {total}")
-        if self.footer_room > 30:
-            canv.drawString(page.margin, y, self.footer_left)
+        canv.drawString(page.margin, y, self.footer_left)
         canv.restoreState()
 
 
@@ -463,6 +523,40 @@ class PagedCanvas(Canvas):
             self._decorate(self, number, total)
             super().showPage()
         super().save()
+
+
+class Anchor(Flowable):
+    """Zero-size marker: a named destination where it is drawn, for links to point at
+    (placed when its page is written, like :class:`Bookmark`'s)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__()
+        self.key = key
+        self.width = self.height = 0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        canv = self.canv
+        top = canv.absolutePosition(0, 0)[1]
+        bookmark = getattr(canv, "bookmark_later", None)
+        if bookmark is not None:
+            bookmark(self.key, top)
+        else:
+            canv.bookmarkPage(self.key, fit="XYZ", top=top)
+
+
+def hex_colour(colour: colors.Color) -> str:
+    """``#rrggbb`` for paragraph markup."""
+    r, g, b = (round(c * 255) for c in colour.rgb())
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def linked(text: object, target: str) -> str:
+    """Paragraph markup: ``text`` (escaped) as an underlined link to the destination
+    ``target`` (a :class:`Bookmark` or :class:`Anchor` key)."""
+    return f'<a href="#{target}" color="{hex_colour(LINK)}"><u>{markup(text)}</u></a>'
 
 
 class Bookmark(Flowable):
@@ -553,12 +647,60 @@ def draw_watermark(canv: Canvas, page: PageGeometry) -> None:
 
 @dataclass(frozen=True)
 class PdfInfo:
-    """The document information a PDF carries (the creator is always this app)."""
+    """The document information a PDF carries (the creator is always this app), also
+    written as XMP metadata (title, author, subject, keywords, language).  ``extra``
+    adds entries of the app's own to the document information dictionary (the
+    verification stamp), which are not shown to people as the Keywords are."""
 
     title: str
     author: str
     subject: str
     keywords: str = ""
+    extra: tuple[tuple[str, str], ...] = ()
+    language: str = "en-GB"
+
+
+class _Info(PDFInfo):
+    """reportlab's document information, with ``extra`` entries of our own."""
+
+    extra: tuple[tuple[str, str], ...] = ()
+
+    def format(self, document: Any) -> bytes:
+        entries = {
+            "Title": PDFString(self.title), "Author": PDFString(self.author),
+            "Subject": PDFString(self.subject), "Keywords": PDFString(self.keywords),
+            "Creator": PDFString(self.creator), "Producer": PDFString(self.producer),
+            "Trapped": PDFName(self.trapped),
+        }
+        entries["CreationDate"] = entries["ModDate"] = PDFDate(
+            ts=document._timeStamp, dateFormatter=self._dateFormatter)
+        for key, value in self.extra:
+            entries[key] = PDFString(value)
+        return PDFDictionary(entries).format(document)
+
+
+def _xmp(info: PdfInfo, creator: str) -> str:
+    """The XMP packet: Dublin Core title, creator, description and language, and the
+    PDF keywords and producer, as a PDF/UA checker looks for them."""
+    e = functools.partial(escape, entities={'"': "&quot;"})
+    now = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    return (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:pdf="http://ns.adobe.com/pdf/1.3/" xmlns:xmp="http://ns.adobe.com/xap/1.0/">\n'
+        f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{e(info.title)}</rdf:li></rdf:Alt></dc:title>\n'
+        f'<dc:creator><rdf:Seq><rdf:li>{e(info.author)}</rdf:li></rdf:Seq></dc:creator>\n'
+        f'<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{e(info.subject)}</rdf:li>'
+        '</rdf:Alt></dc:description>\n'
+        f'<dc:language><rdf:Bag><rdf:li>{e(info.language)}</rdf:li></rdf:Bag></dc:language>\n'
+        f'<pdf:Keywords>{e(info.keywords)}</pdf:Keywords>\n'
+        f'<pdf:Producer>{e(creator)}</pdf:Producer>\n'
+        f'<xmp:CreatorTool>{e(creator)}</xmp:CreatorTool>\n'
+        f'<xmp:CreateDate>{now}</xmp:CreateDate>\n'
+        '</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end="w"?>'
+    )
 
 
 def write_pdf(out: Path | BinaryIO, story: list[Flowable], *, page: PageGeometry, info: PdfInfo,
@@ -580,16 +722,22 @@ def write_pdf(out: Path | BinaryIO, story: list[Flowable], *, page: PageGeometry
     with (atomic_write(out) if isinstance(out, Path) else contextlib.nullcontext(out)) as fh:
         doc = BaseDocTemplate(
             fh, pagesize=(page.width, page.height), leftMargin=page.margin,
-            rightMargin=page.margin, topMargin=page.margin, bottomMargin=page.margin,
+            rightMargin=page.margin, topMargin=page.v_margin, bottomMargin=page.v_margin,
             title=info.title, author=info.author, subject=info.subject,
-            creator=f"Scrutiny Desktop {__version__}", keywords=info.keywords, lang="en-GB",
-            displayDocTitle=True, initialFontName=FONT, initialFontSize=9.5)
-        frame = Frame(page.margin, page.margin, page.content_width, page.content_height, id="body",
+            creator=f"Scrutiny Desktop {__version__}", keywords=info.keywords, lang=info.language,
+            displayDocTitle=True, initialFontName=FONT, initialFontSize=10.5)
+        frame = Frame(page.margin, page.v_margin, page.content_width, page.content_height, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=on_page)])
 
+        creator = f"Scrutiny Desktop {__version__}"
+
         def canvasmaker(*args: Any, **kwargs: Any) -> PagedCanvas:
             canv = PagedCanvas(*args, decorate=decorate, **kwargs)
+            own = _Info()
+            own.extra = info.extra
+            canv._doc.info = own  # the template's title, author... are set on it next
+            canv.setCatalogEntry("Metadata", XMP(creator=lambda _doc: _xmp(info, creator).encode("utf-8")))
             if outline:
                 canv.showOutline()
             return canv

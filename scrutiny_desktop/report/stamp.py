@@ -1,6 +1,7 @@
 """What a PDF carries so that ``verify`` can check it later.
 
-The PDF's Keywords metadata holds one line:
+An entry of the app's own in the PDF's document information, ``/ScrutinyDesktop``
+(PDFs made before it used the Keywords, which people see), holds one line:
 ``scrutiny-desktop/1 fingerprint=HEX state=STATE [signer=HEX] [countersign=HEX
 countersigner=HEX] parts=ID:HASH,ID:HASH...`` (the fingerprint is also printed on
 the page).  ``signer`` and ``countersigner`` are the SHA-256 of the certificates whose
@@ -17,6 +18,8 @@ import re
 from dataclasses import dataclass
 
 PREFIX = "scrutiny-desktop/1"
+#: The document information entry that holds the stamp.
+INFO_KEY = "ScrutinyDesktop"
 
 
 def hex_of(certificate_sha256: str) -> str:

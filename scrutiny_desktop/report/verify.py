@@ -44,7 +44,7 @@ def read_stamp(pdf: Path | str) -> stamp.Stamp:
     try:
         reader = PdfReader(str(pdf))
         meta: Mapping[str, object] = reader.metadata or {}
-        keywords = str(meta.get("/Keywords", "") or "")
+        keywords = str(meta.get(f"/{stamp.INFO_KEY}", "") or meta.get("/Keywords", "") or "")
     except (PdfReadError, OSError, ValueError, KeyError) as exc:
         raise InvalidInput(f"{pdf} is not a readable PDF ({exc}).") from None
     except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds for a malformed file
@@ -102,7 +102,8 @@ def verify_pdf(pdf: Path | str, doc: Document | None = None, *,
     if len(check.signatures) > 1:
         # What the scrutineer signed says who signed off and what: a later revision may
         # bring the stamp up to date with the countersignature, but not change that.
-        first = stamp.decode(pades.keywords_at(pdf.read_bytes(), check.signatures[0].revision))
+        first = stamp.decode(pades.info_at(pdf.read_bytes(), check.signatures[0].revision,
+                                           (stamp.INFO_KEY, "Keywords")))
         if (first is None or first.state != Status.SIGNED_OFF or first.signer != found.signer
                 or first.fingerprint != found.fingerprint or first.parts != found.parts):
             return _fail(names, lines)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 
 from sqlalchemy import select
@@ -55,11 +56,12 @@ def record(doc: Document, session: Session, action: str, target: str = "", old=N
         assessment.modified_at = utcnow()
 
 
-def template_of(doc: Document) -> Template:
-    """The template snapshot stored in the document (parsed once per open)."""
+def template_of(doc: Document, session: Session | None = None) -> Template:
+    """The template snapshot stored in the document (parsed once per open).  Inside a
+    transaction, pass its ``session``: the first read then goes through it."""
     cached = doc.cache.get("template")
     if cached is None:
-        with doc.read() as session:
+        with contextlib.nullcontext(session) if session is not None else doc.read() as session:
             row = session.execute(
                 select(Assessment.template_snapshot, Assessment.template_sha256)).one_or_none()
         if row is None:

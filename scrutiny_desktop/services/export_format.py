@@ -17,9 +17,10 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from scrutiny_desktop import paths
 
 FORMAT_NAME = "scrutiny-desktop-assessment"
-FORMAT_VERSION = 2
-#: Versions this app still imports (format 1: signatures made without a key).
-READABLE_VERSIONS = (1, 2)
+FORMAT_VERSION = 3
+#: Versions this app still imports (format 1: signatures made without a key; formats 1
+#: and 2: no summary, imported as an empty one).
+READABLE_VERSIONS = (1, 2, 3)
 
 def _real_date(value: str) -> str:
     import datetime as dt
@@ -48,7 +49,7 @@ class _M(BaseModel):
 
 class FormatInfo(_M):
     name: Literal["scrutiny-desktop-assessment"]
-    version: Literal[1, 2]
+    version: Literal[1, 2, 3]
 
 
 class AssessmentJ(_M):
@@ -161,6 +162,28 @@ class ReviewsJ(_M):
     countersignatures: list[SignatureJ]
 
 
+class SectionSummaryJ(_M):
+    section_id: str
+    summary: str
+
+
+class SummaryJ(_M):
+    """Format 3: the scrutineer's summary (every section of the template, in order;
+    empty strings and a null judgement where nothing was written)."""
+
+    overall_judgement: str | None
+    conclusion: str
+    strengths: str
+    areas_for_improvement: str
+    scope_and_method: str
+    sections: list[SectionSummaryJ]
+
+
+#: What a format-1 or format-2 export (made before summaries) imports as.
+EMPTY_SUMMARY: dict[str, object] = {"overall_judgement": None, "conclusion": "", "strengths": "",
+                 "areas_for_improvement": "", "scope_and_method": "", "sections": []}
+
+
 class AuditJ(_M):
     seq: int = Field(ge=1)
     at: str
@@ -184,6 +207,7 @@ class AssessmentExport(_M):
     answers: list[AnswerJ]
     signoffs: list[SignatureJ]
     reviews: ReviewsJ
+    summary: SummaryJ
     audit: list[AuditJ]
 
 

@@ -2,8 +2,8 @@
 
 The fingerprint is the SHA-256 of a canonical JSON (sorted keys, no spaces,
 UTF-8) of what the scrutineer signs: the assessment details, the template it
-follows, and every answer with its evidence (attachments by name, size and
-SHA-256) and recommendations.  Status, timestamps and database row ids are left
+follows, every answer with its evidence (attachments by name, size and SHA-256)
+and recommendations, and (once written) the summary.  Status, timestamps and database row ids are left
 out, so the fingerprint is the same on every machine and survives a JSON
 export and import.
 """
@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from scrutiny_desktop.services.common import assessment_of
+from scrutiny_desktop.services.summary import is_blank, summary_record
 from scrutiny_desktop.storage.document import Document
 from scrutiny_desktop.storage.models import (
     Answer,
@@ -90,6 +91,11 @@ def _content(doc: Document, *, signed: bool) -> dict:
                   "template": {"id": a.template_id, "version": a.template_version,
                                "sha256": a.template_sha256},
                   "answers": answers}
+        # Format 4: the scrutineer's summary, only once something is written in it, so
+        # that a document without one keeps the fingerprint and signatures it had.
+        summary = summary_record(doc, session)
+        if not is_blank(summary):
+            record["summary"] = summary
         if not signed:
             record["fingerprint_version"] = FINGERPRINT_VERSION
         return record
@@ -141,6 +147,8 @@ def countersign_fingerprint(doc: Document) -> str:
 def part_hashes(content: dict) -> dict[str, str]:
     """Short hashes of each part, so a verifier can say what changed."""
     parts = {"details": sha256_text(canonical_json({k: content[k] for k in ("assessment", "template")}))[:12]}
+    if "summary" in content:
+        parts["summary"] = sha256_text(canonical_json(content["summary"]))[:12]
     for answer in content["answers"]:
         parts[answer["question_id"]] = sha256_text(canonical_json(answer))[:12]
     return parts

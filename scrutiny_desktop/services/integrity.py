@@ -316,6 +316,23 @@ def _review_problem(session, entries) -> str:
     return ""
 
 
+def _summary_problem(session, entries) -> str:
+    """Every part of the summary must be what the newest audit row for it wrote."""
+    from scrutiny_desktop.services.common import audit_text
+    from scrutiny_desktop.storage.models import SummaryPart
+
+    logged: dict[str, AuditEntry] = {}
+    for e in entries:
+        if e.action in ("summary.text", "summary.overall_judgement"):
+            logged[e.target] = e
+    for row in session.scalars(select(SummaryPart).order_by(SummaryPart.id)):
+        entry = logged.get(row.part)
+        if entry is None or (entry.new_value or "") != (audit_text(row.text) or ""):
+            what = row.part.replace("section/", "the summary of section ").replace("_", " ")
+            return f"{what} is not what the audit log recorded (it was added or changed outside the app)"
+    return ""
+
+
 def _modified_problem(a: Assessment, entries) -> str:
     """``modified_at`` is written with every audit row: it must be that row's time."""
     if not entries:
@@ -352,6 +369,7 @@ def _records_problem(doc: Document) -> str:
             _void_problem(counters, by_action.get("review.reopened", []), "countersignature",
                           "countersignature"),
             _review_problem(session, entries),
+            _summary_problem(session, entries),
             _modified_problem(a, entries),
         ):
             if problem:

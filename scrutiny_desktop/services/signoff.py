@@ -62,6 +62,12 @@ def readiness(doc: Document) -> Readiness:
         reasons.append(f"{n} required question{'s' if n != 1 else ''} "
                        f"{'have' if n != 1 else 'has'} no judgement yet: "
                        + ", ".join(prog.missing_required[:8]) + ("…" if n > 8 else "") + ".")
+    from scrutiny_desktop.services.common import template_of
+    from scrutiny_desktop.services.summary import get_summary
+
+    if template_of(doc).require_conclusion and not get_summary(doc).conclusion.strip():
+        reasons.append("This checklist asks for a conclusion before sign-off: write it on the "
+                       "Summary page.")
     report = integrity_report(doc)
     if not report.ok:
         reasons.append(f"The document failed its integrity check: {report.problem}.")

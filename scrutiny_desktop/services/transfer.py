@@ -37,7 +37,7 @@ from scrutiny_desktop.errors import (
     InvalidInput,
 )
 from scrutiny_desktop.services import evidence
-from scrutiny_desktop.services.export_format import AssessmentExport, SignatureJ
+from scrutiny_desktop.services.export_format import EMPTY_SUMMARY, AssessmentExport, SignatureJ
 from scrutiny_desktop.services.fingerprint import canonical_json
 from scrutiny_desktop.services.json_reader import (
     _NO_BLOBS,
@@ -47,6 +47,7 @@ from scrutiny_desktop.services.json_reader import (
     _json_path,
     _read_export,
 )
+from scrutiny_desktop.services.summary import FIELDS, OVERALL
 from scrutiny_desktop.storage import audit as audit_log
 from scrutiny_desktop.storage.document import create_document, open_document
 from scrutiny_desktop.storage.models import (
@@ -59,6 +60,7 @@ from scrutiny_desktop.storage.models import (
     RecommendationResponse,
     ReviewComment,
     SignOff,
+    SummaryPart,
 )
 from scrutiny_desktop.storage.sqlite_errors import os_errno
 
@@ -109,6 +111,9 @@ def validate(data, source: Path, blobs: _Blobs = _NO_BLOBS) -> tuple[AssessmentE
     Attachments are decoded and hashed in chunks (from the source file when ``blobs``
     holds them there) and none may be larger than the attachment limit.
     """
+    if (isinstance(data, dict) and "summary" not in data and isinstance(data.get("format"), dict)
+            and data["format"].get("version") in (1, 2)):
+        data = {**data, "summary": EMPTY_SUMMARY}  # made before summaries existed
     try:
         model = AssessmentExport.model_validate(data)
     except ValidationError as exc:
@@ -185,6 +190,18 @@ def validate(data, source: Path, blobs: _Blobs = _NO_BLOBS) -> tuple[AssessmentE
     for k, c in enumerate(model.reviews.comments):
         if c.question_id is not None and c.question_id not in question_ids:
             problems.append(f"$.reviews.comments[{k}].question_id: not a question in the template")
+    summary = model.summary
+    if summary.overall_judgement is not None and summary.overall_judgement not in {
+            p.value for p in template.scale.points}:
+        problems.append("$.summary.overall_judgement: not a judgement on the template's scale")
+    section_ids = {s.id for s in template.sections}
+    seen_sections: set[str] = set()
+    for k, ss in enumerate(summary.sections):
+        if ss.section_id not in section_ids:
+            problems.append(f"$.summary.sections[{k}].section_id: not a section in the template")
+        elif ss.section_id in seen_sections:
+            problems.append(f"$.summary.sections[{k}].section_id: listed twice")
+        seen_sections.add(ss.section_id)
     signatures = [(f"$.signoffs[{k}]", s) for k, s in enumerate(model.signoffs)] + [
         (f"$.reviews.countersignatures[{k}]", c)
         for k, c in enumerate(model.reviews.countersignatures)]
@@ -360,6 +377,13 @@ def _restore(session, m: AssessmentExport, blobs: _Blobs = _NO_BLOBS) -> None:
     for c in m.reviews.comments:
         session.add(ReviewComment(id=c.id, question_id=c.question_id, author=c.author, text=c.text,
                                   updated_at=_dt(c.updated_at)))
+    summary = m.summary
+    parts = [(OVERALL, summary.overall_judgement or "")]
+    parts += [(name, getattr(summary, name)) for name in FIELDS]
+    parts += [(f"section/{s.section_id}", s.summary) for s in summary.sections]
+    for part, text in parts:
+        if text:
+            session.add(SummaryPart(part=part, text=text, updated_at=_dt(a.modified_at)))
     for r in m.reviews.responses:
         session.add(RecommendationResponse(
             id=r.id, recommendation_id=r.recommendation_id, decision=r.decision, detail=r.detail,

@@ -281,6 +281,19 @@ class SignOff(SignatureColumns, Base):
     __tablename__ = "signoffs"
 
 
+class SummaryPart(Base):
+    """One part of the scrutineer's summary: the overall judgement (a scale value, ""
+    for none), the conclusion, strengths, areas for improvement, scope and method, or
+    one section's summary (``section/<section id>``).  A part nobody wrote has no row."""
+
+    __tablename__ = "summary_parts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    part: Mapped[str] = mapped_column(String(128), unique=True)
+    text: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
 class ReviewComment(Base):
     """A chair's comment on one question, or (question_id NULL) the overall response."""
 

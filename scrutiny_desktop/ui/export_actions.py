@@ -1,7 +1,7 @@
 """Exports, Save a copy and Verify a PDF, as window actions.
 
 The PDF is laid out on a worker thread (it can take seconds for a long
-assessment); JSON and CSV are quick and written at once.  Every outcome is
+assessment); JSON, CSV and the Word report are quick and written at once.  Every outcome is
 reported through the host's prompts and the ``finished`` callback, which the
 window turns into its ``export_finished`` signal.
 """
@@ -60,7 +60,7 @@ class ExportActions:
             self.host.open_path(target)
 
     def export_pdf(self) -> None:
-        from scrutiny_desktop.report.data import collect, options_from_settings
+        from scrutiny_desktop.report.data import collect
         from scrutiny_desktop.report.pdf import build_pdf
 
         doc = self.host.doc
@@ -80,7 +80,10 @@ class ExportActions:
                 self.host.show_status(f"Signed PDF summary saved as {target}", 15000)
                 self._finished(target, "")
                 return
-            data = collect(doc, options_from_settings(self.host.settings))
+            options = self._options_with_marking()
+            if options is None:
+                return
+            data = collect(doc, options)
         except (DocumentError, InvalidInput, OSError) as exc:
             self.host.show_error("Could not export the PDF", " ".join(str(exc).split()))
             self._finished(None, str(exc))
@@ -138,6 +141,31 @@ class ExportActions:
         from scrutiny_desktop.report.jsonio import export_json
 
         self._export_now("Export JSON", ".json", "JSON files (*.json)", export_json)
+
+    def export_docx(self) -> None:
+        """The accessible Word report, for publication (quick: written at once)."""
+        from scrutiny_desktop.report.data import collect
+        from scrutiny_desktop.report.docx import build_docx
+
+        options = self._options_with_marking()
+        if options is None:
+            return
+
+        def write(doc: Document, target: Path) -> Path:
+            return build_docx(collect(doc, options), target)
+
+        self._export_now("Export Word report", ".docx", "Word documents (*.docx)", write)
+
+    def _options_with_marking(self):
+        """The report options from Preferences, with the protective marking chosen now
+        (None if the person cancelled)."""
+        import dataclasses
+
+        from scrutiny_desktop.report.data import options_from_settings
+
+        options = options_from_settings(self.host.settings)
+        marking = self.host.ask_marking(options.protective_marking)
+        return None if marking is None else dataclasses.replace(options, protective_marking=marking)
 
     def export_csv(self) -> None:
         from scrutiny_desktop.report.csvout import export_csv

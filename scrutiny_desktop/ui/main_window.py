@@ -21,6 +21,7 @@ from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -32,7 +33,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from scrutiny_desktop import APP_NAME
 from scrutiny_desktop.checklist import bundled_template, discover_templates
 from scrutiny_desktop.errors import DocumentError, DocumentInUse, InvalidInput
-from scrutiny_desktop.services import assessments, library
+from scrutiny_desktop.services import assessments, library, summary
 from scrutiny_desktop.settings import (
     AppState,
     DocumentState,
@@ -55,6 +56,7 @@ from scrutiny_desktop.ui.new_assessment import NewAssessmentDialog
 from scrutiny_desktop.ui.ops import BackgroundOp, run_in_background
 from scrutiny_desktop.ui.preferences import PreferencesDialog
 from scrutiny_desktop.ui.status_actions import StatusActions
+from scrutiny_desktop.ui.summary_page import SummaryPage
 from scrutiny_desktop.ui.widgets import message_box, restoring_focus, run_dialog
 
 FILE_FILTER = f"Scrutiny Desktop assessments (*{SUFFIX});;All files (*)"
@@ -105,6 +107,13 @@ class MainWindow(QMainWindow):
         self.status_actions.set_responder(self.assessment.respond_to)
         self.ready = self.status_actions.ready
         self.review_page = self.status_actions.review_page
+        self.summary_page: SummaryPage = SummaryPage(self, self.autosaver)
+        self.add_page(self.summary_page)
+        self.summary_page.back_requested.connect(self.show_questions)
+        self.summary_page.ready_requested.connect(self.show_ready)
+        self.assessment.navigator.summary_activated.connect(self.show_summary)
+        self.ready.summary_requested.connect(self.show_summary)
+        self.ready.summary_warning_source = self._summary_warning
         self.library_actions: LibraryActions = LibraryActions(self)
         self.library = self.library_actions.page
         self.exports: ExportActions = ExportActions(self, self.export_finished.emit)
@@ -153,6 +162,24 @@ class MainWindow(QMainWindow):
     def show_review(self) -> None:
         self.status_actions.show_review()
 
+    def show_summary(self) -> None:
+        """The summary and conclusions page (Go > Summary and conclusions)."""
+        if self.doc is None:
+            return
+        self.autosaver.flush()
+        if self.summary_page.load(self.doc):
+            self.stack.setCurrentWidget(self.summary_page)
+            self.summary_page.focus_first()
+
+    def _summary_warning(self) -> str:
+        """What the ready-to-sign page says about the summary ("" if nothing)."""
+        if self.doc is None:
+            return ""
+        try:
+            return summary.summary_warning(self.doc)
+        except (DocumentError, InvalidInput):
+            return ""
+
     def focus_navigator(self) -> None:
         if self.doc is not None:
             self.assessment.navigator.tree.setFocus()
@@ -165,6 +192,8 @@ class MainWindow(QMainWindow):
         if self.doc is not None and what == "status":
             self.assessment.load(self.doc, self.assessment.current_question)
         self.status_actions.refresh()
+        if self.doc is not None and self.summary_page.isVisible():
+            self.summary_page.refresh()
         self._update_title()
         self.menus.update()
 
@@ -203,6 +232,24 @@ class MainWindow(QMainWindow):
 
     def ask_save_path(self, title: str, suggested: Path, file_filter: str = FILE_FILTER) -> Path | None:
         return self._ask_file(title, file_filter, save_as=suggested)
+
+    def ask_marking(self, default: str) -> str | None:
+        """The protective marking for the report about to be exported ("" for none, None
+        if cancelled): the Preferences' choice first; IT may have fixed it."""
+        from scrutiny_desktop.settings import load_managed
+
+        if "protective_marking" in load_managed().locked:
+            return default
+        none = "None (for publication)"
+        choices = list(dict.fromkeys([default or none, "OFFICIAL-SENSITIVE", "OFFICIAL", none]))
+        with restoring_focus(self):
+            chosen, ok = QInputDialog.getItem(
+                self, "Protective marking", "&Marking to print at the top and bottom of every page:",
+                choices, 0, True)
+        if not ok:
+            return None
+        chosen = " ".join(chosen.split())
+        return "" if chosen == none else chosen
 
     def ask_folder(self) -> Path | None:
         with restoring_focus(self):
@@ -359,6 +406,7 @@ class MainWindow(QMainWindow):
 
     def _back_home(self) -> None:
         self.assessment.unload()
+        self.summary_page.unload()
         self.stack.setCurrentWidget(self.home)
         self.save_status.setText("")
         self.refresh_home()

@@ -63,6 +63,11 @@ class Menus:
         m.addSeparator()
         self.export_pdf_action = self._add(m, "&Export PDF summary…", w.exports.export_pdf,
                                            "Ctrl+E", "export_pdf")
+        self.export_docx_action = self._add(m, "Export &Word report…", w.exports.export_docx, None,
+                                            "export_docx")
+        # Available exactly when the PDF export is (update() decides that one).
+        self.export_docx_action.setEnabled(self.export_pdf_action.isEnabled())
+        self.export_pdf_action.enabledChanged.connect(self.export_docx_action.setEnabled)
         self.export_json_action = self._add(m, "Export &JSON…", w.exports.export_json, None,
                                             "export_json")
         self.export_csv_action = self._add(m, "Export CS&V…", w.exports.export_csv, None,
@@ -91,6 +96,9 @@ class Menus:
                                      "Alt+Left", "previous_question")
         self.questions_action = self._add(g, "&Question list", w.focus_navigator, "Ctrl+L",
                                           "question_list")
+        # Ctrl+Shift+S is File > Save a copy; M for suMmary.
+        self.summary_action = self._add(g, "&Summary and conclusions", w.show_summary,
+                                        "Ctrl+Shift+M", "summary_and_conclusions")
         self.home_action = self._add(g, "&Home screen", w.close_document, None, "home")
 
         a = self.assessment_menu = bar.addMenu("&Assessment")
@@ -142,6 +150,7 @@ class Menus:
                        self.prev_action, self.questions_action, self.export_pdf_action,
                        self.export_json_action, self.export_csv_action, self.ready_action):
             action.setEnabled(doc is not None)
+        self.summary_action.setEnabled(doc is not None)
         allowed = permissions(doc) if doc is not None else None
         self.sign_action.setEnabled(bool(allowed and allowed.can_sign_off))
         self.reopen_action.setEnabled(bool(allowed and allowed.can_reopen))

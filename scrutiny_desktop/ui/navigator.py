@@ -58,8 +58,13 @@ def _state_icon(state: str, size: int = 16) -> QIcon:
     return QIcon(pix)
 
 
+SUMMARY_TITLE = "Summary and conclusions"
+
+
 class Navigator(QWidget):
     question_activated = Signal(str)
+    #: The "Summary and conclusions" item above the sections was chosen.
+    summary_activated = Signal()
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -84,6 +89,7 @@ class Navigator(QWidget):
         layout.addWidget(self.tree, 1)
         self._items: dict[str, QTreeWidgetItem] = {}
         self._sections: list[QTreeWidgetItem] = []
+        self._summary_item: QTreeWidgetItem | None = None
         self._states: dict[str, QuestionState] = {}
         self._icons = {k: _state_icon(k) for k in STATE_TEXT}
 
@@ -91,6 +97,18 @@ class Navigator(QWidget):
         self.tree.clear()
         self._items = {}
         self._sections = []
+        # The summary comes first, as it does in the PDF a board reads.
+        summary = QTreeWidgetItem([SUMMARY_TITLE])
+        summary.setData(0, Qt.ItemDataRole.UserRole, None)
+        summary.setToolTip(0, "The overall judgement, conclusion and section summaries: what a "
+                              "board reads first")
+        summary.setData(0, Qt.ItemDataRole.AccessibleDescriptionRole,
+                        "Opens the summary page; press Enter to go to it")
+        font = summary.font(0)
+        font.setBold(True)
+        summary.setFont(0, font)
+        self.tree.addTopLevelItem(summary)
+        self._summary_item = summary
         for number, section in enumerate(template.sections, start=1):
             s_item = QTreeWidgetItem([f"{number}. {section.title}"])
             s_item.setData(0, Qt.ItemDataRole.UserRole, None)
@@ -156,6 +174,9 @@ class Navigator(QWidget):
             self.tree.scrollToItem(item)
 
     def _activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        if item is self._summary_item:
+            self.summary_activated.emit()
+            return
         qid = item.data(0, Qt.ItemDataRole.UserRole)
         if qid:
             self.question_activated.emit(qid)

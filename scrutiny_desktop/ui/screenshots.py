@@ -49,14 +49,65 @@ def _sample(folder: Path) -> Path:
         recommendations.add_recommendation(doc, ids[0], RecommendationInput(
             "Publish the annual scrutiny plan alongside the arrangements, with dates for each activity.",
             "partnership", priority="medium", due=dt.date(2026, 6, 30)))
+        _summary(doc)
     return path
+
+
+def _summary(doc) -> None:
+    """The scrutineer's summary of the sample, as a board would read it."""
+    from scrutiny_desktop.services import summary
+
+    summary.set_overall_judgement(doc, "reasonable")
+    summary.set_text(doc, "conclusion", (
+        "Northshire's safeguarding partners give reasonable assurance that the arrangements "
+        "keep children safe. Leadership is visible and the three partners hold each other to "
+        "account, but the partnership does not yet know the difference its work makes for "
+        "children, because outcome data is not brought together."))
+    summary.set_text(doc, "strengths", (
+        "- The scrutiny arrangements are published and understood by all three partners.\n"
+        "- Lay members and the young people's panel are heard at the board.\n"
+        "- Learning from rapid reviews reaches practitioners within weeks."))
+    summary.set_text(doc, "areas_for_improvement", (
+        "1. Bring health, police and council data together in one outcomes dashboard.\n"
+        "2. Publish the annual scrutiny plan with dates for each activity.\n"
+        "3. Test the escalation policy with frontline staff in schools."))
+    summary.set_text(doc, "scope_and_method", (
+        "Between January and March 2026 the scrutineer read 42 documents, observed two board "
+        "meetings and met 18 practitioners from the three partner agencies and two schools. "
+        "Case files were not read."))
+    summary.set_section_summary(doc, "arrangements", (
+        "The arrangements are clear and published; the scrutiny plan itself is not."))
+
+
+def _report_pages(doc_path: Path, out: Path, suffix: str) -> None:
+    """The first four pages of the sample's PDF report, as PNGs (needs pdftoppm)."""
+    import shutil
+    import subprocess
+
+    from scrutiny_desktop.report.data import collect
+    from scrutiny_desktop.report.pdf import build_pdf
+    from scrutiny_desktop.services.assessments import open_assessment
+
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None:
+        print("pdftoppm (poppler-utils) is not installed: the report pages were not rendered.",
+              file=sys.stderr)
+        return
+    with open_assessment(doc_path, readonly=True) as doc:
+        pdf = build_pdf(collect(doc), doc_path.with_suffix(".pdf"))
+    subprocess.run([pdftoppm, "-png", "-r", "70", "-f", "1", "-l", "4", str(pdf),
+                    str(out / f"report{suffix}")], check=True)
+    for page in sorted(out.glob(f"report{suffix}-*.png")):  # report-1.png ... report-4.png
+        page.rename(out / f"report{suffix}-{int(page.stem.rsplit('-', 1)[1])}.png")
 
 
 def _earlier_year(folder: Path) -> Path:
     """Last year's assessment of the same partnership: signed off, with a chair's review."""
     from scrutiny_desktop.checklist import bundled_template
-    from scrutiny_desktop.services import answers, recommendations, review, signoff
+    from scrutiny_desktop.report import signing
+    from scrutiny_desktop.services import answers, recommendations, review
     from scrutiny_desktop.services.assessments import NewAssessment, create_assessment, open_assessment
+    from scrutiny_desktop.services.identity import create_identity
     from scrutiny_desktop.services.recommendations import RecommendationInput
 
     template = bundled_template()
@@ -76,7 +127,9 @@ def _earlier_year(folder: Path) -> Path:
         recommendations.add_recommendation(doc, ids[6], RecommendationInput(
             "Agree a joint data set for the three safeguarding partners.", "health",
             priority="medium", due=dt.date(2025, 9, 30)))
-        signoff.sign_off(doc, name="Ann Jones", role="Independent scrutineer",
+        identity = create_identity(folder / "ann-jones.p12", name="Ann Jones",
+                                   passphrase=b"screenshots only")
+        signing.sign_off(doc, identity=identity, name="Ann Jones", role="Independent scrutineer",
                          statement=template.signoff_statement, confirmed=True)
         doc.actor = "Chris Patel"
         review.set_overall_response(doc, "The partnership welcomes the assessment and accepts its "
@@ -136,6 +189,8 @@ def main(argv: list[str] | None = None) -> int:
 
         doc_path = _sample(tmp_path)
         earlier_path = _earlier_year(tmp_path)
+        if args.font_scale == 1.0 and not args.dark:
+            _report_pages(doc_path, out, args.suffix)
         broken = tmp_path / "Problems" / "copied-from-email.scrutiny"
         broken.parent.mkdir()
         broken.write_bytes(b"PK\x03\x04 not an assessment")

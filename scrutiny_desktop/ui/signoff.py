@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -312,9 +313,12 @@ class ReadyPage(QWidget):
     back_requested = Signal()
     sign_requested = Signal()
     question_requested = Signal(str)
+    summary_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
+        #: What the page says about the summary ("" for nothing), asked on each redraw.
+        self.summary_warning_source: Callable[[], str] = lambda: ""
         title = QLabel("Review before signing off")
         f = title.font()
         f.setPointSizeF(f.pointSizeF() * 1.4)
@@ -346,12 +350,29 @@ class ReadyPage(QWidget):
         self.sign = named(QPushButton("Sign off…"), "Sign off")
         self.back.clicked.connect(self.back_requested)
         self.sign.clicked.connect(self.sign_requested)
+        self.summary_warning = QLabel()
+        self.summary_warning.setObjectName("summary_warning")
+        self.summary_warning.setWordWrap(True)
+        self.summary_warning.setTextFormat(Qt.TextFormat.PlainText)
+        # Fixed dark text on amber, as the page banners: readable in any palette.
+        self.summary_warning.setStyleSheet("#summary_warning { background: #ffe08a; color: #1f1f1f;"
+                                           " border: 1px solid #b38600; padding: 4px 8px; }")
+        self.summary_warning.hide()
+        self.summary_button = named(QPushButton("&Write the summary…"), "Write the summary",
+                                    "Open the summary page: the overall judgement, conclusion "
+                                    "and section summaries")
+        self.summary_button.clicked.connect(self.summary_requested)
+        summary_row = QHBoxLayout()
+        summary_row.addWidget(self.summary_warning, 1)
+        summary_row.addWidget(self.summary_button, 0,
+                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
 
         content = QWidget()
         body = QVBoxLayout(content)
         body.setContentsMargins(18, 12, 18, 12)
         body.addWidget(title)
         body.addWidget(self.status)
+        body.addLayout(summary_row)
         body.addWidget(QLabel("How each section stands:"))
         body.addWidget(self.sections)
         self.missing_label = QLabel("Required questions without a judgement (choose one to go to it):")
@@ -404,6 +425,13 @@ class ReadyPage(QWidget):
             self.status.setText("Not ready to sign off yet. " + " ".join(ready.reasons))
         self.sign.setEnabled(ready.ready)
         self.sign.setToolTip("" if ready.ready else " ".join(ready.reasons))
+        self.set_summary_warning("" if signed_text else self.summary_warning_source())
+
+    def set_summary_warning(self, text: str) -> None:
+        """Show what the summary still lacks ("" hides the line)."""
+        self.summary_warning.setText(text)
+        self.summary_warning.setAccessibleName(text or "Summary")
+        self.summary_warning.setVisible(bool(text))
 
     def _go(self, item: QListWidgetItem) -> None:
         qid = item.data(Qt.ItemDataRole.UserRole)

@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import io
 import os
+import re
 import subprocess
 import sys
 import time
@@ -27,7 +28,7 @@ from scrutiny_desktop.report import pdf as pdfmod
 from scrutiny_desktop.report import stamp
 from scrutiny_desktop.report.data import ReportOptions, collect
 from scrutiny_desktop.report.pdf import build_pdf, markup, para
-from scrutiny_desktop.services import answers, assessments, evidence, recommendations, signoff
+from scrutiny_desktop.services import answers, assessments, evidence, recommendations, signoff, summary
 from scrutiny_desktop.services.assessments import NewAssessment, create_assessment, open_assessment
 from scrutiny_desktop.services.evidence import EvidenceInput
 from scrutiny_desktop.services.recommendations import RecommendationInput
@@ -87,6 +88,16 @@ def fill(doc) -> None:
         WELSH, owner="other", owner_other=GREEK, priority="high", due=dt.date(2026, 11, 28)))
     recommendations.add_recommendation(doc, "LEAD-02", RecommendationInput(
         "Agree a shared data set", priority="low"), carried_from="2024-25")
+    summary.set_overall_judgement(doc, "reasonable")
+    summary.set_text(doc, "conclusion", CONCLUSION)
+    summary.set_text(doc, "strengths", "- Partners attend.\n- " + WELSH)
+    summary.set_text(doc, "areas_for_improvement", "1. Use outcome data.\n2. Publish the plan.")
+    summary.set_text(doc, "scope_and_method", "We read 40 documents and met " + GREEK + ".")
+    summary.set_section_summary(doc, "arrangements", "The arrangements are published.")
+
+
+#: The conclusion the shared documents carry (a board reads it first).
+CONCLUSION = "The partners give reasonable assurance overall, with clear leadership."
 
 
 def image_xobjects(page) -> list[str]:
@@ -137,14 +148,22 @@ def signed(tmp_path_factory, cis):
 
 
 def test_metadata_carries_title_author_subject_and_the_stamp(draft):
-    """Title, author, subject, creator; the keywords decode to the document's fingerprint."""
+    """Title, author, subject, creator; plain keywords people can read; the stamp in an
+    entry of its own that decodes to the document's fingerprint; XMP with the language."""
     path, data = draft
-    meta = PdfReader(path).metadata
-    assert meta.title == "Independent scrutiny: Northshire Safeguarding Children Partnership, 2025-26"
+    reader = PdfReader(path)
+    meta = reader.metadata
+    assert meta.title == ("Northshire Safeguarding Children Partnership: independent scrutiny "
+                          "report, 2025-26")
     assert meta.author == "Siân Llŷr-Wójcik"
-    assert meta.subject == "Independent scrutiny assessment – Draft"
+    assert meta.subject.startswith("Independent scrutiny of the safeguarding children partnership")
     assert meta.creator == f"Scrutiny Desktop {__version__}"
-    found = stamp.decode(meta["/Keywords"])
+    assert "fingerprint" not in meta["/Keywords"] and "independent scrutiny" in meta["/Keywords"]
+    xmp = reader.xmp_metadata
+    assert xmp is not None and xmp.dc_language == ["en-GB"]
+    assert xmp.dc_title == {"x-default": meta.title}
+    assert xmp.dc_creator == ["Siân Llŷr-Wójcik"] and xmp.dc_description["x-default"] == meta.subject
+    found = stamp.decode(meta[f"/{stamp.INFO_KEY}"])
     assert found is not None
     assert found.fingerprint == data.fingerprint
     assert found.state == "draft"
@@ -155,8 +174,7 @@ def test_metadata_carries_title_author_subject_and_the_stamp(draft):
 def test_signed_metadata_says_signed_off(signed):
     path, data = signed
     meta = PdfReader(path).metadata
-    assert meta.subject == "Independent scrutiny assessment – Signed off"
-    found = stamp.decode(meta["/Keywords"])
+    found = stamp.decode(meta[f"/{stamp.INFO_KEY}"])
     assert found.state == "signed_off"
     assert found.fingerprint == data.fingerprint == data.signoff.fingerprint
     qpdf_check(path)
@@ -201,61 +219,69 @@ def test_a_signed_document_has_no_draft_marks_and_shows_the_signature(signed):
     assert not any(image_xobjects(p) for p in reader.pages[:-1])
 
 
-def test_fingerprint_and_how_to_verify_are_printed(draft):
+def test_fingerprint_and_how_to_verify_are_in_the_appendix_only(draft):
+    """Tool-facing text (how to verify, the fingerprint, attachment hashes) is in the last
+    part, "About this document", and nowhere in the body."""
     path, data = draft
-    text = squash(pdftotext_pages(path)[-1])
-    assert f"Fingerprint (SHA-256): {data.fingerprint}" in text
-    assert ("To check that this summary matches the assessment file, run: scrutiny-desktop "
-            "verify THIS.pdf --against FILE.scrutiny (or use File > Verify a PDF… in the app).") in text
+    pages = [squash(p) for p in pdftotext_pages(path)]
+    about = next(i for i, p in enumerate(pages) if "About this document" in p and "Fingerprint" in p)
+    assert about == len(pages) - 1
+    assert f"Fingerprint (SHA-256): {data.fingerprint}" in pages[about]
+    assert "scrutiny-desktop verify REPORT.pdf --against FILE.scrutiny" in pages[about]
+    body = " ".join(pages[:about])
+    assert data.fingerprint not in body and "scrutiny-desktop" not in body
 
 
 # -- content ------------------------------------------------------------------------------------
 
 
-def test_cover_summary_and_recommendations(draft):
+def test_cover_then_the_front_section_a_board_reads_first(draft):
+    """The cover's headline is the partnership; the conclusion is within the first three
+    pages; then strengths, areas for improvement, the judgements by section and the
+    recommendations table (with status, carried-forward mark and question links)."""
     path, data = draft
     pages = [squash(p) for p in pdftotext_pages(path)]
     cover = pages[0]
-    for expected in ("Checklist for Independent Scrutiny (Scrutiny Desktop edition)",
-                     "Northshire Safeguarding Children Partnership", "Northshire", "2025-26",
-                     "Siân Llŷr-Wójcik, Independent scrutineer", "Status Draft",
-                     f"Created {uk_date(data.info.created_at)}",
-                     f"Last modified {uk_date(data.info.modified_at)}",
+    assert cover.index("INDEPENDENT SCRUTINY REPORT") < cover.index(NORTHSHIRE) < cover.index("2025-26")
+    for expected in ("Independent scrutineer Siân Llŷr-Wójcik, Independent scrutineer",
+                     "Status Draft", "Overall judgement Reasonable assurance",
+                     "Checklist Checklist for Independent Scrutiny (Scrutiny Desktop edition)",
                      f"Generated {uk_datetime(data.options.generated_at)}",
-                     "cis, version 1.0.0", "This checklist is based on: Working Together"):
+                     "The checklist is based on: Working Together"):
         assert expected in cover, expected
-    summary = pages[1]
-    assert "Summary" in summary and "Judgements by section" in summary
-    assert (f"{data.progress.answered} of {data.progress.total} questions answered; "
-            f"{data.progress.required_answered} of {data.progress.required} required") in summary
+    front = " ".join(pages[:3])
+    assert CONCLUSION in front
+    assert "Overall judgement: Reasonable assurance" in front
+    assert front.index("Strengths") < front.index("Areas for improvement") < front.index(
+        "Judgements by section") < front.index("Recommendations")
     for section in data.sections:
-        assert f"{section.number}. {section.title}" in summary
-    for _value, label in data.template.judgement_options():
-        assert label in summary
-    recs = pages[2]
-    assert "Recommendations 2 recommendations, in checklist order." in recs
-    for cell in ("No. Recommendation Owner Priority Target date Question", GREEK, "High",
-                 "28 November 2026", "Q1 (ARR-01)", "Agree a shared data set", "The partnership",
-                 "Low", "None set", "Q8 (LEAD-02)"):
+        assert f"{section.number}. {section.title}" in front
+    recs = front[front.index("Recommendations"):]
+    for cell in ("No. Recommendation Owner Priority Due Status Question", GREEK, "High",
+                 "28 November 2026", "R1", "Q1", "Agree a shared data set", "The partnership",
+                 "Low", "None set", "Open", "↻ Carried forward from 2024-25", "R2", "Q8"):
         assert cell in recs, cell
     assert WELSH in recs
+    assert "Scope and method" in " ".join(pages[:4])
 
 
 def test_no_recommendations_says_so(new_doc_path, tmp_path):
     with open_assessment(new_doc_path) as doc:
         path, _ = export(doc, tmp_path / "out.pdf")
-    assert "No recommendations were made." in squash("\n".join(pdftotext_pages(path)))
+    assert "The scrutineer made no recommendations." in squash("\n".join(pdftotext_pages(path)))
 
 
 def test_section_pages_show_questions_judgements_findings_evidence_and_recommendations(draft):
     path, data = draft
     text = squash("\n".join(pdftotext_pages(path)))
     q = data.sections[0].questions[0]
-    assert f"1. {squash(q.text)} Question ARR-01 Judgement: Limited assurance" in text
-    assert "Judgement: Not applicable" in text
+    # The judgement is a mark (symbol and colour) with its label.
+    assert f"Q1. {squash(q.text)} ARR-01 ◆ Limited assurance" in text
+    assert "– Not applicable" in text
     assert f"Meeting · 12 March 2026 · Source: {GREEK}" in text
-    assert f"Owner: {GREEK} · Priority: High · Target date: 28 November 2026 · Status: Open" in text
-    assert "Carried forward from 2024-25." in text
+    assert f"Owner: {GREEK} · Priority: High · Due: 28 November 2026 · Status: Open" in text
+    assert "↻ Carried forward from 2024-25." in text
+    assert "The scrutineer's summary of this section The arrangements are published." in text
 
 
 def test_awkward_text_prints_exactly(draft):
@@ -372,11 +398,16 @@ def test_symbols_and_unshowable_text_print_in_the_pdf(new_doc_path, tmp_path):
 
 
 def test_latin_greek_and_cyrillic_stay_in_noto(draft):
-    """The awkward-text draft needs no fallback: Noto Sans is used, DejaVu Sans is not."""
+    """The awkward-text draft needs no fallback for its text: Noto Sans is used; DejaVu
+    Sans only for the judgement marks' symbols (bold), never for a letter."""
     path, _ = draft
     fonts = pdf_fonts(path)
     assert {"NotoSans-Regular", "NotoSans-Bold", "NotoSans-Italic"} <= fonts
-    assert not any(name.startswith("DejaVu") for name in fonts), fonts
+    assert {name for name in fonts if name.startswith("DejaVu")} <= {"DejaVuSans", "DejaVuSans-Bold"}
+    # ...and every letter of the awkward strings is set in Noto Sans.
+    text = squash(" ".join(pdftotext_pages(path)))
+    for sample in (WELSH, POLISH, GREEK, CYRILLIC):
+        assert sample in text
 
 
 def test_a_large_document_flows_across_pages(new_doc_path, tmp_path):
@@ -411,8 +442,12 @@ def test_a_large_document_flows_across_pages(new_doc_path, tmp_path):
     # the 5,000-character word (in the findings, a note and a recommendation) is wrapped
     # over lines and pages, but every character of it is printed
     assert sum(p.count("W") for p in pages) >= 3 * len(long_word)
-    # (pdftotext joins a line that ends in "-" to the next without the hyphen)
-    assert url.replace("-", "") in "".join("".join(p.split()) for p in pages).replace("-", "")
+    # (pdftotext joins a line that ends in "-" to the next without the hyphen; the page
+    # furniture between two pages is taken out first)
+    furniture = re.compile(rf"{MARKING}|DRAFT|Page \d+ of \d+|{NORTHSHIRE}, 2025-26|^.*\(continued\)$",
+                           re.MULTILINE)
+    flowing = "".join("".join(furniture.sub("", p).split()) for p in pages).replace("-", "")
+    assert url.replace("-", "") in flowing
     assert "Evidence item 199" in squash("\n".join(pages))
     # table rows cannot split, so the recommendations table shortens very long text
     assert "(in full under question 1)" in squash("\n".join(pages))
@@ -423,16 +458,47 @@ def test_a_large_document_flows_across_pages(new_doc_path, tmp_path):
     assert elapsed < 30
 
 
-def test_outline_has_one_entry_per_section_pointing_at_it(draft):
+def test_bookmarks_for_every_part_section_and_question(draft):
+    """Summary, Recommendations, each section with each of its questions under it, the
+    sign-off and the appendix; each points at the page that shows it."""
     path, data = draft
     reader = PdfReader(path)
-    outline = reader.outline
-    assert [item.title for item in outline] == [f"{s.number}. {s.title}" for s in data.sections]
+    top = [item for item in reader.outline if not isinstance(item, list)]
+    titles = [item.title for item in top]
+    sections = [f"{s.number}. {s.title}" for s in data.sections]
+    assert titles[:2] == ["Summary", "Recommendations"]
+    assert titles[-2:] == ["Sign-off", "About this document"]
+    assert [t for t in titles if t in sections] == sections
+    nested = [item.title for group in reader.outline if isinstance(group, list) for item in group]
+    for q in (q for s in data.sections for q in s.questions):
+        assert any(t.startswith(f"Q{q.number}. ") for t in nested), q.id
     pages = pdftotext_pages(path)
-    numbers = [reader.get_destination_page_number(item) for item in outline]
-    assert numbers == sorted(numbers) and len(set(numbers)) == len(numbers)
-    for item, number in zip(outline, numbers, strict=True):
+    numbers = [reader.get_destination_page_number(item) for item in top]
+    assert numbers == sorted(numbers)
+    for item, number in zip(top, numbers, strict=True):
         assert item.title in squash(pages[number])
+
+
+def test_references_are_links(draft):
+    """Section names in the judgements table, question numbers in the recommendations
+    table and recommendation numbers under questions link to their targets."""
+    path, _data = draft
+    reader = PdfReader(path)
+    pages = [squash(p) for p in pdftotext_pages(path)]
+    numbers = {page.indirect_reference.idnum: i for i, page in enumerate(reader.pages)}
+    targets = []
+    for page in reader.pages:
+        for annot in page.get("/Annots") or []:
+            link = annot.get_object()
+            if link.get("/Subtype") != "/Link":
+                continue
+            dest = link.get("/Dest") or link["/A"]["/D"]
+            targets.append(numbers[dest[0].idnum])
+    assert len(targets) >= 9 + 2 + 2  # sections, questions of the two recommendations, R1 and R2
+    q1 = next(i for i, p in enumerate(pages) if "Q1. " in p and "ARR-01" in p)
+    q8 = next(i for i, p in enumerate(pages) if "Q8. " in p and "LEAD-02" in p)
+    recs = next(i for i, p in enumerate(pages) if "No. Recommendation Owner" in p)
+    assert {q1, q8, recs} <= set(targets)
 
 
 # -- options: marking, organisation, logo -------------------------------------------------------
@@ -594,7 +660,7 @@ def test_a_countersigned_review_is_printed_and_stamped(new_doc_path, tmp_path):
                                 statement="Countersigned for the partnership.", confirmed=True)
         data = collect(doc)
     path = build_pdf(data, tmp_path / "out.pdf")
-    found = stamp.decode(PdfReader(path).metadata["/Keywords"])
+    found = stamp.decode(PdfReader(path).metadata[f"/{stamp.INFO_KEY}"])
     assert found.state == "reviewed" and found.countersign_fingerprint == cs.fingerprint
     text = squash(" ".join(pdftotext_pages(path)))
     assert "We accept the findings & will act — Siân." in text

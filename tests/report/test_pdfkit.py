@@ -74,9 +74,9 @@ def test_both_pdfs_draw_every_header_and_footer_with_the_one_page_furniture(
     footers: dict[float, list[tuple[int, int]]] = defaultdict(list)
     draw_header, draw_footer = pdfkit.PageFurniture.draw_header, pdfkit.PageFurniture.draw_footer
 
-    def spy_header(self, canv):
+    def spy_header(self, canv, *args):
         headers[self.page.width] += 1
-        draw_header(self, canv)
+        draw_header(self, canv, *args)
 
     def spy_footer(self, canv, number, total):
         footers[self.page.width].append((number, total))
@@ -96,7 +96,10 @@ def test_both_pdfs_draw_every_header_and_footer_with_the_one_page_furniture(
 def test_both_pdfs_embed_the_same_bundled_fonts(tmp_path, cis):
     made = both_pdfs(tmp_path, cis)
     summary, comparison = fonts(made["summary"]), fonts(made["comparison"])
-    assert summary == comparison
+    # The same fonts, from the same files; the report also sets its judgement marks'
+    # symbols in bold DejaVu Sans.
+    assert comparison.items() <= summary.items()
+    assert set(summary) - set(comparison) <= {"DejaVuSans-Bold"}
     bundled = {"NotoSans-Regular", "NotoSans-Bold", "NotoSans-Italic", "DejaVuSans"}
     assert bundled <= set(summary)
     assert all(summary[name] for name in bundled), "every bundled font used is embedded"

@@ -156,13 +156,15 @@ def test_reopening_and_signing_again_keeps_the_new_pdf(signed, tmp_path):
 # -- what verify refuses ---------------------------------------------------------------------
 
 def _forged_copy(real: Path, out: Path, *, text: str) -> Path:
-    """A PDF drawn from scratch that copies the real one's Keywords (the stamp)."""
+    """A PDF drawn from scratch that copies the real one's stamp."""
     from pypdf import PdfReader
 
-    keywords = PdfReader(str(real)).metadata["/Keywords"]
+    from scrutiny_desktop.report.stamp import INFO_KEY
+
+    keywords = PdfReader(str(real)).metadata[f"/{INFO_KEY}"]
     buf = io.BytesIO()
     c = canvas.Canvas(buf)
-    c.setKeywords(keywords)
+    c.setKeywords(keywords)  # the stamp, where PDFs before format 4 carried it
     c.drawString(72, 720, text)
     c.showPage()
     c.save()
@@ -433,7 +435,7 @@ def _visible_widget_on_page_1(real: bytes) -> bytes:
 def test_a_later_revision_cannot_rewrite_what_the_scrutineer_signed_off(signed, tmp_path):
     """The countersigner's revision may bring the stamp up to date, but the stamp the
     scrutineer signed (its fingerprint and signer) must stay what it was."""
-    from scrutiny_desktop.report.stamp import decode, hex_of
+    from scrutiny_desktop.report.stamp import INFO_KEY, decode, hex_of
 
     real = signing.export_pdf(signed, tmp_path / "real.pdf")
     first = read_stamp(real)
@@ -442,9 +444,9 @@ def test_a_later_revision_cannot_rewrite_what_the_scrutineer_signed_off(signed, 
                               countersign_fingerprint="1" * 64, countersigner=hex_of(mallory.fingerprint))
     data = pades.sign_bytes(real.read_bytes(), private_key=mallory.private_key,
                             certificate=mallory.certificate, field_name="Second", signer_name="x",
-                            reason="x", append_pages=_one_page(), info={"Keywords": lie.encode()})
+                            reason="x", append_pages=_one_page(), info={INFO_KEY: lie.encode()})
     (tmp_path / "lie.pdf").write_bytes(data)
-    assert decode(pades.keywords_at(data, 2)) == first  # the signed revision's stamp
+    assert decode(pades.info_at(data, 2, (INFO_KEY,))) == first  # the signed revision's stamp
     result = verify_pdf(tmp_path / "lie.pdf")
     assert not result.ok and "not those of the signers it names" in result.message
 

@@ -16,6 +16,7 @@ class Recorder:
     def __init__(self, confirm_answer: bool = True):
         self.errors: list[tuple[str, str]] = []
         self.infos: list[tuple[str, str]] = []
+        self.markings: list[str] = []
         self.confirms: list[tuple[str, str]] = []
         self.confirm_answer = confirm_answer
         self.opened: list = []
@@ -37,6 +38,7 @@ def make_window(qtbot, monkeypatch):
         rec = Recorder()
         window.show_error = lambda title, text: rec.errors.append((title, text))
         window.show_info = lambda title, text: rec.infos.append((title, text))
+        window.ask_marking = lambda default: rec.markings.append(default) or default
 
         def confirm(title, text):
             rec.confirms.append((title, text))

@@ -142,3 +142,20 @@ def test_signed_off_in_the_app_exports_the_signed_pdf_and_verifies_it(make_windo
     title, text = window.recorder.infos[-1][:2]
     assert title == "The PDF is verified"
     assert text.startswith("Signed by Ann Jones (certificate ") and "matches: signed off by Ann Jones" in text
+
+
+def test_export_asks_for_the_marking_and_prints_it(make_window, qtbot, new_doc_path, tmp_path):
+    """File > Export asks which protective marking to print (the preference first) and
+    prints the one chosen; None leaves the pages unmarked, for publication."""
+    from tests.helpers import pdftotext_pages
+
+    window = make_window()
+    window.open_path(new_doc_path)
+    asked = []
+    window.ask_marking = lambda default: asked.append(default) or ""
+    target = tmp_path / "public.pdf"
+    window.ask_save_path = lambda *a, **k: target
+    with qtbot.waitSignal(window.export_finished, timeout=30000):
+        window.menus.export_pdf_action.trigger()
+    assert asked == [window.settings.protective_marking]
+    assert all("OFFICIAL" not in page for page in pdftotext_pages(target))
