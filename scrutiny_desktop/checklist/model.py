@@ -123,6 +123,25 @@ class Question(_Strict):
     guidance: str = ""
     source: str = ""
     required: StrictBool = True
+    #: Template format 2: the ids of questions in earlier versions of this checklist
+    #: that this one replaces (one or several: merges and splits), for comparison and
+    #: carry-forward across versions.
+    replaces: list[Id] = Field(default_factory=list)
+    #: Template format 2: may this question be answered "Not applicable"?  Unset: an
+    #: optional question may (when the scale allows it), a required one may not.
+    allow_not_applicable: StrictBool | None = None
+
+
+class Retired(_Strict):
+    """Template format 2: a question of an earlier version that nothing replaces, and why."""
+
+    id: Id
+    reason: Text
+
+
+#: Template format 2: the direction of travel a scrutineer may give each question.
+DIRECTIONS = (("improving", "Improving"), ("stable", "Stable"), ("declining", "Declining"),
+              ("not_known", "Not known"))
 
 
 class Section(_Strict):
@@ -135,7 +154,7 @@ class Section(_Strict):
 class Template(_Strict):
     """A checklist template, as loaded from TOML and snapshotted in documents."""
 
-    format: Literal[1] = 1
+    format: Literal[1, 2] = 1
     id: Id
     version: Text
     title: Text
@@ -146,6 +165,10 @@ class Template(_Strict):
     sources: list[Source] = Field(default_factory=list)
     scale: Scale
     sections: list[Section] = Field(min_length=1)
+    #: Format 2: questions of earlier versions that no question here replaces.
+    retired: list[Retired] = Field(default_factory=list)
+    #: Format 2: offer a direction of travel (improving, stable...) on each question.
+    directions: StrictBool = False
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Template:
@@ -169,6 +192,19 @@ class Template(_Strict):
         source_ids = [s.id for s in self.sources]
         if len(set(source_ids)) != len(source_ids):
             raise ValueError("sources: each source id must be unique")
+        if self.format == 1 and (self.retired or self.directions or any(
+                q.replaces or q.allow_not_applicable is not None for _, q in self.questions())):
+            raise ValueError("format: 'replaces', 'allow_not_applicable', 'retired' and "
+                             "'directions' need format = 2")
+        # Several questions may replace one earlier question (a split): the first names it.
+        replaced: dict[str, str] = {}
+        for _s, q in self.questions():
+            for old in q.replaces:
+                replaced.setdefault(old, q.id)
+        for i, r in enumerate(self.retired):
+            if r.id in replaced:
+                raise ValueError(f"retired[{i}].id: '{r.id}' is retired but question "
+                                 f"'{replaced[r.id]}' replaces it")
         return self
 
     # -- convenience -------------------------------------------------------
@@ -196,6 +232,34 @@ class Template(_Strict):
         if self.scale.allow_not_applicable:
             options.append((NOT_APPLICABLE, self.scale.not_applicable_label))
         return options
+
+    def not_applicable_allowed(self, question_id: str) -> bool:
+        """May this question be answered "Not applicable"?  Format 1: whenever the scale
+        allows it.  Format 2: a question may say so; otherwise only optional ones."""
+        if not self.scale.allow_not_applicable:
+            return False
+        if self.format == 1:
+            return True
+        q = self.question(question_id)
+        return q.allow_not_applicable if q.allow_not_applicable is not None else not q.required
+
+    def options_for(self, question_id: str) -> list[tuple[str, str]]:
+        """The judgements this question may be given (:meth:`judgement_options` less
+        "Not applicable" where it is not allowed)."""
+        return [(v, label) for v, label in self.judgement_options()
+                if v != NOT_APPLICABLE or self.not_applicable_allowed(question_id)]
+
+    def successors(self) -> dict[str, list[str]]:
+        """Earlier question id -> the ids of the questions here that replace it (a
+        question keeping its id replaces itself)."""
+        out: dict[str, list[str]] = {}
+        for _s, q in self.questions():
+            for old in q.replaces:
+                out.setdefault(old, []).append(q.id)
+        return out
+
+    def retired_reason(self, question_id: str) -> str:
+        return next((r.reason for r in self.retired if r.id == question_id), "")
 
     def judgement_label(self, value: str | None) -> str:
         if value is None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from scrutiny_desktop.checklist.model import NOT_APPLICABLE
 from scrutiny_desktop.errors import InvalidInput
 from scrutiny_desktop.services.common import (
     answer_row,
@@ -54,6 +55,10 @@ def set_judgement(doc: Document, question_id: str, value: str | None) -> bool:
     template = template_of(doc)
     if not template.is_valid_judgement(value):
         raise InvalidInput(f"'{value}' is not a judgement on this checklist's scale.")
+    if value == NOT_APPLICABLE and not template.not_applicable_allowed(question_id):
+        raise InvalidInput(f"Question {question_id} is required, so it cannot be answered "
+                           "“Not applicable”: choose a judgement, or the one for insufficient "
+                           "evidence if the checklist has it.")
     with doc.write() as session:
         require(doc, EDIT_ANSWERS, session)
         row = answer_row(session, question_id)
