@@ -19,7 +19,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 
-from scrutiny_desktop.checklist import bundled_template
 from scrutiny_desktop.services import evidence
 from scrutiny_desktop.services.assessments import create_assessment, open_assessment
 from tests.helpers import (
@@ -27,6 +26,7 @@ from tests.helpers import (
     FillingFile,
     answer_all,
     copy_document,
+    legacy_template,
     patch_open,
 )
 
@@ -51,7 +51,7 @@ def isolated_home(tmp_path_factory, monkeypatch):
 
 @pytest.fixture(scope="session")
 def cis():
-    return bundled_template()
+    return legacy_template()
 
 
 @pytest.fixture

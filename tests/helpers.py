@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from scrutiny_desktop.checklist import bundled_template, load_template
+from scrutiny_desktop.checklist import load_template
 from scrutiny_desktop.errors import DocumentCorrupt, InvalidInput
 from scrutiny_desktop.report import signing
 from scrutiny_desktop.services import answers, assessments, recommendations, review
@@ -444,11 +444,20 @@ def write_template(folder: Path, name: str, text: str):
     return load_template(path)
 
 
+def legacy_template():
+    """The 1.0.0 checklist, bundled as ``cis-2024``: the tests written against its
+    question ids and scale use it (the bundled ``cis`` is 2.0.0; see
+    tests/test_checklist_2026.py)."""
+    from scrutiny_desktop import paths
+
+    return load_template(paths.bundled_checklists_dir() / "cis-2024.toml")
+
+
 def make_doc(path: Path, template=None, *, period: str, partnership: str = NORTHSHIRE,
              scrutineer: str = "Ann Jones", judgements: dict[str, str | None] | None = None,
              findings: dict[str, str] | None = None) -> Path:
     """A draft document with these judgements and findings, built through the services."""
-    create_assessment(path, template or bundled_template(),
+    create_assessment(path, template or legacy_template(),
                       NewAssessment(partnership, period, scrutineer, area="Northshire"))
     with open_assessment(path) as doc:
         for qid, value in (judgements or {}).items():
@@ -527,7 +536,7 @@ def make_document(path: Path, *, partnership: str = NORTHSHIRE, period: str = "2
             set_details(doc, partnership=partnership, period=period,
                         scrutineer_name=scrutineer, area=area)
     else:
-        create_assessment(path, template or bundled_template(),
+        create_assessment(path, template or legacy_template(),
                           NewAssessment(partnership, period, scrutineer, area=area,
                                         scrutineer_role="Independent scrutineer"))
     with open_assessment(path, actor=scrutineer) as doc:

@@ -12,6 +12,7 @@ from scrutiny_desktop.services import answers, assessments, evidence, recommenda
 from tests.helpers import (
     chair_id,
     copy_document,
+    legacy_template,
     one_error_line,
     refuse_to_open,
     run_cli,
@@ -26,11 +27,10 @@ def reviewed(tmp_path_factory):
     attachment, a recommendation with a response, a sign-off and a countersignature."""
     import datetime as dt
 
-    from scrutiny_desktop.checklist import bundled_template
     from scrutiny_desktop.services.assessments import NewAssessment, create_assessment
 
     folder = tmp_path_factory.mktemp("full")
-    path = create_assessment(folder / "full.scrutiny", bundled_template(),
+    path = create_assessment(folder / "full.scrutiny", legacy_template(),
                              NewAssessment("Eastshire Partnership", "2025-26", "Ann Jones"))
     attachment = folder / "minutes.txt"
     attachment.write_text("Minutes of the March meeting.")

@@ -48,11 +48,12 @@ def load_error(path: Path) -> str:
 
 # -- the bundled CIS -----------------------------------------------------------
 
-def test_bundled_cis_has_nine_sections_and_40_to_60_questions(cis):
-    """The bundled checklist shows nine sections with between 40 and 60 questions."""
-    assert cis.id == "cis"
+def test_the_2024_checklist_keeps_nine_sections_and_51_questions(cis):
+    """The 1.0.0 checklist, kept as cis-2024 for the documents made with it, is unchanged:
+    nine sections, 51 questions (the current one: tests/test_checklist_2026.py)."""
+    assert (cis.id, cis.version) == ("cis-2024", "1.0.0")
     assert len(cis.sections) == 9
-    assert 40 <= len(cis.question_ids()) <= 60
+    assert len(cis.question_ids()) == 51
 
 
 def test_bundled_cis_question_and_section_ids_are_unique(cis):
@@ -96,9 +97,9 @@ def test_bundled_cis_scale_has_not_applicable_and_an_unanswered_point(cis):
 
 
 def test_bundled_template_is_the_same_as_loading_the_file(cis):
-    """Loading cis.toml by path gives the same checklist as the bundled one."""
-    assert load_template(paths.bundled_checklists_dir() / "cis.toml") == cis
-    assert bundled_template() == cis
+    """Loading cis.toml by path gives the bundled checklist; cis-2024.toml the 1.0.0 one."""
+    assert load_template(paths.bundled_checklists_dir() / "cis.toml") == bundled_template()
+    assert load_template(paths.bundled_checklists_dir() / "cis-2024.toml") == cis
 
 
 def test_mini_fixture_is_valid():

@@ -41,8 +41,12 @@ def test_version_as_a_module_subprocess():
 
 # -- new and check -------------------------------------------------------------------
 
-def test_new_then_check_reports_zero_of_n(capsys, tmp_path, cis):
-    """`new` makes a document and `check` reports format, template, status and 0/N progress."""
+def test_new_then_check_reports_zero_of_n(capsys, tmp_path):
+    """`new` makes a document (from the bundled cis 2.0.0) and `check` reports format,
+    template, status and 0/N progress."""
+    from scrutiny_desktop.checklist import bundled_template
+
+    cis = bundled_template()
     path = tmp_path / "northshire.scrutiny"
     code, out, err = run_cli(capsys, "new", path, *NEW_ARGS)
     assert code == 0, err
@@ -143,14 +147,17 @@ def test_new_with_blank_details_or_unknown_template_is_a_data_error(capsys, tmp_
 # -- templates ------------------------------------------------------------------------
 
 def test_templates_lists_the_bundled_cis_first(capsys, cis):
-    """`templates` lists the bundled CIS with its version and question count."""
+    """`templates` lists the bundled CIS 2.0.0 first, then the 1.0.0 checklist under its own
+    id (``cis`` here is that 1.0.0 checklist), each with its version and question count."""
+    from scrutiny_desktop.checklist import bundled_template
+
     code, out, err = run_cli(capsys, "templates")
     assert code == 0, err
-    first = out.splitlines()[0].split("\t")
-    assert first[0] == "cis"
-    assert first[1] == cis.version
-    assert first[2] == f"{len(cis.question_ids())} questions"
-    assert first[3] == "bundled"
+    rows = [line.split("\t") for line in out.splitlines()]
+    current = bundled_template()
+    assert rows[0][:4] == ["cis", "2.0.0", f"{len(current.question_ids())} questions", "bundled"]
+    legacy = next(r for r in rows if r[0] == "cis-2024")
+    assert legacy[1:4] == [cis.version, f"{len(cis.question_ids())} questions", "bundled"]
 
 
 def test_templates_lists_user_templates_and_broken_ones(capsys):

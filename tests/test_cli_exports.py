@@ -10,13 +10,20 @@ from pathlib import Path
 
 import pytest
 
-from scrutiny_desktop.checklist import bundled_template
 from scrutiny_desktop.report import signing
 from scrutiny_desktop.services import answers, assessments, evidence, recommendations
 from scrutiny_desktop.services.assessments import NewAssessment, create_assessment, open_assessment
 from scrutiny_desktop.services.fingerprint import content_fingerprint
 from tests.fixtures import badfiles
-from tests.helpers import REPO, copy_document, one_error_line, raw_update, run_cli, scrutineer_id
+from tests.helpers import (
+    REPO,
+    copy_document,
+    legacy_template,
+    one_error_line,
+    raw_update,
+    run_cli,
+    scrutineer_id,
+)
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +32,7 @@ def rich_draft(tmp_path_factory):
     markup in its text, an attachment with such a name), made through the services:
     what the exports must carry through unchanged."""
     folder = tmp_path_factory.mktemp("answered")
-    path = create_assessment(folder / "answered.scrutiny", bundled_template(),
+    path = create_assessment(folder / "answered.scrutiny", legacy_template(),
                              NewAssessment("Partneriaeth Gwynedd & Môn", "2025-26",
                                            "Siân Llŷr-Wójcik", scrutineer_role="Craffwr"))
     attachment = folder / "Zażółć – Σύσκεψη.txt"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pytest
 
-from scrutiny_desktop.checklist import bundled_template
 from scrutiny_desktop.errors import InvalidInput
 from scrutiny_desktop.services.compare import CHANGES
 from tests.helpers import (
@@ -17,6 +16,7 @@ from tests.helpers import (
     OTHER,
     cis_pair,
     compare_files,
+    legacy_template,
     make_doc,
     mini_pair,
     write_template,
@@ -51,7 +51,7 @@ def test_same_checklist_improved_same_worse_and_changed(tmp_path):
 def test_section_counts_add_up(tmp_path):
     """Every question is counted once, in its section, and the sections add up to the totals."""
     c = compare_files(*cis_pair(tmp_path, findings=False))
-    template = bundled_template()
+    template = legacy_template()
     assert [s.title for s in c.sections] == [s.title for s in template.sections]
     for section, summary in zip(template.sections, c.sections, strict=True):
         assert sum(summary.counts.values()) == len(section.questions)

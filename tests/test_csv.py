@@ -10,11 +10,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scrutiny_desktop.checklist import bundled_template, load_template
+from scrutiny_desktop.checklist import load_template
 from scrutiny_desktop.report.csvout import FORMULA_STARTS, export_csv, text_cell
 from scrutiny_desktop.services import answers, evidence, recommendations, signoff
 from scrutiny_desktop.services.assessments import NewAssessment, create_assessment, open_assessment
-from tests.helpers import copy_document, scrutineer_id
+from tests.helpers import copy_document, legacy_template, scrutineer_id
 
 BOM = b"\xef\xbb\xbf"
 AWKWARD_FINDINGS = 'Commas, "double quotes", and\nnew lines;\n\n"quoted, with comma"\tand a tab'
@@ -169,5 +169,5 @@ def test_any_findings_survive_a_csv_round_trip(pristine, tmp_path, findings):
         with open_assessment(path) as doc:
             answers.set_findings(doc, "ARR-03", findings)
             rows = read_rows(export_csv(doc, Path(folder) / "out.csv"))
-    assert len(rows) == 1 + len(bundled_template().question_ids())
+    assert len(rows) == 1 + len(legacy_template().question_ids())
     assert by_id(rows)["ARR-03"]["Findings"] == expected_findings(findings)

@@ -17,7 +17,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from scrutiny_desktop.checklist import bundled_template
 from scrutiny_desktop.errors import InvalidInput
 from scrutiny_desktop.report.jsonio import (
     FORMAT_NAME,
@@ -35,7 +34,7 @@ from scrutiny_desktop.services.transfer import ImportProblem, import_json
 from scrutiny_desktop.storage.audit import verify_chain
 from scrutiny_desktop.storage.models import AuditEntry
 from tests.fixtures import badfiles
-from tests.helpers import all_evidence, answer_all, copy_document, scrutineer_id
+from tests.helpers import all_evidence, answer_all, copy_document, legacy_template, scrutineer_id
 
 PNG = badfiles.minimal_png()
 
@@ -117,7 +116,7 @@ def build_rich(folder: Path, cis) -> Path:
 @pytest.fixture(scope="module")
 def rich_source(tmp_path_factory):
     folder = tmp_path_factory.mktemp("rich")
-    return build_rich(folder, bundled_template())
+    return build_rich(folder, legacy_template())
 
 
 @pytest.fixture
@@ -186,9 +185,9 @@ def test_export_has_the_documented_top_level_shape(rich_export):
     assert (FORMAT_NAME, FORMAT_VERSION) == ("scrutiny-desktop-assessment", 3)
     assert rich_export["assessment"]["partnership"] == "Partneriaeth Diogelu Plant Gwynedd & Môn <Ltd>"
     assert rich_export["assessment"]["status"] == "signed_off"
-    assert rich_export["template"]["id"] == "cis"
+    assert rich_export["template"]["id"] == "cis-2024"
     assert set(rich_export["reviews"]) == {"comments", "responses", "countersignatures"}
-    assert len(rich_export["answers"]) == len(bundled_template().question_ids())
+    assert len(rich_export["answers"]) == len(legacy_template().question_ids())
 
 
 def test_answers_carry_evidence_attachments_and_recommendations(rich_export):

@@ -14,18 +14,18 @@ import sqlite3
 import pytest
 
 from scrutiny_desktop import storage
-from scrutiny_desktop.checklist import bundled_template
 from scrutiny_desktop.errors import DocumentCorrupt
 from scrutiny_desktop.report import jsonio
 from scrutiny_desktop.services import assessments, fingerprint, integrity
 from scrutiny_desktop.services.assessments import NewAssessment, create_assessment
+from tests.helpers import legacy_template
 
 
 @pytest.fixture
 def rowless(tmp_path):
     """A document whose assessments row was deleted outside the app, opened read-only
     without the checks ``open_assessment`` adds."""
-    path = create_assessment(tmp_path / "rowless.scrutiny", bundled_template(), NewAssessment(
+    path = create_assessment(tmp_path / "rowless.scrutiny", legacy_template(), NewAssessment(
         partnership="Westvale Partnership", period="2025-26", scrutineer_name="Ann Jones"))
     with sqlite3.connect(path) as con:
         con.execute("DELETE FROM assessments")

@@ -3,8 +3,9 @@
 ``build_compare_pdf(comparison, out)`` turns a
 :class:`~scrutiny_desktop.services.compare.Comparison` (plain data) into a PDF:
 the two assessments' details, counts per section, every question with its
-earlier and later judgement and the change, then the findings of each
-question side by side.  It never touches storage or Qt, so it can run on a
+earlier and later judgement (with its direction of travel, where given) and the
+change, the earlier checklist's questions with no counterpart in the later one,
+then the findings of each question side by side.  It never touches storage or Qt, so it can run on a
 worker thread.
 
 Only the layout is here.  Fonts, safe text, the palette, the header and footer
@@ -92,10 +93,24 @@ def _table(rows: Sequence[Sequence[Any]], widths: Sequence[float], *, header: bo
     return table(rows, widths, header=header, extra_style=extra_style, split_in_row=split_in_row)
 
 
-def _judgement(label: str, present: bool) -> str:
+UNMATCHED_HEADING = "Questions of the earlier checklist with no counterpart"
+
+
+def _judgement(label: str, present: bool, direction: str = "", *, short: bool = False) -> str:
+    """The judgement's words, and the direction of travel when one was given (after
+    " · " alone in the narrow table columns, named in full elsewhere)."""
     if not present:
         return "—"
-    return label or "Not answered"
+    text = label or "Not answered"
+    if not direction:
+        return text
+    return f"{text} · {direction}" if short else f"{text} · Direction of travel: {direction}"
+
+
+def _wording(q) -> str:
+    if q.replaced:
+        return f"Replaces {', '.join(q.earlier_ids)}"
+    return "Yes" if q.wording_changed else ""
 
 
 class _Builder:
@@ -129,8 +144,9 @@ class _Builder:
             notes.append(f"The two assessments use different checklist versions "
                          f"({one_line(earlier.template_title)} {one_line(earlier.template_version)} and "
                          f"{one_line(later.template_title)} {one_line(later.template_version)}). "
-                         "Questions are matched by their ID; questions whose wording changed are "
-                         "marked “Wording changed”.")
+                         "Questions are matched by their ID, or with the later questions that "
+                         "replace them; questions whose wording changed are marked "
+                         "“Wording changed”.")
         if one_line(earlier.partnership).casefold() != one_line(later.partnership).casefold():
             notes.append("The two assessments are for different partnerships.")
         if notes:
@@ -142,6 +158,7 @@ class _Builder:
                         + ".", s["body"]))
         out += self.summary()
         out += self.question_table()
+        out += self.unmatched()
         out += self.findings()
         return out
 
@@ -188,9 +205,12 @@ class _Builder:
     def question_table(self) -> list[Flowable]:
         s = self.s
         earlier, later = self.c.earlier, self.c.later
+        directions = any(q.earlier_direction or q.later_direction for q in self.c.questions)
         out: list[Flowable] = [para("Question by question", s["h1"]),
                                para("Questions are matched by their ID. The change is written "
-                                    "out in the Change column; row shading only repeats it.",
+                                    "out in the Change column; row shading only repeats it."
+                                    + (" A direction of travel, where one was given, follows the "
+                                       "judgement after “·”." if directions else ""),
                                     s["small_keep"])]
         widths = [2.0 * cm, 0, 3.6 * cm, 3.6 * cm, 2.8 * cm, 2.4 * cm]
         widths[1] = CONTENT_WIDTH - sum(widths)
@@ -210,10 +230,12 @@ class _Builder:
             rows.append([
                 para(q.question_id, s["cell"]),
                 para(q.text, s["cell"]),
-                para(_judgement(q.earlier_label, q.change != "new"), s["cell"]),
-                para(_judgement(q.later_label, q.change != "removed"), s["cell"]),
+                para(_judgement(q.earlier_label, q.change != "new", q.earlier_direction,
+                                short=True), s["cell"]),
+                para(_judgement(q.later_label, q.change != "removed", q.later_direction,
+                                short=True), s["cell"]),
                 para(q.change_label, s["cell"]),
-                para("Yes" if q.wording_changed else "", s["cell"]),
+                para(_wording(q), s["cell"]),
             ])
             tint = TINTS.get(q.change)
             if tint is not None:
@@ -221,6 +243,26 @@ class _Builder:
                 extra.append(("BACKGROUND", (0, r), (-1, r), tint))
         # Rows here are a few lines at most: whole rows only, so that NOSPLIT holds.
         out.append(_table(rows, widths, extra_style=extra, split_in_row=False))
+        return out
+
+    def unmatched(self) -> list[Flowable]:
+        """The earlier questions that no later question replaces, with the reason."""
+        s = self.s
+        if not self.c.unmatched:
+            return []
+        out: list[Flowable] = [
+            para(UNMATCHED_HEADING, s["h1"]),
+            para("No question of the later checklist replaces these, so they are not compared. "
+                 "The reason is the later checklist's own, where it gives one.", s["small_keep"])]
+        widths = [2.0 * cm, 0, 4.0 * cm, 7.0 * cm]
+        widths[1] = CONTENT_WIDTH - sum(widths)
+        rows = [[para(h, s["cell_head"]) for h in
+                 ("ID", "Question", f"Earlier ({one_line(self.c.earlier.period)})", "Reason")]]
+        for u in self.c.unmatched:
+            rows.append([para(u.question_id, s["cell"]), para(u.text, s["cell"]),
+                         para(u.judgement_label or "Not answered", s["cell"]),
+                         para(u.reason or "Not given.", s["cell"])])
+        out.append(_table(rows, widths, split_in_row=False))
         return out
 
     def findings(self) -> list[Flowable]:
@@ -240,7 +282,10 @@ class _Builder:
             out.append(para(f"{q.question_id} – {q.text}", s["finding_head"]))
             out.append(para(f"{q.section_title} · {q.change_label}"
                             + (" · Wording changed" if q.wording_changed else ""), s["small"]))
-            if q.wording_changed:
+            if q.replaced:
+                out.append(para(f"Replaces earlier {', '.join(q.earlier_ids)}: {q.earlier_text}",
+                                s["wording"]))
+            elif q.wording_changed:
                 out.append(para(f"Earlier wording: {q.earlier_text}", s["wording"]))
             left = (paragraphs(q.earlier_findings, s["cell_body"])
                     or [para("This question was not in the earlier checklist." if q.change == "new"
@@ -248,10 +293,10 @@ class _Builder:
             right = (paragraphs(q.later_findings, s["cell_body"])
                      or [para("This question is not in the later checklist." if q.change == "removed"
                               else "No findings recorded.", s["empty"])])
-            rows = [[para(f"Earlier ({earlier.period}): {_judgement(q.earlier_label, q.change != 'new')}",
-                          s["cell_head"]),
-                     para(f"Later ({later.period}): {_judgement(q.later_label, q.change != 'removed')}",
-                          s["cell_head"])],
+            e_j = _judgement(q.earlier_label, q.change != "new", q.earlier_direction)
+            l_j = _judgement(q.later_label, q.change != "removed", q.later_direction)
+            rows = [[para(f"Earlier ({earlier.period}): {e_j}", s["cell_head"]),
+                     para(f"Later ({later.period}): {l_j}", s["cell_head"])],
                     [left, right]]
             out.append(_table(rows, [half, half], extra_style=[
                 ("LINEAFTER", (0, 0), (0, -1), 0.4, RULE)]))

@@ -30,6 +30,18 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 HEADER = ["Section", "Question ID", "Question", "Required", "Judgement", "Findings",
           "Evidence count", "Recommendation count"]
+#: After "Judgement", only for a checklist that asks for a direction of travel
+#: (``directions = true``): other exports keep exactly the columns they had.
+DIRECTION = "Direction of travel"
+
+
+def header_for(directions: bool) -> list[str]:
+    """The header row: ``HEADER``, with the direction of travel after the judgement
+    when the checklist asks for one."""
+    if not directions:
+        return list(HEADER)
+    at = HEADER.index("Judgement") + 1
+    return [*HEADER[:at], DIRECTION, *HEADER[at:]]
 
 
 def text_cell(value: str) -> str:
@@ -43,15 +55,16 @@ def export_csv(doc: Document, out: Path | str) -> Path:
     states = {s.question_id: s for s in answers.question_states(doc)}
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, dialect="excel", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(HEADER)
+    writer.writerow(header_for(template.directions))
     for section, question in template.questions():
         a = answers.get_answer(doc, question.id)
         state = states[question.id]
+        direction = [answers.direction_label(a.direction)] if template.directions else []
         writer.writerow([
             text_cell(section.title), question.id, text_cell(question.text),
             "Yes" if question.required else "No",
-            text_cell(template.judgement_label(a.judgement)), text_cell(a.findings or ""),
-            state.evidence_count, state.recommendation_count,
+            text_cell(template.judgement_label(a.judgement)), *direction,
+            text_cell(a.findings or ""), state.evidence_count, state.recommendation_count,
         ])
     with atomic_write(out) as fh:  # no half-written file or temporary file on failure
         fh.write(buffer.getvalue().encode("utf-8-sig"))

@@ -53,6 +53,8 @@ class ReportQuestion:
     findings: str
     evidence: tuple[EvidenceView, ...]
     recommendations: tuple[RecommendationView, ...]
+    #: The direction of travel's words ("Improving"...), "" when none was given.
+    direction_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -150,7 +152,8 @@ def collect(doc: Document, options: ReportOptions | None = None) -> ReportData:
                 required=q.required, judgement=a.judgement,
                 judgement_label=template.judgement_label(a.judgement) if a.judgement else "Not answered",
                 answered=states[q.id].answered, findings=a.findings, evidence=a.evidence,
-                recommendations=a.recommendations))
+                recommendations=a.recommendations,
+                direction_label=answers.direction_label(a.direction)))
             for r in a.recommendations:
                 numbered_recs.append(NumberedRecommendation(len(numbered_recs) + 1, q.id, number, r))
         sections.append(ReportSection(s_index, section.id, section.title, section.intro,

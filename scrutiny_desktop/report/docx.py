@@ -592,6 +592,8 @@ class _Builder:
         self.heading(f"Q{q.number}. {q.text}", 3)
         self.para(f"{q.id}{' (required)' if q.required else ''}", label="Reference:")
         self.para(q.judgement_label or "Not answered", label="Judgement:")
+        if q.direction_label:
+            self.para(q.direction_label, label="Direction of travel:")
         self.text(q.findings, "No findings recorded.")
         if q.evidence:
             self.para(label="Evidence")

@@ -107,6 +107,7 @@ def _tree(doc: Document, session: Session, content: Callable[[Attachment], objec
     for row in rows:
         answers.append({
             "question_id": row.question_id, "judgement": row.judgement,
+            "direction": row.direction,
             "findings": row.findings, "updated_at": _t(row.updated_at),
             "evidence": [{
                 "id": e.id, "title": e.title, "kind": e.kind, "date": _d(e.date),

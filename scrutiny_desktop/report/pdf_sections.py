@@ -347,6 +347,8 @@ class ReportBody:
             para(q.id + ("" if q.required else " · optional"), s["qid"]),
             self.judgement_paragraph(q.judgement, q.judgement_label),
         ]
+        if q.direction_label:
+            head.append(para(f"Direction of travel: {q.direction_label}", s["item_meta"]))
         out: list[Flowable] = [KeepTogether(head)]
         found = paragraphs(q.findings, s["body"])
         out.append(para("Findings", s["h3"]))

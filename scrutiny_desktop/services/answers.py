@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from scrutiny_desktop.checklist.model import NOT_APPLICABLE
+from scrutiny_desktop.checklist.model import DIRECTIONS, NOT_APPLICABLE
 from scrutiny_desktop.errors import InvalidInput
 from scrutiny_desktop.services.common import (
     answer_row,
@@ -31,6 +31,8 @@ class AnswerView:
     updated_at: dt.datetime | None
     evidence: tuple[EvidenceView, ...]
     recommendations: tuple[RecommendationView, ...]
+    #: The direction of travel (a ``DIRECTIONS`` value), or None when none is given.
+    direction: str | None = None
 
 
 def get_answer(doc: Document, question_id: str) -> AnswerView:
@@ -47,6 +49,7 @@ def get_answer(doc: Document, question_id: str) -> AnswerView:
             updated_at=row.updated_at,
             evidence=tuple(evidence_view(e) for e in row.evidence),
             recommendations=tuple(recommendation_view(r, row.question_id) for r in row.recommendations),
+            direction=row.direction,
         )
 
 
@@ -68,6 +71,33 @@ def set_judgement(doc: Document, question_id: str, value: str | None) -> bool:
         row.judgement = value
         row.updated_at = utcnow()
         record(doc, session, "answer.judgement", question_id, old, value)
+    return True
+
+
+def direction_label(value: str | None) -> str:
+    """The words for a direction of travel ("" for none)."""
+    if value is None:
+        return ""
+    return dict(DIRECTIONS).get(value, value)
+
+
+def set_direction(doc: Document, question_id: str, value: str | None) -> bool:
+    """Record the direction of travel (None clears it).  Returns False if unchanged."""
+    template = template_of(doc)
+    if not template.directions:
+        raise InvalidInput("This checklist does not ask for a direction of travel.")
+    if value is not None and value not in dict(DIRECTIONS):
+        raise InvalidInput(f"'{value}' is not a direction of travel: choose improving, stable, "
+                           "declining or not known.")
+    with doc.write() as session:
+        require(doc, EDIT_ANSWERS, session)
+        row = answer_row(session, question_id)
+        if row.direction == value:
+            return False
+        old = row.direction
+        row.direction = value
+        row.updated_at = utcnow()
+        record(doc, session, "answer.direction", question_id, old, value)
     return True
 
 

@@ -1,5 +1,13 @@
 """A new assessment from a previous one: same partnership, next period, and
-every recommendation not yet done brought forward to follow up."""
+every recommendation not yet done brought forward to follow up.
+
+A recommendation goes to the same question, or, in a newer version of the
+checklist, to the first question that replaces it (``compare.counterparts``: the
+new checklist's ``replaces``).  One whose question nothing replaces is never
+dropped: it is re-homed on the first question of the first section, its
+``carried_from`` naming the original question, and listed in
+``CarryResult.rehomed`` so the person is told.
+"""
 
 from __future__ import annotations
 
@@ -29,10 +37,26 @@ def next_period(period: str) -> str:
 
 
 @dataclass(frozen=True)
+class Rehomed:
+    """A recommendation whose question the new checklist neither keeps nor replaces."""
+
+    question_id: str  # the question it was made on, in the previous assessment
+    text: str
+    #: Why the new checklist retired that question ("" when it does not say).
+    reason: str
+    placed_on: str  # the new question it was attached to
+
+
+@dataclass(frozen=True)
 class CarryResult:
     path: Path
     carried: int
-    skipped: tuple[str, ...]  # recommendations whose question is not in the new checklist
+    #: Kept for callers of earlier versions: nothing is skipped any more (see ``rehomed``).
+    skipped: tuple[str, ...] = ()
+    #: Recommendations moved to the first question because theirs has no counterpart.
+    rehomed: tuple[Rehomed, ...] = ()
+    #: Recommendations moved to a question with another id (old id -> new id).
+    moved: tuple[tuple[str, str], ...] = ()
 
 
 def carry_forward(previous: Path | str, target: Path | str, *, period: str, scrutineer_name: str,
@@ -52,8 +76,13 @@ def carry_forward(previous: Path | str, target: Path | str, *, period: str, scru
                             scrutineer_name=scrutineer_name, area=info.area,
                             scrutineer_role=scrutineer_role)
     path = assessments.create_assessment(target, template, details, actor=actor or scrutineer_name)
+    from scrutiny_desktop.services.compare import counterparts
+
     new_ids = set(template.question_ids())
-    skipped = []
+    mapping = counterparts(prev_template, template)
+    first_question = template.question_ids()[0]
+    rehomed: list[Rehomed] = []
+    moved: list[tuple[str, str]] = []
     carried = 0
     with assessments.open_assessment(path, actor=actor or scrutineer_name) as doc:
         with doc.write() as session:
@@ -63,11 +92,19 @@ def carry_forward(previous: Path | str, target: Path | str, *, period: str, scru
                    {"from_uid": info.uid, "from_period": info.period,
                     "from_file": str(Path(previous).name), "findings_copied": copy_findings})
         for r in open_recs:
-            if r.question_id not in new_ids:
-                skipped.append(f"{r.question_id}: {r.text[:60]}")
-                continue
             origin = f"{info.period}, recommendation {numbers[r.id]} on {r.question_id}"
-            recommendations.add_recommendation(doc, r.question_id, RecommendationInput(
+            targets = mapping.get(r.question_id) or []
+            if targets:
+                where = targets[0]
+                if where != r.question_id:
+                    moved.append((r.question_id, where))
+            else:
+                where = first_question
+                reason = template.retired_reason(r.question_id)
+                origin += (", a question this checklist no longer has"
+                           + (f" ({reason})" if reason else ""))
+                rehomed.append(Rehomed(r.question_id, r.text, reason, where))
+            recommendations.add_recommendation(doc, where, RecommendationInput(
                 text=r.text, owner=r.owner, owner_other=r.owner_other, priority=r.priority,
                 due=r.due, status=r.status, progress=r.progress), carried_from=origin)
             carried += 1
@@ -76,9 +113,13 @@ def carry_forward(previous: Path | str, target: Path | str, *, period: str, scru
                 continue
             if old.findings:
                 answers.set_findings(doc, qid, old.findings)
-            if old.judgement is not None and template.is_valid_judgement(old.judgement):
+            # Only a judgement this question may be given (a newer checklist may not
+            # allow "Not applicable" on a required question).
+            if old.judgement is not None and old.judgement in dict(template.options_for(qid)):
                 answers.set_judgement(doc, qid, old.judgement)
-    return CarryResult(path, carried, tuple(skipped))
+            if old.direction is not None and template.directions:
+                answers.set_direction(doc, qid, old.direction)
+    return CarryResult(path, carried, rehomed=tuple(rehomed), moved=tuple(moved))
 
 
 def _template_of(doc) -> Template:

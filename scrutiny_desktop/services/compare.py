@@ -1,4 +1,12 @@
-"""Compare two assessments question by question (matched by question id)."""
+"""Compare two assessments question by question.
+
+Questions are matched by id.  When the two documents were made from different
+checklists (versions), an earlier question is matched to the later question(s)
+that replace it (``Template.successors`` of the LATER checklist: merges and
+splits); an id present in both that no later question claims still matches
+itself.  Earlier questions that match nothing are listed in
+``Comparison.unmatched``, with the later checklist's reason when it retires them.
+"""
 
 from __future__ import annotations
 
@@ -36,10 +44,34 @@ class QuestionComparison:
     earlier_findings: str
     later_findings: str
     earlier_text: str = ""
+    #: The earlier questions this one is compared with: ``(question_id,)`` when
+    #: matched by id, others when the later checklist says this one replaces them
+    #: (several for a merge), ``()`` for a new question.
+    earlier_ids: tuple[str, ...] = ()
+    #: Each side's direction of travel, in words ("" when none was given).
+    earlier_direction: str = ""
+    later_direction: str = ""
 
     @property
     def change_label(self) -> str:
         return CHANGES[self.change]
+
+    @property
+    def replaced(self) -> bool:
+        """Compared with an earlier question under another id (or several)."""
+        return bool(self.earlier_ids) and self.earlier_ids != (self.question_id,)
+
+
+@dataclass(frozen=True)
+class UnmatchedQuestion:
+    """A question of the earlier checklist that no question of the later one replaces."""
+
+    question_id: str
+    section_title: str
+    text: str
+    judgement_label: str
+    #: Why the later checklist retired it ("" when it does not say).
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -55,6 +87,8 @@ class Comparison:
     questions: tuple[QuestionComparison, ...]
     sections: tuple[SectionSummary, ...]
     templates_differ: bool
+    #: Questions of the earlier checklist with no counterpart in the later one.
+    unmatched: tuple[UnmatchedQuestion, ...] = ()
 
     def totals(self) -> dict[str, int]:
         out = {k: 0 for k in CHANGES}
@@ -77,36 +111,97 @@ def classify(earlier_t: Template, earlier: str | None, later_t: Template, later:
     return "same" if earlier == later else "changed"
 
 
+def counterparts(earlier: Template, later: Template) -> dict[str, list[str]]:
+    """Earlier question id -> the ids of the later checklist's questions that take its
+    place, in the later checklist's order ([] for a question nothing replaces).
+
+    The later checklist's ``successors()`` say which questions replace an earlier one
+    (merges and splits); an id in both checklists also matches itself unless the later
+    question of that id names what it replaces (then only its ``replaces`` count).
+    The same checklist on both sides matches every question by id.
+    """
+    later_ids = later.question_ids()
+    if (earlier.id, earlier.version) == (later.id, later.version):
+        present = set(later_ids)
+        return {qid: [qid] if qid in present else [] for qid in earlier.question_ids()}
+    successors = later.successors()
+    position = {qid: i for i, qid in enumerate(later_ids)}
+    out: dict[str, list[str]] = {}
+    for qid in earlier.question_ids():
+        found = list(successors.get(qid, []))
+        if qid in position and qid not in found and not later.question(qid).replaces:
+            found.append(qid)
+        out[qid] = sorted(found, key=position.__getitem__)
+    return out
+
+
+def _joined(parts: list[tuple[str, str]]) -> str:
+    """Findings of several earlier questions (a merge), each headed by its id."""
+    written = [(qid, text) for qid, text in parts if text.strip()]
+    if len(parts) == 1:
+        return parts[0][1]
+    return "\n\n".join(f"{qid}: {text}" for qid, text in written)
+
+
 def compare(earlier_doc: Document, later_doc: Document) -> Comparison:
     et, lt = template_of(earlier_doc), template_of(later_doc)
-    e_ids, l_ids = et.question_ids(), lt.question_ids()
-    if not set(e_ids) & set(l_ids):
+    mapping = counterparts(et, lt)
+    if not any(mapping.values()):
         raise InvalidInput("These two assessments use checklists that share no questions, so they "
                            "cannot be compared. Choose two assessments made from the same checklist "
                            "(or versions of it).")
+    earlier_of: dict[str, list[str]] = {}
+    for old, new_ids in mapping.items():  # in the earlier checklist's order
+        for new in new_ids:
+            earlier_of.setdefault(new, []).append(old)
+    earlier_answers = {qid: answers.get_answer(earlier_doc, qid) for qid in et.question_ids()}
     questions: list[QuestionComparison] = []
     for section, q in lt.questions():
         later_a = answers.get_answer(later_doc, q.id)
-        if q.id in e_ids:
-            eq = et.question(q.id)
-            earlier_a = answers.get_answer(earlier_doc, q.id)
-            change = classify(et, earlier_a.judgement, lt, later_a.judgement)
-            questions.append(QuestionComparison(
-                q.id, section.title, q.text, earlier_a.judgement, et.judgement_label(earlier_a.judgement),
-                later_a.judgement, lt.judgement_label(later_a.judgement), change,
-                " ".join(eq.text.split()) != " ".join(q.text.split()),
-                earlier_a.findings, later_a.findings, eq.text))
-        else:
+        later_dir = answers.direction_label(later_a.direction)
+        olds = earlier_of.get(q.id, [])
+        if not olds:
             questions.append(QuestionComparison(
                 q.id, section.title, q.text, None, "", later_a.judgement,
-                lt.judgement_label(later_a.judgement), "new", False, "", later_a.findings))
+                lt.judgement_label(later_a.judgement), "new", False, "", later_a.findings,
+                later_direction=later_dir))
+            continue
+        prior = [earlier_answers[o] for o in olds]
+        judgements = {a.judgement for a in prior}
+        if len(olds) == 1:
+            earlier_j: str | None = prior[0].judgement
+            earlier_label = et.judgement_label(earlier_j)
+            earlier_dir = answers.direction_label(prior[0].direction)
+            change = classify(et, earlier_j, lt, later_a.judgement)
+        else:  # a merge: one judgement when they all agree, each named otherwise
+            earlier_j = prior[0].judgement if len(judgements) == 1 else None
+            earlier_label = (et.judgement_label(earlier_j) if len(judgements) == 1 else
+                             "; ".join(f"{o}: {et.judgement_label(a.judgement) or 'none'}"
+                                       for o, a in zip(olds, prior, strict=True)))
+            earlier_dir = "; ".join(f"{o}: {answers.direction_label(a.direction)}"
+                                    for o, a in zip(olds, prior, strict=True) if a.direction)
+            change = (classify(et, earlier_j, lt, later_a.judgement) if len(judgements) == 1
+                      else "changed")
+        earlier_text = "\n".join(et.question(o).text for o in olds)
+        wording_changed = (len(olds) > 1 or " ".join(earlier_text.split()) != " ".join(q.text.split()))
+        questions.append(QuestionComparison(
+            q.id, section.title, q.text, earlier_j, earlier_label,
+            later_a.judgement, lt.judgement_label(later_a.judgement), change, wording_changed,
+            _joined([(o, a.findings) for o, a in zip(olds, prior, strict=True)]),
+            later_a.findings, earlier_text, tuple(olds), earlier_dir, later_dir))
+    unmatched: list[UnmatchedQuestion] = []
     for section, q in et.questions():
-        if q.id not in l_ids:
-            earlier_a = answers.get_answer(earlier_doc, q.id)
-            questions.append(QuestionComparison(
-                q.id, section.title, q.text, earlier_a.judgement,
-                et.judgement_label(earlier_a.judgement), None, "", "removed", False,
-                earlier_a.findings, "", q.text))
+        if mapping[q.id]:
+            continue
+        earlier_a = earlier_answers[q.id]
+        questions.append(QuestionComparison(
+            q.id, section.title, q.text, earlier_a.judgement,
+            et.judgement_label(earlier_a.judgement), None, "", "removed", False,
+            earlier_a.findings, "", q.text,
+            earlier_direction=answers.direction_label(earlier_a.direction)))
+        unmatched.append(UnmatchedQuestion(q.id, section.title, q.text,
+                                           et.judgement_label(earlier_a.judgement),
+                                           lt.retired_reason(q.id)))
     sections: dict[str, dict[str, int]] = {}
     for qc in questions:
         counts = sections.setdefault(qc.section_title, {k: 0 for k in CHANGES})
@@ -114,7 +209,7 @@ def compare(earlier_doc: Document, later_doc: Document) -> Comparison:
     return Comparison(
         assessments.info(earlier_doc), assessments.info(later_doc), tuple(questions),
         tuple(SectionSummary(t, c) for t, c in sections.items()),
-        (et.id, et.version) != (lt.id, lt.version))
+        (et.id, et.version) != (lt.id, lt.version), tuple(unmatched))
 
 
 def compare_paths(earlier: Path | str, later: Path | str) -> Comparison:

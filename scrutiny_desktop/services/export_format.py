@@ -110,6 +110,8 @@ class RecommendationJ(_M):
 class AnswerJ(_M):
     question_id: str
     judgement: str | None
+    #: Added in version 3: the direction of travel (absent in versions 1 and 2).
+    direction: Literal["improving", "stable", "declining", "not_known"] | None = None
     findings: str
     updated_at: IsoTime | None
     evidence: list[EvidenceJ]

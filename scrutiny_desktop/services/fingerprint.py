@@ -78,6 +78,10 @@ def _content(doc: Document, *, signed: bool) -> dict:
             answer = {"question_id": row.question_id, "judgement": row.judgement,
                       "findings": row.findings, "evidence": evidence,
                       "recommendations": recommendations}
+            # Format 5: the direction of travel, only when one is given, so that a
+            # document without directions keeps its fingerprint and signatures.
+            if row.direction is not None:
+                answer["direction"] = row.direction
             if signed:
                 answer["updated_at"] = _time(row.updated_at)
             answers.append(answer)

@@ -359,6 +359,8 @@ def _records_problem(doc: Document) -> str:
         counters = session.scalars(select(Countersignature).order_by(Countersignature.id)).all()
         entries = session.scalars(select(AuditEntry).order_by(AuditEntry.seq)).all()
         judgements = session.execute(select(Answer.question_id, Answer.judgement)).all()
+        directions = session.execute(select(Answer.question_id, Answer.direction)
+                                     .where(Answer.direction.is_not(None))).all()
         by_action: dict[str, list[AuditEntry]] = {}
         for e in entries:
             by_action.setdefault(e.action, []).append(e)
@@ -381,6 +383,11 @@ def _records_problem(doc: Document) -> str:
     bad = [qid for qid, j in judgements if not template.is_valid_judgement(j)]
     if bad:
         return f"judgements not on the checklist's scale were recorded for {', '.join(bad[:5])}"
+    from scrutiny_desktop.checklist.model import DIRECTIONS
+
+    odd = [qid for qid, d in directions if d not in dict(DIRECTIONS)]
+    if odd:
+        return f"directions of travel the app does not offer were recorded for {', '.join(odd[:5])}"
     if (status != Status.DRAFT) != bool(signed) or (status == Status.REVIEWED) != bool(countersigned):
         return f"its status ({status}) does not agree with its signatures"
     if signed and content_fingerprint(doc) != signed[-1].fingerprint:

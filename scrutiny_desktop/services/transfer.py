@@ -140,6 +140,9 @@ def validate(data, source: Path, blobs: _Blobs = _NO_BLOBS) -> tuple[AssessmentE
     for i, ans in enumerate(model.answers):
         if not template.is_valid_judgement(ans.judgement):
             problems.append(f"$.answers[{i}].judgement: '{ans.judgement}' is not on the template's scale")
+        if ans.direction is not None and not template.directions:
+            problems.append(f"$.answers[{i}].direction: the template does not ask for a "
+                            "direction of travel")
         for j, ev in enumerate(ans.evidence):
             here = f"$.answers[{i}].evidence[{j}]"
             if ev.id in ids["evidence"]:
@@ -341,7 +344,8 @@ def _restore(session, m: AssessmentExport, blobs: _Blobs = _NO_BLOBS) -> None:
         audit_head=a.audit_head or last, audit_count=a.audit_count))
     for position, ans in enumerate(m.answers):
         row = Answer(question_id=ans.question_id, position=position, judgement=ans.judgement,
-                     findings=ans.findings, updated_at=_dt(ans.updated_at))
+                     direction=ans.direction, findings=ans.findings,
+                     updated_at=_dt(ans.updated_at))
         session.add(row)
         session.flush()
         for e_pos, ev in enumerate(ans.evidence, start=1):

@@ -152,6 +152,8 @@ class Answer(Base):
     question_id: Mapped[str] = mapped_column(String(64), unique=True)
     position: Mapped[int] = mapped_column(Integer)
     judgement: Mapped[str | None] = mapped_column(String(64), default=None)
+    #: Format 5: the direction of travel (a ``checklist.model.DIRECTIONS`` value), or None.
+    direction: Mapped[str | None] = mapped_column(String(16), default=None)
     findings: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
 

@@ -67,6 +67,7 @@ class AssessmentPage(QWidget):
         self.navigator.question_activated.connect(self.choose_question)
         p = self.page
         p.judgement_chosen.connect(self._judgement_chosen)
+        p.direction_chosen.connect(self._direction_chosen)
         p.findings_edited.connect(self._findings_edited)
         p.previous_requested.connect(self.previous_question)
         p.next_requested.connect(self.next_question)
@@ -179,7 +180,8 @@ class AssessmentPage(QWidget):
         answer = dataclasses.replace(
             answer,
             findings=pending(("findings", question_id), answer.findings),
-            judgement=pending(("judgement", question_id), answer.judgement))
+            judgement=pending(("judgement", question_id), answer.judgement),
+            direction=pending(("direction", question_id), answer.direction))
         comment = pending(("review-comment", question_id), comment)
         self.page.show_question(section, question, index, len(self._order), answer, comment)
         self.navigator.select(question_id)
@@ -230,6 +232,14 @@ class AssessmentPage(QWidget):
             return
         if self.autosaver.save_now(("judgement", question_id),
                                    partial(answers.set_judgement, doc, question_id, value), value):
+            self._refresh_states()
+
+    def _direction_chosen(self, question_id: str, value) -> None:
+        doc = self.doc
+        if doc is None:
+            return
+        if self.autosaver.save_now(("direction", question_id),
+                                   partial(answers.set_direction, doc, question_id, value), value):
             self._refresh_states()
 
     def _findings_edited(self, question_id: str, text: str) -> None:

@@ -19,10 +19,32 @@ from PySide6.QtWidgets import (
 
 from scrutiny_desktop.checklist import Template, TemplateInfo
 from scrutiny_desktop.services.assessments import AssessmentInfo, suggested_file_name
-from scrutiny_desktop.services.carry_forward import next_period
+from scrutiny_desktop.services.carry_forward import CarryResult, next_period
 from scrutiny_desktop.settings import Settings
 from scrutiny_desktop.ui.new_assessment import location_problem
 from scrutiny_desktop.ui.widgets import ErrorLabel, document_target, named, run_dialog
+
+
+def result_note(result: CarryResult) -> tuple[str, bool]:
+    """What to tell the person once the new assessment exists, and whether it needs a
+    message box (some recommendations were re-homed) rather than the status bar alone."""
+    n = result.carried
+    note = f"{n} recommendation{'s' if n != 1 else ''} brought forward."
+    if result.moved:
+        note += " Moved to the questions that replace theirs: " + "; ".join(
+            f"{old} to {new}" for old, new in result.moved) + "."
+    if result.rehomed:
+        count = len(result.rehomed)
+        first = result.rehomed[0].placed_on
+        items = []
+        for r in result.rehomed:
+            text = " ".join(r.text.split())
+            text = text if len(text) <= 60 else text[:59] + "…"
+            items.append(f"{r.question_id}: {text}" + (f" (retired: {r.reason})" if r.reason else ""))
+        note += (f" {count} {'were' if count != 1 else 'was'} on a question the new checklist no "
+                 f"longer has, so {'they are' if count != 1 else 'it is'} on the first question "
+                 f"({first}), labelled with the original question: " + "; ".join(items) + ".")
+    return note, bool(result.rehomed or result.skipped)
 
 
 @dataclass(frozen=True)
@@ -46,8 +68,9 @@ class CarryForwardDialog(QDialog):
         intro = QLabel(
             f"Starts the next assessment of {previous.partnership} from the one for "
             f"{previous.period}. {open_count} recommendation{'s' if open_count != 1 else ''} not yet "
-            "marked done will be brought forward to follow up, each on the same question and "
-            "labelled with where it came from.")
+            "marked done will be brought forward to follow up, each on the same question (in a "
+            "newer checklist, the question that replaces it) and labelled with where it came "
+            "from.")
         intro.setWordWrap(True)
         self.partnership = QLabel(previous.partnership)
         self.area = QLabel(previous.area or "—")

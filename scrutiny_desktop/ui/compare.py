@@ -1,10 +1,12 @@
-"""Compare two assessments side by side (question by question, matched by id).
+"""Compare two assessments side by side (question by question, matched by id, or
+across checklist versions through the questions that replace earlier ones).
 
 ``CompareDialog`` shows a :class:`~scrutiny_desktop.services.compare.Comparison`
 (made by :func:`scrutiny_desktop.services.compare.compare_paths`): the two
 assessments, counts per section, every question with its earlier and later
-judgement and what changed, the findings of the selected question, and an
-"Export PDF…" button.
+judgement (and direction of travel, where given) and what changed, the findings
+of the selected question, the earlier checklist's questions that have no
+counterpart in the later one, and an "Export PDF…" button.
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ TINTS = {
 QUESTION_COLUMNS = ["ID", "Question", "Earlier", "Later", "Change", "Wording"]
 WORDING_CHANGED = "Wording changed"
 NOT_ANSWERED = "Not answered"
+UNMATCHED_HEADING = "Questions of the earlier checklist with no counterpart"
 
 
 def suggested_pdf_name(comparison: Comparison) -> str:
@@ -71,10 +74,24 @@ def suggested_pdf_name(comparison: Comparison) -> str:
     return "Comparison-" + stem.rsplit(".", 1)[0] + ".pdf"
 
 
-def _judgement(label: str, judgement: str | None, present: bool) -> str:
+def _judgement(label: str, judgement: str | None, present: bool, direction: str = "") -> str:
     if not present:
         return "—"
-    return label or NOT_ANSWERED
+    text = label or NOT_ANSWERED
+    return f"{text} · {direction}" if direction else text
+
+
+def unmatched_lines(comparison: Comparison) -> list[str]:
+    """One line per earlier question with no counterpart: id, wording, judgement and
+    (when the later checklist gives one) why it was retired."""
+    lines = []
+    for u in comparison.unmatched:
+        line = f"{u.question_id} ({u.section_title}): {' '.join(u.text.split())}"
+        line += f" — earlier judgement: {u.judgement_label or NOT_ANSWERED}"
+        if u.reason:
+            line += f". Retired: {' '.join(u.reason.split())}"
+        lines.append(line)
+    return lines
 
 
 def _item(text: str, tooltip: str = "") -> QTableWidgetItem:
@@ -129,12 +146,32 @@ class CompareDialog(QDialog):
             notes.append(
                 f"The two assessments use different checklist versions ({e.template_title} "
                 f"{e.template_version} and {lat.template_title} {lat.template_version}). Questions "
-                "are matched by their ID; those whose wording changed are marked "
-                f"“{WORDING_CHANGED}”.")
+                "are matched by their ID, or with the later questions that replace them; those "
+                f"whose wording changed are marked “{WORDING_CHANGED}”.")
         if " ".join(e.partnership.split()).casefold() != " ".join(lat.partnership.split()).casefold():
             notes.append("They are for different partnerships.")
         if notes:
             self.notice.show_message(" ".join(notes))
+
+        # -- earlier questions that nothing in the later checklist replaces ------------
+        self.unmatched_box = QWidget()
+        ul = QVBoxLayout(self.unmatched_box)
+        ul.setContentsMargins(0, 0, 0, 0)
+        ul.setSpacing(2)
+        unmatched_label = QLabel(f"{UNMATCHED_HEADING} ({len(comparison.unmatched)})")
+        bold_head = unmatched_label.font()
+        bold_head.setBold(True)
+        unmatched_label.setFont(bold_head)
+        self.unmatched = named(QPlainTextEdit(), UNMATCHED_HEADING,
+                               "The earlier checklist's questions that no question of the later "
+                               "one replaces, with the reason the later checklist gives")
+        self.unmatched.setReadOnly(True)
+        self.unmatched.setTabChangesFocus(True)
+        self.unmatched.setPlainText("\n".join(unmatched_lines(comparison)))
+        self.unmatched.setMaximumHeight(self.fontMetrics().height() * 4 + 12)
+        ul.addWidget(unmatched_label)
+        ul.addWidget(self.unmatched)
+        self.unmatched_box.setVisible(bool(comparison.unmatched))
 
         # -- summary by section -------------------------------------------------------
         self.summary = named(QTableWidget(0, 1 + len(CHANGES)), "Changes by section",
@@ -238,6 +275,7 @@ class CompareDialog(QDialog):
         layout.setSpacing(8)
         layout.addWidget(self.header)
         layout.addWidget(self.notice)
+        layout.addWidget(self.unmatched_box)
         layout.addWidget(self.splitter, 1)
         layout.addLayout(buttons)
 
@@ -365,12 +403,17 @@ class CompareDialog(QDialog):
         qs = self.comparison.questions
         table.setRowCount(len(qs))
         for r, q in enumerate(qs):
-            earlier = _judgement(q.earlier_label, q.earlier_judgement, q.change != "new")
-            later = _judgement(q.later_label, q.later_judgement, q.change != "removed")
+            earlier = _judgement(q.earlier_label, q.earlier_judgement, q.change != "new",
+                                 q.earlier_direction)
+            later = _judgement(q.later_label, q.later_judgement, q.change != "removed",
+                               q.later_direction)
+            wording = WORDING_CHANGED if q.wording_changed else ""
+            if q.replaced:
+                wording = f"Replaces {', '.join(q.earlier_ids)}"
             cells = [q.question_id, " ".join(q.text.split()), earlier, later, q.change_label,
-                     WORDING_CHANGED if q.wording_changed else ""]
+                     wording]
             tips = [q.section_title, q.text, earlier, later, q.change_label,
-                    f"The wording changed. Earlier: {q.earlier_text}" if q.wording_changed else ""]
+                    f"{wording}. Earlier: {q.earlier_text}" if wording else ""]
             tint = TINTS.get(q.change)
             for c, (text, tip) in enumerate(zip(cells, tips, strict=True)):
                 item = _item(text, tip)
@@ -423,7 +466,11 @@ class CompareDialog(QDialog):
             return
         self.question_title.setText(f"{q.question_id} ({q.section_title}): {' '.join(q.text.split())}"
                                     f" — {q.change_label}")
-        if q.wording_changed:
+        if q.replaced:
+            self.earlier_wording.setText(f"Replaces earlier {', '.join(q.earlier_ids)}: "
+                                         f"{' '.join(q.earlier_text.split())}")
+            self.earlier_wording.show()
+        elif q.wording_changed:
             self.earlier_wording.setText(f"Earlier wording: {' '.join(q.earlier_text.split())}")
             self.earlier_wording.show()
         else:

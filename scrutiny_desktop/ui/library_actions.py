@@ -70,7 +70,7 @@ class LibraryActions:
 
     def carry_forward(self) -> None:
         from scrutiny_desktop.services.carry_forward import carry_forward
-        from scrutiny_desktop.ui.carry_forward import CarryForwardDialog
+        from scrutiny_desktop.ui.carry_forward import CarryForwardDialog, result_note
 
         host = self.host
         previous = host.doc.path if host.doc is not None else host.ask_open_path()
@@ -99,9 +99,7 @@ class LibraryActions:
             return
         host.forget_state(result.path)
         host.open_path(result.path)
-        note = f"{result.carried} recommendation{'s' if result.carried != 1 else ''} brought forward."
-        if result.skipped:
-            note += (f" {len(result.skipped)} could not be, because their question is not in the "
-                     "new checklist: " + "; ".join(result.skipped))
+        note, tell = result_note(result)
+        if tell:
             host.show_info("New assessment created", note)
         host.show_status(note, 15000)

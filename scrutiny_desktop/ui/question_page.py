@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
+    QComboBox,
     QFrame,
     QGridLayout,
     QGroupBox,
@@ -30,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from scrutiny_desktop.checklist.model import Question, Section, Template
+from scrutiny_desktop.checklist.model import DIRECTIONS, Question, Section, Template
 from scrutiny_desktop.services.answers import AnswerView
 from scrutiny_desktop.ui.widgets import named, uk_date
 
@@ -59,6 +60,7 @@ def _table(name: str, headers: list[str]) -> QTableWidget:
 
 class QuestionPage(QWidget):
     judgement_chosen = Signal(str, object)  # question id, value or None
+    direction_chosen = Signal(str, object)  # question id, direction value or None
     findings_edited = Signal(str, str)  # question id, text
     add_evidence = Signal()
     edit_evidence = Signal(int)
@@ -134,6 +136,26 @@ class QuestionPage(QWidget):
         self.judgement_layout.addWidget(self.clear_judgement, 0, JUDGEMENT_COLUMNS + 1)
         self._options: list[tuple[str, str]] = []
         self.radios: list[QRadioButton] = []
+        self._template: Template | None = None
+
+        # Direction of travel (format-2 checklists that ask for it): saved at once.
+        self.direction = named(QComboBox(), "Direction of travel",
+                               "Whether things are improving, stable or declining for this "
+                               "question; saved as soon as you choose")
+        self.direction.addItem("Not given", None)
+        for value, label in DIRECTIONS:
+            self.direction.addItem(label, value)
+        self.direction.currentIndexChanged.connect(self._direction_changed)
+        direction_label = QLabel("&Direction of travel:")
+        direction_label.setBuddy(self.direction)
+        self.direction_row = QWidget()
+        self.direction_row.setObjectName("direction_row")
+        row_layout = QHBoxLayout(self.direction_row)
+        row_layout.setContentsMargins(0, 0, 0, 0)
+        row_layout.addWidget(direction_label)
+        row_layout.addWidget(self.direction)
+        row_layout.addStretch(1)
+        self.direction_row.hide()
 
         self.findings = named(QPlainTextEdit(), "Findings",
                               "What you found for this question, in your own words")
@@ -239,6 +261,7 @@ class QuestionPage(QWidget):
         body.addWidget(self.guidance_text)
         body.addWidget(self.source_text)
         body.addWidget(self.judgement_box)
+        body.addWidget(self.direction_row)
         body.addWidget(findings_label)
         body.addWidget(self.findings, 1)
         body.addWidget(self.review_box)
@@ -266,7 +289,11 @@ class QuestionPage(QWidget):
 
     # -- showing --------------------------------------------------------------
     def set_scale(self, template: Template) -> None:
-        """Build the judgement options from the template's scale."""
+        """Build the judgement options from the template's scale (each question then
+        shows only the ones it may be given: see ``show_question``), and the direction
+        of travel when the template asks for one."""
+        self._template = template
+        self.direction_row.setVisible(template.directions)
         for radio in self.radios:
             self.judgement_group.removeButton(radio)
             radio.deleteLater()
@@ -296,7 +323,8 @@ class QuestionPage(QWidget):
         Hidden or disabled ones (the chair's comment outside review mode, Previous
         on the first question...) are skipped by Qt when tabbing.
         """
-        return [self.guidance_button, *self.radios, self.clear_judgement, self.findings,
+        return [self.guidance_button, *self.radios, self.clear_judgement, self.direction,
+                self.findings,
                 self.review_comment, self.evidence_table, self.add_evidence_button,
                 self.edit_evidence_button, self.remove_evidence_button,
                 self.open_attachment_button, self.rec_table, self.add_rec_button,
@@ -324,7 +352,9 @@ class QuestionPage(QWidget):
             self.guidance_text.setText(question.guidance or "No guidance for this question.")
             self.source_text.setText(f"Source: {question.source}" if question.source else "")
             self.source_text.setVisible(bool(question.source) and self.guidance_button.isChecked())
+            self._show_allowed_options(question.id, answer.judgement)
             self.set_judgement(answer.judgement)
+            self.set_direction(answer.direction)
             self.findings.setPlainText(answer.findings)
             self.show_evidence(answer)
             self.show_recommendations(answer)
@@ -334,6 +364,25 @@ class QuestionPage(QWidget):
             self.scroll_area.verticalScrollBar().setValue(0)
         finally:
             self._loading = False
+
+    def _show_allowed_options(self, question_id: str, current: str | None) -> None:
+        """Only the judgements this question may be given (``Template.options_for``:
+        no "Not applicable" on a required question of a format-2 checklist).  One
+        recorded before that rule (an imported file) stays shown while it is chosen."""
+        if self._template is None:
+            return
+        allowed = {v for v, _label in self._template.options_for(question_id)}
+        for radio, (value, _label) in zip(self.radios, self._options, strict=True):
+            radio.setVisible(value in allowed or value == current)
+
+    def set_direction(self, value: str | None) -> None:
+        index = self.direction.findData(value) if value is not None else 0
+        was = self._loading
+        self._loading = True
+        try:
+            self.direction.setCurrentIndex(max(index, 0))
+        finally:
+            self._loading = was
 
     def set_judgement(self, value: str | None) -> None:
         self.judgement_group.setExclusive(False)
@@ -382,6 +431,7 @@ class QuestionPage(QWidget):
         for radio in self.radios:
             radio.setEnabled(editable)
         self.clear_judgement.setEnabled(editable)
+        self.direction.setEnabled(editable)
         # Read-only rather than disabled, so the text can still be read and copied.
         self.findings.setReadOnly(not editable)
         self.add_evidence_button.setEnabled(editable)
@@ -414,7 +464,8 @@ class QuestionPage(QWidget):
     # -- user actions ---------------------------------------------------------
     def choose_option(self, index: int) -> None:
         """Choose judgement option ``index`` (0-based), as Alt+1... do."""
-        if not self._editable or not (0 <= index < len(self.radios)):
+        if not self._editable or not (0 <= index < len(self.radios)) \
+                or self.radios[index].isHidden():
             return
         # Focus stays where it was: a person typing findings chooses the
         # judgement with Alt+digit and carries on typing.
@@ -425,6 +476,11 @@ class QuestionPage(QWidget):
         if self._loading or not self._editable:
             return
         self.judgement_chosen.emit(self.question_id, self._options[index][0])
+
+    def _direction_changed(self, index: int) -> None:
+        if self._loading or not self._editable or index < 0:
+            return
+        self.direction_chosen.emit(self.question_id, self.direction.itemData(index))
 
     def _clear_judgement(self) -> None:
         self.set_judgement(None)

@@ -245,7 +245,7 @@ def test_cover_then_the_front_section_a_board_reads_first(draft):
     assert cover.index("INDEPENDENT SCRUTINY REPORT") < cover.index(NORTHSHIRE) < cover.index("2025-26")
     for expected in ("Independent scrutineer Siân Llŷr-Wójcik, Independent scrutineer",
                      "Status Draft", "Overall judgement Reasonable assurance",
-                     "Checklist Checklist for Independent Scrutiny (Scrutiny Desktop edition)",
+                     f"Checklist {data.template.title}",
                      f"Generated {uk_datetime(data.options.generated_at)}",
                      "The checklist is based on: Working Together"):
         assert expected in cover, expected

@@ -33,7 +33,7 @@ def test_dialog_lists_usable_templates_and_names_the_unusable_files(qtbot, tmp_p
     dialog.show()
     combo = find(dialog, "Template", QComboBox)
     offered = [combo.itemData(i).id for i in range(combo.count())]
-    assert offered == ["cis", "mini"]
+    assert offered == ["cis", "cis-2024", "mini"]
     note = find(dialog, "Unusable templates", QLabel)
     text = note.text()
     assert text.startswith("These 2 template files cannot be used and are not listed:")
