@@ -660,3 +660,44 @@ def chair_id():
 def export_pdf(doc, out: Path) -> Path:
     """The PDF an export of ``doc`` writes (a signed one exactly as signed)."""
     return signing.export_pdf(doc, out)
+
+
+#: A small format-2 checklist that asks for a direction of travel.  Q1 is required
+#: (so "Not applicable" is not offered), Q2 optional (so it is).
+DIRECTED_TEMPLATE = """
+format = 2
+id = "mini-directed"
+version = "2.0"
+title = "Mini checklist with directions"
+description = "A tiny format-2 template used by the direction-of-travel tests."
+directions = true
+
+[scale]
+allow_not_applicable = true
+
+[[scale.points]]
+value = "yes"
+label = "Yes"
+
+[[scale.points]]
+value = "no"
+label = "No"
+
+[[sections]]
+id = "s1"
+title = "Section one"
+
+[[sections.questions]]
+id = "Q1"
+text = "First question?"
+
+[[sections.questions]]
+id = "Q2"
+text = "Second question?"
+required = false
+"""
+
+#: The same, but without directions (and format 1).
+UNDIRECTED_TEMPLATE = (DIRECTED_TEMPLATE.replace("format = 2", "format = 1")
+                       .replace("directions = true\n", "")
+                       .replace('id = "mini-directed"', 'id = "mini-plain"'))

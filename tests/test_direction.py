@@ -20,46 +20,17 @@ from scrutiny_desktop.services.assessments import open_assessment
 from scrutiny_desktop.services.fingerprint import content_fingerprint, scrutineer_content
 from scrutiny_desktop.services.integrity import integrity_report
 from scrutiny_desktop.services.transfer import import_json
-from tests.helpers import audit_rows, make_doc, pdftotext_pages, squash, write_template
+from tests.helpers import (
+    DIRECTED_TEMPLATE,
+    UNDIRECTED_TEMPLATE,
+    audit_rows,
+    make_doc,
+    pdftotext_pages,
+    squash,
+    write_template,
+)
 
-#: A small format-2 checklist that asks for a direction of travel.  Q1 is required
-#: (so "Not applicable" is not offered), Q2 optional (so it is).
-DIRECTED = """
-format = 2
-id = "mini-directed"
-version = "2.0"
-title = "Mini checklist with directions"
-description = "A tiny format-2 template used by the direction-of-travel tests."
-directions = true
-
-[scale]
-allow_not_applicable = true
-
-[[scale.points]]
-value = "yes"
-label = "Yes"
-
-[[scale.points]]
-value = "no"
-label = "No"
-
-[[sections]]
-id = "s1"
-title = "Section one"
-
-[[sections.questions]]
-id = "Q1"
-text = "First question?"
-
-[[sections.questions]]
-id = "Q2"
-text = "Second question?"
-required = false
-"""
-
-#: The same, but without directions (and format 1).
-UNDIRECTED = DIRECTED.replace("format = 2", "format = 1").replace("directions = true\n", "") \
-    .replace('id = "mini-directed"', 'id = "mini-plain"')
+DIRECTED, UNDIRECTED = DIRECTED_TEMPLATE, UNDIRECTED_TEMPLATE
 
 
 @pytest.fixture

@@ -13,44 +13,10 @@ from scrutiny_desktop.services.carry_forward import CarryResult, Rehomed
 from scrutiny_desktop.services.compare import Comparison, UnmatchedQuestion
 from scrutiny_desktop.ui.carry_forward import result_note
 from scrutiny_desktop.ui.compare import UNMATCHED_HEADING, CompareDialog
-from tests.helpers import make_doc, write_template
+from tests.helpers import DIRECTED_TEMPLATE, UNDIRECTED_TEMPLATE, make_doc, write_template
 from tests.ui.helpers import find
 
-DIRECTED = """
-format = 2
-id = "mini-directed"
-version = "2.0"
-title = "Mini checklist with directions"
-description = "A tiny format-2 template that asks for a direction of travel."
-directions = true
-
-[scale]
-allow_not_applicable = true
-
-[[scale.points]]
-value = "yes"
-label = "Yes"
-
-[[scale.points]]
-value = "no"
-label = "No"
-
-[[sections]]
-id = "s1"
-title = "Section one"
-
-[[sections.questions]]
-id = "Q1"
-text = "First question?"
-
-[[sections.questions]]
-id = "Q2"
-text = "Second question?"
-required = false
-"""
-
-PLAIN = DIRECTED.replace("format = 2", "format = 1").replace("directions = true\n", "") \
-    .replace('id = "mini-directed"', 'id = "mini-plain"')
+DIRECTED, PLAIN = DIRECTED_TEMPLATE, UNDIRECTED_TEMPLATE
 
 ITEMS = ["Not given", "Improving", "Stable", "Declining", "Not known"]
 
