@@ -238,15 +238,16 @@ def test_build_spec_bundles_resources_and_migrations_where_paths_looks(tmp_path,
 
 
 def test_build_spec_leaves_out_what_the_app_does_not_use(tmp_path):
-    """Qt beyond QtCore/QtGui/QtWidgets, test and packaging tools, TLS and Tk are excluded;
-    what Alembic's migration files import (PyInstaller cannot see it) is put in."""
+    """Qt beyond QtCore/QtGui/QtWidgets (QtNetwork included), test and packaging tools and
+    Tk are excluded; Python's ssl module is kept (pyHanko imports it, unused, when it
+    loads); what Alembic's migration files import (PyInstaller cannot see it) is put in."""
     made = run_spec(tmp_path, "linux")
     (analysis,) = made["Analysis"]
     excludes = set(analysis.kwargs["excludes"])
-    assert {"tkinter", "pytest", "PyInstaller", "ssl", "unittest", "PySide6.QtNetwork",
+    assert {"tkinter", "pytest", "PyInstaller", "unittest", "PySide6.QtNetwork",
             "PySide6.QtWebEngineCore", "PySide6.QtQml"} <= excludes
     assert not {"PySide6.QtCore", "PySide6.QtGui", "PySide6.QtWidgets", "sqlite3",
-                "sqlalchemy", "alembic", "reportlab", "PIL"} & excludes
+                "sqlalchemy", "alembic", "reportlab", "PIL", "ssl", "docx"} & excludes
     hidden = set(analysis.kwargs["hiddenimports"])
     assert {"alembic.op", "alembic.context", "sqlalchemy", "sqlalchemy.dialects.sqlite"} <= hidden
     assert analysis.kwargs["hookspath"] == [str(ROOT / "packaging" / "pyinstaller" / "hooks")]
