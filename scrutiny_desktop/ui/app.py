@@ -46,6 +46,8 @@ def create_main_window(file: Path | None = None, *, autosave_delay_ms: int | Non
     window = MainWindow(load_settings(), load_state(), save_settings=save_settings,
                         save_state=save_state, managed=managed,
                         autosave_delay_ms=autosave_delay_ms or DEFAULT_DELAY_MS)
+    # Fit the screen it opens on: remembered geometry clamped, or sized for the screen.
+    window.place_on_screen()
     if managed.error:
         # The app still starts, with safe defaults; say why once it is on screen.
         QTimer.singleShot(0, lambda: window.show_error("Managed settings not applied", managed.error))

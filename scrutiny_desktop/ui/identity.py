@@ -91,7 +91,7 @@ class CreateIdentityDialog(QDialog):
         form.addRow("&Name:", self.name)
         form.addRow("&Email:", self.email)
         form.addRow("&Passphrase:", self.passphrase)
-        form.addRow("Re&peat:", self.repeat)
+        form.addRow("&Repeat:", self.repeat)
         form.addRow("", self.hint)
         form.addRow("", self.error)
         box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok

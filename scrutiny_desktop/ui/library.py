@@ -117,7 +117,7 @@ class LibraryPage(QWidget):
         intro.setWordWrap(True)
 
         # -- folders ------------------------------------------------------------
-        folders_label = QLabel("&Folders")
+        folders_label = QLabel("F&olders")
         bold = folders_label.font()
         bold.setBold(True)
         folders_label.setFont(bold)
@@ -211,7 +211,7 @@ class LibraryPage(QWidget):
         self.table.installEventFilter(self)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.filter_edit.textChanged.connect(self._filter_changed)
-        table_label = QLabel("&Assessments")
+        table_label = QLabel("A&ssessments")
         table_label.setFont(bold)
         table_label.setBuddy(self.table)
 

@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
@@ -61,6 +61,61 @@ from scrutiny_desktop.ui.widgets import message_box, restoring_focus, run_dialog
 
 FILE_FILTER = f"Scrutiny Desktop assessments (*{SUFFIX});;All files (*)"
 
+#: The window's size when nothing else decides it (and the least it takes on a large screen).
+DEFAULT_SIZE = QSize(1280, 760)
+#: Screens whose available area is at or below this start with the window maximised.
+SMALL_SCREEN = QSize(1366, 768)
+#: Room left for the window manager's frame: each side, and the title bar above.
+FRAME_SIDE, FRAME_TOP = 8, 32
+
+
+def available_area(near: QRect | None = None) -> QRect:
+    """The available area (without panels and docks) of the screen showing ``near``,
+    or of the primary screen; tests replace this to pretend a screen size."""
+    screen = None
+    if near is not None:
+        screen = QGuiApplication.screenAt(near.center())
+    screen = screen or QGuiApplication.primaryScreen()
+    if screen is None:
+        return QRect(QPoint(0, 0), DEFAULT_SIZE)
+    return screen.availableGeometry()
+
+
+def is_small(area: QRect) -> bool:
+    """Whether a screen this size is best used with the window maximised."""
+    return area.width() <= SMALL_SCREEN.width() and area.height() <= SMALL_SCREEN.height()
+
+
+def _room(area: QRect) -> QRect:
+    """Where the window's contents may go in ``area``, leaving room for its frame."""
+    return area.adjusted(FRAME_SIDE, FRAME_TOP, -FRAME_SIDE, -FRAME_SIDE)
+
+
+def first_start_geometry(area: QRect) -> QRect:
+    """A sensible, centred size for a large screen: 85 % of it, at least the default
+    size where that fits, and never more than fits."""
+    room = _room(area)
+    width = min(max(round(area.width() * 0.85), DEFAULT_SIZE.width()), room.width())
+    height = min(max(round(area.height() * 0.85), DEFAULT_SIZE.height()), room.height())
+    rect = QRect(0, 0, width, height)
+    rect.moveCenter(room.center())
+    return rect
+
+
+def fits(rect: QRect, area: QRect) -> bool:
+    """Whether a window of ``rect``'s size fits on a screen with this available area."""
+    room = _room(area)
+    return rect.width() <= room.width() and rect.height() <= room.height()
+
+
+def clamped(rect: QRect, area: QRect) -> QRect:
+    """``rect`` made no larger than ``area`` (frame included) and moved wholly inside it."""
+    room = _room(area)
+    width, height = min(rect.width(), room.width()), min(rect.height(), room.height())
+    x = min(max(rect.x(), room.left()), room.right() + 1 - width)
+    y = min(max(rect.y(), room.top()), room.bottom() + 1 - height)
+    return QRect(x, y, width, height)
+
 
 class MainWindow(QMainWindow):
     document_opened = Signal(Path)
@@ -89,7 +144,7 @@ class MainWindow(QMainWindow):
         self.doc: Document | None = None
         self.setWindowTitle(APP_NAME)
         self.setAcceptDrops(True)
-        self.resize(1280, 760)
+        self.resize(DEFAULT_SIZE)
 
         self.autosaver = Autosaver(self, delay_ms=autosave_delay_ms, retry_ms=autosave_retry_ms,
                                    ceiling_ms=autosave_ceiling_ms)
@@ -132,7 +187,6 @@ class MainWindow(QMainWindow):
         self.changed.connect(self._on_document_changed)
 
         self.menus = Menus(self)
-        self._restore_geometry()
         self.refresh_home()
         self.menus.update()
         app = QApplication.instance()
@@ -494,18 +548,41 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         if self.doc is None:
             self.setWindowTitle(APP_NAME)
+            self.setWindowFilePath("")
             return
+        # The platform shows the file (a proxy icon on macOS) alongside the title.
+        self.setWindowFilePath(str(self.doc.path))
         ro = " (read-only)" if self.doc.readonly else ""
-        self.setWindowTitle(f"{self.doc.path.name}{ro} — {APP_NAME}")
+        info = self.assessment.info
+        names = [n.strip() for n in (info.partnership, info.period)] if info else []
+        name = ", ".join(n for n in names if n) or self.doc.path.name
+        self.setWindowTitle(f"{name}{ro} — {APP_NAME}")
 
     def _app_state_changed(self, state: Qt.ApplicationState) -> None:
         if state != Qt.ApplicationState.ApplicationActive:
             self.autosaver.flush()
 
     # -- window events ------------------------------------------------------------------
-    def _restore_geometry(self) -> None:
-        if self.state.window_geometry:
-            self.restoreGeometry(QByteArray.fromBase64(self.state.window_geometry.encode()))
+    def place_on_screen(self) -> None:
+        """Size and place the window before it is first shown (at start-up).
+
+        The geometry remembered from last time is used if it still fits the screen
+        it would open on; a window remembered on a larger monitor is shrunk and moved
+        on-screen.  With nothing remembered, a laptop-sized screen (at or below
+        1366 by 768 available) gets the window maximised, a larger one a centred 85 %.
+        """
+        restored = bool(self.state.window_geometry) and self.restoreGeometry(
+            QByteArray.fromBase64(self.state.window_geometry.encode()))
+        if restored and self.isMaximized():
+            return
+        area = available_area(self.geometry() if restored else None)
+        if restored and fits(self.geometry(), area):
+            self.setGeometry(clamped(self.geometry(), area))
+        elif is_small(area):
+            self.setGeometry(clamped(self.geometry(), area))  # the size when un-maximised
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+        else:
+            self.setGeometry(first_start_geometry(area))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.close_document():

@@ -23,16 +23,13 @@ if TYPE_CHECKING:
 Shortcut = QKeySequence.StandardKey | str | None
 
 
-def _undo() -> None:
-    undo = getattr(QApplication.focusWidget(), "undo", None)  # text fields have one
-    if callable(undo):
-        undo()
-
-
-def _redo() -> None:
-    redo = getattr(QApplication.focusWidget(), "redo", None)
-    if callable(redo):
-        redo()
+def _on_focused(method: str) -> Callable[[], None]:
+    """A command done by the focused control (text fields have undo(), cut(), ...)."""
+    def run() -> None:
+        act = getattr(QApplication.focusWidget(), method, None)
+        if callable(act):
+            act()
+    return run
 
 
 class Menus:
@@ -45,7 +42,7 @@ class Menus:
         m = self.file_menu = bar.addMenu("&File")
         self.new_action = self._add(m, "&New assessment…", w.new_assessment,
                                     QKeySequence.StandardKey.New, "new_assessment")
-        self.carry_action = self._add(m, "New assessment from a &previous one…",
+        self.carry_action = self._add(m, "New assessment &from a previous one…",
                                       w.library_actions.carry_forward, None, "new_from_previous")
         self.open_action = self._add(m, "&Open…", w.open_dialog, QKeySequence.StandardKey.Open,
                                      "open")
@@ -56,7 +53,7 @@ class Menus:
         self.compare_action = self._add(m, "Co&mpare two assessments…",
                                         w.library_actions.compare_dialog, None, "compare")
         m.addSeparator()
-        self.save_copy_action = self._add(m, "Save a &copy…", w.exports.save_a_copy,
+        self.save_copy_action = self._add(m, "&Save a copy…", w.exports.save_a_copy,
                                           "Ctrl+Shift+S", "save_copy")
         self.close_action = self._add(m, "&Close assessment", w.close_document,
                                       QKeySequence.StandardKey.Close, "close_assessment")
@@ -72,7 +69,7 @@ class Menus:
                                             "export_json")
         self.export_csv_action = self._add(m, "Export CS&V…", w.exports.export_csv, None,
                                            "export_csv")
-        self.verify_action = self._add(m, "&Verify a PDF…", w.exports.verify_pdf, None,
+        self.verify_action = self._add(m, "Ver&ify a PDF…", w.exports.verify_pdf, None,
                                        "verify_pdf")
         m.addSeparator()
         self.preferences_action = self._add(m, "&Preferences…", w.preferences, "Ctrl+,",
@@ -82,12 +79,25 @@ class Menus:
         self.quit_action = self._add(m, "&Quit", w.close, "Ctrl+Q", "quit")
 
         e = bar.addMenu("&Edit")
-        self.undo_action = self._add(e, "&Undo", _undo, QKeySequence.StandardKey.Undo, "undo")
-        self.redo_action = self._add(e, "&Redo", _redo, QKeySequence.StandardKey.Redo, "redo")
-        # Text fields handle Ctrl+Z themselves; the menu items are for discovery
-        # and for when focus is elsewhere.
-        self.undo_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        self.redo_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        keys = QKeySequence.StandardKey
+        self.undo_action = self._add(e, "&Undo", _on_focused("undo"), keys.Undo, "undo")
+        self.redo_action = self._add(e, "&Redo", _on_focused("redo"), keys.Redo, "redo")
+        e.addSeparator()
+        self.cut_action = self._add(e, "Cu&t", _on_focused("cut"), keys.Cut, "cut")
+        self.copy_action = self._add(e, "&Copy", _on_focused("copy"), keys.Copy, "copy")
+        self.paste_action = self._add(e, "&Paste", _on_focused("paste"), keys.Paste, "paste")
+        self.select_all_action = self._add(e, "Select &all", _on_focused("selectAll"),
+                                           keys.SelectAll, "select_all")
+        e.addSeparator()
+        # Not built yet: shown so the key is reserved, but disabled.
+        self.find_action = self._add(e, "&Find…", lambda: None, keys.Find, "find")
+        self.find_action.setEnabled(False)
+        # The menu shows the platform's keys; the keys themselves are left to the
+        # focused control (text fields and lists handle them natively), so these
+        # shortcuts are live only while the menu itself has the focus.
+        for action in (self.undo_action, self.redo_action, self.cut_action, self.copy_action,
+                       self.paste_action, self.select_all_action, self.find_action):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
 
         g = bar.addMenu("&Go")
         self.next_action = self._add(g, "&Next question", w.assessment.next_question,
@@ -123,7 +133,10 @@ class Menus:
     def _add(self, menu: QMenu, text: str, slot: Callable[[], object], shortcut: Shortcut = None,
              name: str = "") -> QAction:
         action = QAction(text, self.window)
-        if shortcut is not None:
+        if isinstance(shortcut, QKeySequence.StandardKey):
+            # Every key the platform lists (Redo is Ctrl+Y and Ctrl+Shift+Z on some).
+            action.setShortcuts(shortcut)
+        elif shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(lambda _checked=False: slot())
         if name:

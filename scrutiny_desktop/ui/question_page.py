@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from scrutiny_desktop.checklist.model import DIRECTIONS, Question, Section, Template
 from scrutiny_desktop.services.answers import AnswerView
+from scrutiny_desktop.ui.undo import undo_by_word
 from scrutiny_desktop.ui.widgets import named, uk_date
 
 JUDGEMENT_COLUMNS = 3
@@ -160,11 +161,12 @@ class QuestionPage(QWidget):
         self.findings = named(QPlainTextEdit(), "Findings",
                               "What you found for this question, in your own words")
         self.findings.setPlaceholderText("Write your findings here. They are saved as you type.")
+        undo_by_word(self.findings)
         self.findings.setTabChangesFocus(True)
         self.findings.setMinimumHeight(140)
         self.findings.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.findings.textChanged.connect(self._findings_changed)
-        findings_label = QLabel("&Findings")
+        findings_label = QLabel("F&indings")
         findings_label.setBuddy(self.findings)
 
         # Evidence

@@ -59,7 +59,7 @@ class ResponseDialog(QDialog):
         form.addRow(self.detail_label, self.detail)
         form.addRow("", self.error)
         form.addRow("Action &owner:", self.owner)
-        form.addRow("Action &date:", self.due)
+        form.addRow("Action da&te:", self.due)
         box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.ok = box.button(QDialogButtonBox.StandardButton.Ok)
         self.ok.setText("Save response")

@@ -32,6 +32,7 @@ from scrutiny_desktop.services.common import template_of
 from scrutiny_desktop.services.permissions import EDIT_ANSWERS, Status, permissions
 from scrutiny_desktop.storage.document import Document
 from scrutiny_desktop.ui.autosave import Autosaver
+from scrutiny_desktop.ui.undo import undo_by_word
 from scrutiny_desktop.ui.widgets import Banner, local_time, named, scrolling_page
 
 #: Each written part: its label (with a mnemonic clear of the menu bar's F, E, G, A
@@ -71,6 +72,7 @@ def _text_box(name: str, description: str, lines: int) -> QPlainTextEdit:
     longer text scrolls inside it."""
     box = named(QPlainTextEdit(), name, description)
     box.setTabChangesFocus(True)
+    undo_by_word(box)
     margins = box.contentsMargins()
     box.setFixedHeight(box.fontMetrics().lineSpacing() * lines
                        + int(box.document().documentMargin() * 2)

@@ -19,6 +19,7 @@ def test_cli_main_reuses_the_running_qapplication_and_returns_its_exit_code(qapp
             return
         seen["path"] = window.doc.path
         seen["title"] = window.windowTitle()
+        seen["file"] = window.windowFilePath()
         seen["same_app"] = QApplication.instance() is qapp
         window.close()
 
@@ -26,7 +27,8 @@ def test_cli_main_reuses_the_running_qapplication_and_returns_its_exit_code(qapp
     assert cli.main([str(new_doc_path)]) == 0
     assert seen["path"] == new_doc_path
     assert seen["same_app"]
-    assert new_doc_path.name in seen["title"]
+    assert seen["title"].startswith("Northshire Safeguarding Children Partnership, 2025-26 — ")
+    assert seen["file"] == str(new_doc_path)
 
 
 def test_bad_managed_config_still_starts_and_explains(qapp, tmp_path, monkeypatch):

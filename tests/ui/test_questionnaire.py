@@ -39,7 +39,9 @@ def test_full_walk_create_answer_evidence_recommend_close_reopen(make_window, qt
     run_modal(qtbot, window.new_assessment, fill_new_assessment(qtbot, tmp_path))
     doc_path = tmp_path / "walk.scrutiny"
     assert window.doc is not None and window.doc.path == doc_path
-    assert "walk.scrutiny" in window.windowTitle()
+    assert window.windowTitle() == ("Northshire Safeguarding Children Partnership, 2025-26"
+                                    " — Scrutiny Desktop")
+    assert window.windowFilePath() == str(doc_path)
     page = window.assessment.page
     template = window.assessment.template
     order = template.question_ids()
