@@ -3,7 +3,9 @@
 The PDF is laid out on a worker thread (it can take seconds for a long
 assessment); JSON, CSV and the Word report are quick and written at once.  Every outcome is
 reported through the host's prompts and the ``finished`` callback, which the
-window turns into its ``export_finished`` signal.
+window turns into its ``export_finished`` signal; a file written is also announced
+through ``notify`` (what was saved, and where), which the window shows as a notice
+with Open and Show in folder.
 """
 
 from __future__ import annotations
@@ -22,9 +24,11 @@ from scrutiny_desktop.ui.widgets import reactivate
 
 
 class ExportActions:
-    def __init__(self, host: Host, finished: Callable[[Path | None, str], None]):
+    def __init__(self, host: Host, finished: Callable[[Path | None, str], None],
+                 notify: Callable[[str, Path], None] | None = None):
         self.host = host
         self._finished = finished
+        self._notify = notify or (lambda what, path: None)
         self._op: object | None = None
 
     def _target(self, doc: Document, title: str, extension: str, file_filter: str) -> Path | None:
@@ -78,6 +82,7 @@ class ExportActions:
 
                 write_signed_pdf(doc, signed, target)
                 self.host.show_status(f"Signed PDF summary saved as {target}", 15000)
+                self._notify("Signed PDF summary", target)
                 self._finished(target, "")
                 return
             options = self._options_with_marking()
@@ -106,6 +111,7 @@ class ExportActions:
             if QApplication.activeWindow() is None:  # the progress window took it
                 reactivate(parent, focus)
             self.host.show_status(f"PDF summary saved as {path}", 15000)
+            self._notify("PDF summary", path)
             self._finished(path, "")
 
         def failed(exc: BaseException) -> None:
@@ -120,7 +126,7 @@ class ExportActions:
         self._op = op
 
     def _export_now(self, title: str, extension: str, file_filter: str,
-                    write: Callable[[Document, Path], object]) -> None:
+                    write: Callable[[Document, Path], object], what: str) -> None:
         doc = self.host.doc
         if doc is None:
             return
@@ -135,12 +141,13 @@ class ExportActions:
             self._finished(None, str(exc))
             return
         self.host.show_status(f"Saved {target}", 15000)
+        self._notify(what, target)
         self._finished(target, "")
 
     def export_json(self) -> None:
         from scrutiny_desktop.report.jsonio import export_json
 
-        self._export_now("Export JSON", ".json", "JSON files (*.json)", export_json)
+        self._export_now("Export JSON", ".json", "JSON files (*.json)", export_json, "JSON file")
 
     def export_docx(self) -> None:
         """The accessible Word report, for publication (quick: written at once)."""
@@ -154,7 +161,7 @@ class ExportActions:
         def write(doc: Document, target: Path) -> Path:
             return build_docx(collect(doc, options), target)
 
-        self._export_now("Export Word report", ".docx", "Word documents (*.docx)", write)
+        self._export_now("Export Word report", ".docx", "Word documents (*.docx)", write, "Word report")
 
     def _options_with_marking(self):
         """The report options from Preferences, with the protective marking chosen now
@@ -170,7 +177,7 @@ class ExportActions:
     def export_csv(self) -> None:
         from scrutiny_desktop.report.csvout import export_csv
 
-        self._export_now("Export CSV", ".csv", "CSV files (*.csv)", export_csv)
+        self._export_now("Export CSV", ".csv", "CSV files (*.csv)", export_csv, "CSV file")
 
     def verify_pdf(self) -> None:
         from scrutiny_desktop.report.verify import trust_settings, verify_pdf

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 from sqlalchemy.exc import SQLAlchemyError
@@ -53,11 +54,12 @@ from scrutiny_desktop.ui.home import HomePage
 from scrutiny_desktop.ui.library_actions import LibraryActions
 from scrutiny_desktop.ui.menus import Menus
 from scrutiny_desktop.ui.new_assessment import NewAssessmentDialog
+from scrutiny_desktop.ui.notice import SavedNotice
 from scrutiny_desktop.ui.ops import BackgroundOp, run_in_background
 from scrutiny_desktop.ui.preferences import PreferencesDialog
 from scrutiny_desktop.ui.status_actions import StatusActions
 from scrutiny_desktop.ui.summary_page import SummaryPage
-from scrutiny_desktop.ui.widgets import message_box, restoring_focus, run_dialog
+from scrutiny_desktop.ui.widgets import message_box, restoring_focus, run_dialog, show_in_folder
 
 FILE_FILTER = f"Scrutiny Desktop assessments (*{SUFFIX});;All files (*)"
 
@@ -153,7 +155,15 @@ class MainWindow(QMainWindow):
         self.autosaver.failed.connect(self._on_save_failed)
 
         self.stack = QStackedWidget()
-        self.setCentralWidget(self.stack)
+        # The pages, with the notice after an export (hidden until then) beneath them.
+        self.notice = SavedNotice(lambda path: self.open_external(path), self.show_folder)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.stack, 1)
+        column.addWidget(self.notice)
+        self.setCentralWidget(central)
         self.home = HomePage()
         self.assessment: AssessmentPage = AssessmentPage(self, self.autosaver)
         self.add_page(self.home)
@@ -171,7 +181,8 @@ class MainWindow(QMainWindow):
         self.ready.summary_warning_source = self._summary_warning
         self.library_actions: LibraryActions = LibraryActions(self)
         self.library = self.library_actions.page
-        self.exports: ExportActions = ExportActions(self, self.export_finished.emit)
+        self.exports: ExportActions = ExportActions(self, self.export_finished.emit,
+                                                    self.notice.show_saved)
 
         self.save_status: QLabel = QLabel("")
         self.save_status.setObjectName("save_status")
@@ -336,10 +347,16 @@ class MainWindow(QMainWindow):
                             f"No program on this computer could open {path.name}. "
                             f"A copy was saved at {path}.")
 
+    def show_folder(self, folder: Path) -> None:
+        """The folder in the system's file manager (Show in folder)."""
+        if not show_in_folder(folder):
+            self.show_error("Cannot show the folder",
+                            f"No program on this computer could show the folder {folder}.")
+
     # -- documents ------------------------------------------------------------------------
     def new_assessment(self) -> None:
-        if not self.close_document():
-            return
+        """Ask for the new assessment, create it, and only then close the open one
+        (in ``open_path``): cancelling leaves the open assessment open."""
         templates = discover_templates(self.settings.extra_template_folders())
         result = NewAssessmentDialog.ask(self, templates, self.settings)
         if result is None:

@@ -9,8 +9,8 @@ import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QDeadlineTimer, QEventLoop, Qt, QTimer
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QDate, QDeadlineTimer, QEventLoop, Qt, QTimer, QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -133,6 +133,12 @@ class Banner(QFrame):
     def _act(self) -> None:
         if self._action is not None:
             self._action()
+
+
+def show_in_folder(folder: Path) -> bool:
+    """Open a local folder in the system's file manager (never a network address);
+    False if nothing could."""
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(folder))))
 
 
 # -- "Save as" paths ------------------------------------------------------------
