@@ -13,6 +13,25 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+# Control characters (but not \n and \t), C1 controls, lone surrogates and the two
+# XML non-characters: PDF and Word writers choke on them, and none of them prints.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(text: object) -> str:
+    """User text made safe for a report: newlines normalised, control characters gone."""
+    if text is None:
+        return ""
+    s = str(text).replace("\r\n", "\n").replace("\r", "\n")
+    s = s.replace("\u2028", "\n").replace("\u2029", "\n\n")
+    return _UNPRINTABLE.sub("", s)
+
+
+def one_line(text: object) -> str:
+    """User text on one line: cleaned, with every run of white space one space."""
+    return " ".join(clean_text(text).split())
+
+
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
 

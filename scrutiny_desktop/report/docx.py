@@ -33,7 +33,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -50,7 +49,7 @@ from scrutiny_desktop import __version__, paths
 from scrutiny_desktop.atomic import atomic_write
 from scrutiny_desktop.report.data import ReportData, ReportQuestion
 from scrutiny_desktop.services.signatures import SignatureView
-from scrutiny_desktop.text import Block, blocks, date_text, when_text
+from scrutiny_desktop.text import Block, blocks, clean_text, date_text, one_line, when_text
 
 __all__ = ["build_docx", "chart_png", "clean"]
 
@@ -60,21 +59,10 @@ FONT = "Arial"
 HEADER_FILL = "D9D9D9"  # light grey; black text on it is 15:1
 NO_JUDGEMENT = "No judgement"
 
-# Characters XML 1.0 cannot carry (tab and newline stay; carriage returns become newlines).
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def clean(text: object) -> str:
-    """User text as Word may carry it: line ends as "\\n", no characters XML forbids."""
-    if text is None:
-        return ""
-    s = str(text).replace("\r\n", "\n").replace("\r", "\n")
-    s = s.replace("\u2028", "\n").replace("\u2029", "\n\n")
-    return _FORBIDDEN.sub("", s)
-
-
-def _one_line(text: object) -> str:
-    return " ".join(clean(text).split())
+# User text as Word may carry it: the reports' one cleaning (line ends as "\n", no
+# characters XML forbids), and on one line.
+clean = clean_text
+_one_line = one_line
 
 
 def _sentence(text: str) -> str:

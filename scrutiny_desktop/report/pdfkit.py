@@ -28,7 +28,6 @@ import contextlib
 import datetime as dt
 import functools
 import io
-import re
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -68,6 +67,7 @@ from reportlab.platypus import (
 
 from scrutiny_desktop import __version__, paths
 from scrutiny_desktop.atomic import atomic_write
+from scrutiny_desktop.text import clean_text, one_line
 
 #: Called with (pages or steps done, total) as a report is laid out.
 Progress = Callable[[int, int], None]
@@ -160,26 +160,6 @@ def _coverage() -> tuple[frozenset[int], frozenset[int]]:
 
 
 # -- safe text ---------------------------------------------------------------------
-
-# Control characters (but not \n and \t), C1 controls, lone surrogates and the
-# two XML non-characters: reportlab's parser or the PDF string encoder chokes on
-# them, and none of them prints anyway.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-
-
-def clean_text(text: object) -> str:
-    """User text made safe to lay out: newlines normalised, control characters gone."""
-    if text is None:
-        return ""
-    s = str(text).replace("\r\n", "\n").replace("\r", "\n")
-    s = s.replace("\u2028", "\n").replace("\u2029", "\n\n")
-    return _UNPRINTABLE.sub("", s)
-
-
-def one_line(text: object) -> str:
-    """User text on one line: cleaned, with every run of white space one space."""
-    return " ".join(clean_text(text).split())
-
 
 def _ignorable(ch: str) -> bool:
     """An invisible character that may be dropped when no font has it."""
@@ -538,13 +518,18 @@ class Anchor(Flowable):
         return 0, 0
 
     def draw(self) -> None:
-        canv = self.canv
-        top = canv.absolutePosition(0, 0)[1]
-        bookmark = getattr(canv, "bookmark_later", None)
-        if bookmark is not None:
-            bookmark(self.key, top)
-        else:
-            canv.bookmarkPage(self.key, fit="XYZ", top=top)
+        _destination(self.canv, self.key)
+
+
+def _destination(canv: Canvas, key: str) -> None:
+    """A named destination at the current position: placed when the page is written on
+    a :class:`PagedCanvas` (which holds pages back), at once on any other canvas."""
+    top = canv.absolutePosition(0, 0)[1]
+    bookmark = getattr(canv, "bookmark_later", None)
+    if bookmark is not None:
+        bookmark(key, top)
+    else:
+        canv.bookmarkPage(key, fit="XYZ", top=top)
 
 
 def hex_colour(colour: colors.Color) -> str:
@@ -572,12 +557,7 @@ class Bookmark(Flowable):
 
     def draw(self) -> None:
         canv = self.canv
-        top = canv.absolutePosition(0, 0)[1]
-        bookmark = getattr(canv, "bookmark_later", None)
-        if bookmark is not None:
-            bookmark(self.key, top)
-        else:
-            canv.bookmarkPage(self.key, fit="XYZ", top=top)
+        _destination(canv, self.key)
         canv.addOutlineEntry(clean_text(self.title).replace("\n", " "), self.key,
                              level=self.level, closed=False)
 
