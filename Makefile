@@ -59,6 +59,14 @@ bench: $(STAMP)
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m scrutiny_desktop.ui.screenshots docs/screenshots
+	@# The question page at 150 % (a 1920x1080 screen: 1280x720 logical), and in a dark palette.
+	rm -rf .screenshots-variants
+	QT_QPA_PLATFORM=offscreen QT_SCALE_FACTOR=1.5 $(PY) -m scrutiny_desktop.ui.screenshots \
+	  .screenshots-variants --size 1280x720 --suffix=-150
+	QT_QPA_PLATFORM=offscreen $(PY) -m scrutiny_desktop.ui.screenshots .screenshots-variants \
+	  --dark --suffix=-dark
+	cp .screenshots-variants/question-150.png .screenshots-variants/question-dark.png docs/screenshots/
+	rm -rf .screenshots-variants
 
 # The build extra (PyInstaller) goes into the same .venv, with its own stamp so
 # `make run` and `make test` never need it.

@@ -55,6 +55,11 @@ def icons_dir() -> Path:
     return resource("icons")
 
 
+def dictionaries_dir() -> Path:
+    """The bundled spelling dictionary (en_GB.aff/.dic) and the project's own words."""
+    return resource("dictionaries")
+
+
 def migrations_dir() -> Path:
     return _PACKAGE_DIR / "storage" / "migrations"
 
@@ -86,6 +91,11 @@ def settings_file() -> Path:
 
 def state_file() -> Path:
     return user_state_dir() / "state.json"
+
+
+def personal_dictionary_file() -> Path:
+    """Words the user added to the spelling dictionary, one a line (UTF-8)."""
+    return user_config_dir() / "personal-dictionary.txt"
 
 
 def managed_config_file() -> Path | None:

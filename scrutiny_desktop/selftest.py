@@ -101,6 +101,7 @@ def run(out=None, *, with_qt: bool = True) -> int:
         if with_qt:
             step("Qt offscreen", _check_qt)
             step("Qt bindings keep Python sound", _check_qt_refcounts)
+            step("printing", partial(_check_printing, tmp))
         step("no network", lambda: _check_network(watch))
     finally:
         watch.active = False
@@ -254,6 +255,15 @@ def _check_qt() -> str:
     from scrutiny_desktop.ui.smoke import qt_smoke
 
     return qt_smoke()
+
+
+def _check_printing(tmp: Path) -> str:
+    from scrutiny_desktop.ui.smoke import print_smoke
+
+    pdfs = sorted(tmp.glob("*/self-test.pdf"))
+    if not pdfs:
+        raise StepFailed("no PDF to print (the round trip failed)")
+    return print_smoke(pdfs[0], tmp / "printed.pdf")
 
 
 def _check_qt_refcounts() -> str:

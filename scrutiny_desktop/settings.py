@@ -23,6 +23,10 @@ from scrutiny_desktop.atomic import atomic_write
 
 DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
 RECENT_LIMIT = 12
+#: The text sizes Preferences offer, in per cent of the platform's default font.
+TEXT_SIZES = (90, 100, 115, 130, 150)
+#: The longest inactivity lock Preferences and IT may set, in minutes (0 = never).
+MAX_LOCK_MINUTES = 240
 
 
 class Settings(BaseModel):
@@ -30,6 +34,10 @@ class Settings(BaseModel):
 
     scrutineer_name: str = ""
     scrutineer_role: str = ""
+    #: The chair who last reviewed on this computer (Assessment > Review as chair…):
+    #: offered next time, never taken from the scrutineer's name.
+    chair_name: str = ""
+    chair_role: str = ""
     documents_dir: str = ""
     protective_marking: str = DEFAULT_MARKING
     organisation_name: str = ""
@@ -42,11 +50,22 @@ class Settings(BaseModel):
     #: SHA-256 certificate fingerprints trusted as they are (pinned).  IT's come first.
     trusted_issuers: list[str] = Field(default_factory=list)
     pinned_fingerprints: list[str] = Field(default_factory=list)
+    #: Hide the window's content after this many minutes without use (0 = never).
+    lock_after_minutes: int = Field(default=0, ge=0, le=MAX_LOCK_MINUTES)
+    #: The application's text size, in per cent of the platform default (one of TEXT_SIZES).
+    text_size: int = 100
 
     @field_validator("protective_marking")
     @classmethod
     def _marking(cls, v: str) -> str:
         return " ".join(v.split())[:80]
+
+    @field_validator("text_size")
+    @classmethod
+    def _text_size(cls, v: int) -> int:
+        if v not in TEXT_SIZES:
+            raise ValueError(f"text size must be one of {', '.join(map(str, TEXT_SIZES))}")
+        return v
 
     def documents_folder(self) -> Path:
         return Path(self.documents_dir).expanduser() if self.documents_dir else paths.default_documents_dir()
@@ -74,6 +93,10 @@ class AppState(BaseModel):
     window_geometry: str = ""
     guidance_expanded: bool = True
     library_folders: list[str] = Field(default_factory=list)
+    #: Whether the person has changed the library's folders (until then the library
+    #: offers the documents folder); and where the library window was last.
+    library_folders_chosen: bool = False
+    library_geometry: str = ""
     #: The signing certificate last used (remembered, never its passphrase).
     signing_key: str = ""
 
@@ -149,7 +172,7 @@ def save_state(state: AppState) -> None:
 CONFIG_ENV = "SCRUTINY_DESKTOP_CONFIG"
 
 MANAGEABLE = ("protective_marking", "organisation_name", "organisation_logo", "documents_dir",
-              "signing_key")
+              "signing_key", "lock_after_minutes")
 #: Lists IT provides that come before the user's own (never replaced by them).
 MANAGED_LISTS = ("template_folders", "trusted_issuers", "pinned_fingerprints")
 SETTING_LABELS = {
@@ -161,6 +184,7 @@ SETTING_LABELS = {
     "signing_key": "signing certificate",
     "trusted_issuers": "trusted certificate issuers",
     "pinned_fingerprints": "pinned certificate fingerprints",
+    "lock_after_minutes": "inactivity lock",
 }
 
 
@@ -180,9 +204,12 @@ class ManagedConfig(BaseModel):
     trusted_issuers: list[str] = Field(default_factory=list)
     #: SHA-256 fingerprints of signing certificates trusted as they are.
     pinned_fingerprints: list[str] = Field(default_factory=list)
+    #: Minutes without use before the window hides its content (0 = never).
+    lock_after_minutes: int | None = Field(default=None, ge=0, le=MAX_LOCK_MINUTES)
     #: Settings a user may NOT change (the others are defaults they may override).
     locked: list[Literal["protective_marking", "organisation_name", "organisation_logo",
-                         "documents_dir", "signing_key"]] = Field(default_factory=list)
+                         "documents_dir", "signing_key", "lock_after_minutes"]] = Field(
+        default_factory=list)
 
     def provided(self) -> set[str]:
         out = {k for k in MANAGEABLE if getattr(self, k) is not None}

@@ -14,7 +14,7 @@ import re
 # Qt plugins kept, by plugin folder; None keeps every plugin in that folder.
 # A folder not listed is dropped entirely: egldeviceintegrations, generic
 # (evdev/tslib input for kiosk devices), networkinformation, tls, sqldrivers,
-# printsupport, qmltooling, designer, vectorimageformats, the Wayland
+# qmltooling, designer, vectorimageformats, the Wayland
 # compositor (server) plugins, multimedia and so on.
 QT_PLUGINS_KEPT: dict[str, set[str] | None] = {
     "platforms": {
@@ -38,6 +38,7 @@ QT_PLUGINS_KEPT: dict[str, set[str] | None] = {
     "iconengines": {"qsvgicon"},
     "styles": None,  # the native Windows 11 / macOS widget styles
     "accessiblebridge": None,  # screen readers (where Qt ships it as a plugin)
+    "printsupport": None,  # File > Print: the CUPS printers on Linux (uses the system's libcups)
 }
 
 _PLUGIN_RE = re.compile(

@@ -108,6 +108,9 @@ def _tree(doc: Document, session: Session, content: Callable[[Attachment], objec
         answers.append({
             "question_id": row.question_id, "judgement": row.judgement,
             "direction": row.direction,
+            # Only while a carried-forward judgement waits to be confirmed (format 6).
+            **({"carried_from": row.carried_from}
+               if row.carried_from is not None and row.judgement is not None else {}),
             "findings": row.findings, "updated_at": _t(row.updated_at),
             "evidence": [{
                 "id": e.id, "title": e.title, "kind": e.kind, "date": _d(e.date),

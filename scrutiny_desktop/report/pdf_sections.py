@@ -26,6 +26,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.platypus import CondPageBreak, Flowable, Image, KeepTogether, Paragraph, Spacer
 from reportlab.platypus.flowables import HRFlowable
 
+from scrutiny_desktop.checklist import marks
 from scrutiny_desktop.checklist.model import NOT_APPLICABLE
 from scrutiny_desktop.report.data import ReportData, ReportQuestion, ReportSection
 from scrutiny_desktop.report.pdfkit import (
@@ -64,34 +65,20 @@ IMAGE_MAX_PIXELS = 40_000_000
 
 @dataclass(frozen=True)
 class Mark:
-    """How a judgement is shown: a symbol and a colour, always with its label."""
+    """How a judgement is shown: a symbol and a colour, always with its label
+    (the same marks as on screen: ``checklist.marks``)."""
 
     symbol: str
     colour: colors.Color
     tint: colors.Color
 
 
-#: By place on the scale, best first (Okabe-Ito colours: apart for colour-blind
-#: readers; the symbols keep them apart in greyscale).
-_MARKS = [
-    Mark("▲", colors.HexColor("#00603a"), colors.HexColor("#e3f1e8")),
-    Mark("●", colors.HexColor("#0a5a99"), colors.HexColor("#e4eef7")),
-    Mark("◆", colors.HexColor("#9a4a00"), colors.HexColor("#fbeedd")),
-    Mark("■", colors.HexColor("#a3122a"), colors.HexColor("#f8e3e6")),
-    Mark("✖", colors.HexColor("#5b1f6e"), colors.HexColor("#f1e6f4")),
-]
-NOT_APPLICABLE_MARK = Mark("–", colors.HexColor("#555555"), colors.HexColor("#eeeeee"))
-NO_JUDGEMENT_MARK = Mark("○", colors.HexColor("#555555"), colors.HexColor("#f4f4f4"))
+def _pdf_mark(mark: marks.Mark) -> Mark:
+    return Mark(mark.symbol, colors.HexColor(mark.colour), colors.HexColor(mark.tint))
 
 
 def mark_of(data: ReportData, value: str | None) -> Mark:
-    if value is None:
-        return NO_JUDGEMENT_MARK
-    if value == NOT_APPLICABLE:
-        return NOT_APPLICABLE_MARK
-    values = [p.value for p in data.template.scale.points]
-    index = values.index(value) if value in values else len(_MARKS) - 1
-    return _MARKS[min(index, len(_MARKS) - 1)]
+    return _pdf_mark(marks.mark_for(data.template, value))
 
 
 def mark_markup(mark: Mark, label: str, *, bold: bool = True) -> str:

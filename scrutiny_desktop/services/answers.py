@@ -33,6 +33,14 @@ class AnswerView:
     recommendations: tuple[RecommendationView, ...]
     #: The direction of travel (a ``DIRECTIONS`` value), or None when none is given.
     direction: str | None = None
+    #: The period the judgement was carried forward from, while it waits to be
+    #: confirmed (None once confirmed or changed, and for a judgement made here).
+    carried_from: str | None = None
+
+    @property
+    def to_confirm(self) -> bool:
+        """Whether the judgement was carried forward and not yet confirmed."""
+        return self.carried_from is not None and self.judgement is not None
 
 
 def get_answer(doc: Document, question_id: str) -> AnswerView:
@@ -49,12 +57,16 @@ def get_answer(doc: Document, question_id: str) -> AnswerView:
             updated_at=row.updated_at,
             evidence=tuple(evidence_view(e) for e in row.evidence),
             recommendations=tuple(recommendation_view(r, row.question_id) for r in row.recommendations),
-            direction=row.direction,
+            direction=row.direction, carried_from=row.carried_from,
         )
 
 
 def set_judgement(doc: Document, question_id: str, value: str | None) -> bool:
-    """Record a judgement (None clears it).  Returns False if nothing changed."""
+    """Record a judgement (None clears it).  Returns False if nothing changed.
+
+    Choosing a judgement also confirms one carried forward from an earlier assessment
+    (choosing the same one confirms it as it is: see :func:`confirm_judgement`).
+    """
     template = template_of(doc)
     if not template.is_valid_judgement(value):
         raise InvalidInput(f"'{value}' is not a judgement on this checklist's scale.")
@@ -66,11 +78,56 @@ def set_judgement(doc: Document, question_id: str, value: str | None) -> bool:
         require(doc, EDIT_ANSWERS, session)
         row = answer_row(session, question_id)
         if row.judgement == value:
-            return False
+            if row.carried_from is None or value is None:
+                return False
+            _confirm(doc, session, row)
+            return True
         old = row.judgement
         row.judgement = value
+        row.carried_from = None
         row.updated_at = utcnow()
         record(doc, session, "answer.judgement", question_id, old, value)
+    return True
+
+
+def _confirm(doc: Document, session, row: Answer) -> None:
+    """Confirm ``row``'s carried-forward judgement as it is, audited."""
+    old = {"judgement": row.judgement, "carried_from": row.carried_from}
+    row.carried_from = None
+    row.updated_at = utcnow()
+    record(doc, session, "answer.judgement_confirmed", row.question_id, old,
+           {"judgement": row.judgement, "carried_from": None})
+
+
+def confirm_judgement(doc: Document, question_id: str) -> bool:
+    """Confirm a judgement carried forward from an earlier assessment, unchanged, so
+    that it counts as answered.  Returns False if there was nothing to confirm."""
+    with doc.write() as session:
+        require(doc, EDIT_ANSWERS, session)
+        row = answer_row(session, question_id)
+        if row.carried_from is None or row.judgement is None:
+            return False
+        _confirm(doc, session, row)
+    return True
+
+
+def carry_judgement(doc: Document, question_id: str, value: str, period: str) -> bool:
+    """Bring an earlier assessment's judgement in, marked as carried from ``period``
+    and waiting to be confirmed (it does not count as answered until then)."""
+    template = template_of(doc)
+    if not template.is_valid_judgement(value) or value is None:
+        raise InvalidInput(f"'{value}' is not a judgement on this checklist's scale.")
+    period = " ".join((period or "").split()) or "an earlier assessment"
+    with doc.write() as session:
+        require(doc, EDIT_ANSWERS, session)
+        row = answer_row(session, question_id)
+        old = {"judgement": row.judgement, "carried_from": row.carried_from}
+        new = {"judgement": value, "carried_from": period}
+        if old == new:
+            return False
+        row.judgement, row.carried_from = value, period
+        row.updated_at = utcnow()
+        record(doc, session, "answer.judgement_carried", question_id, old, new)
     return True
 
 
@@ -125,6 +182,13 @@ class QuestionState:
     has_findings: bool
     evidence_count: int
     recommendation_count: int
+    #: The period a judgement was carried forward from, while it waits to be confirmed.
+    carried_from: str | None = None
+
+    @property
+    def to_confirm(self) -> bool:
+        """A carried-forward judgement not yet confirmed (not counted as answered)."""
+        return self.carried_from is not None and self.judgement is not None
 
     @property
     def started(self) -> bool:
@@ -133,8 +197,11 @@ class QuestionState:
 
     @property
     def state(self) -> str:
-        """``answered``; ``missing`` (required, begun but without an answering
-        judgement); ``in_progress`` (optional, begun); or ``not_started``."""
+        """``answered``; ``carried`` (a judgement carried forward, to confirm);
+        ``missing`` (required, begun but without an answering judgement);
+        ``in_progress`` (optional, begun); or ``not_started``."""
+        if self.to_confirm:
+            return "carried"
         if self.answered:
             return "answered"
         if self.started:
@@ -159,11 +226,15 @@ def question_states(doc: Document) -> list[QuestionState]:
     for _section, q in template.questions():
         row = rows.get(q.id)
         judgement = row.judgement if row else None
+        carried = row.carried_from if row is not None and judgement is not None else None
         states.append(QuestionState(
             question_id=q.id, judgement=judgement,
-            answered=template.counts_as_answered(judgement), required=q.required,
+            # A carried-forward judgement counts only once confirmed.
+            answered=template.counts_as_answered(judgement) and carried is None,
+            required=q.required,
             has_findings=bool(row and row.findings.strip()),
             evidence_count=ev.get(row.id, 0) if row else 0,
             recommendation_count=rc.get(row.id, 0) if row else 0,
+            carried_from=carried,
         ))
     return states

@@ -7,6 +7,11 @@ new checklist's ``replaces``).  One whose question nothing replaces is never
 dropped: it is re-homed on the first question of the first section, its
 ``carried_from`` naming the original question, and listed in
 ``CarryResult.rehomed`` so the person is told.
+
+Last year's judgements may come too (``bring_judgements``), each marked "carried
+from PERIOD": it does not count as answered until the scrutineer confirms or changes
+it (``answers.confirm_judgement``).  Findings come only when asked for
+(``copy_findings``).
 """
 
 from __future__ import annotations
@@ -57,12 +62,21 @@ class CarryResult:
     rehomed: tuple[Rehomed, ...] = ()
     #: Recommendations moved to a question with another id (old id -> new id).
     moved: tuple[tuple[str, str], ...] = ()
+    #: Judgements brought in to confirm.
+    judgements: int = 0
 
 
 def carry_forward(previous: Path | str, target: Path | str, *, period: str, scrutineer_name: str,
                   scrutineer_role: str = "", template: Template | None = None,
-                  copy_findings: bool = False, actor: str = "") -> CarryResult:
-    """Create ``target`` from the assessment at ``previous`` (which is only read)."""
+                  copy_findings: bool = False, bring_judgements: bool | None = None,
+                  actor: str = "") -> CarryResult:
+    """Create ``target`` from the assessment at ``previous`` (which is only read).
+
+    ``bring_judgements`` brings each judgement (and its direction of travel) in to
+    confirm; left as None it follows ``copy_findings`` (as before the choice existed).
+    """
+    if bring_judgements is None:
+        bring_judgements = copy_findings
     with assessments.open_assessment(previous, readonly=True) as prev:
         info = assessments.info(prev)
         prev_template = _template_of(prev)
@@ -71,7 +85,7 @@ def carry_forward(previous: Path | str, target: Path | str, *, period: str, scru
         all_recs = recommendations.list_recommendations(prev)
         numbers = {r.id: n for n, r in enumerate(all_recs, start=1)}
         old_answers = {qid: answers.get_answer(prev, qid) for qid in prev_template.question_ids()} \
-            if copy_findings else {}
+            if copy_findings or bring_judgements else {}
     details = NewAssessment(partnership=info.partnership, period=period,
                             scrutineer_name=scrutineer_name, area=info.area,
                             scrutineer_role=scrutineer_role)
@@ -90,7 +104,8 @@ def carry_forward(previous: Path | str, target: Path | str, *, period: str, scru
             a.previous_uid, a.previous_period = info.uid, info.period
             record(doc, session, "assessment.carried_forward", "assessment", None,
                    {"from_uid": info.uid, "from_period": info.period,
-                    "from_file": str(Path(previous).name), "findings_copied": copy_findings})
+                    "from_file": str(Path(previous).name), "findings_copied": copy_findings,
+                    "judgements_to_confirm": bring_judgements})
         for r in open_recs:
             origin = f"{info.period}, recommendation {numbers[r.id]} on {r.question_id}"
             targets = mapping.get(r.question_id) or []
@@ -108,18 +123,23 @@ def carry_forward(previous: Path | str, target: Path | str, *, period: str, scru
                 text=r.text, owner=r.owner, owner_other=r.owner_other, priority=r.priority,
                 due=r.due, status=r.status, progress=r.progress), carried_from=origin)
             carried += 1
+        judgements = 0
         for qid, old in old_answers.items():
             if qid not in new_ids:
                 continue
-            if old.findings:
+            if copy_findings and old.findings:
                 answers.set_findings(doc, qid, old.findings)
+            if not bring_judgements:
+                continue
             # Only a judgement this question may be given (a newer checklist may not
             # allow "Not applicable" on a required question).
             if old.judgement is not None and old.judgement in dict(template.options_for(qid)):
-                answers.set_judgement(doc, qid, old.judgement)
+                answers.carry_judgement(doc, qid, old.judgement, info.period)
+                judgements += 1
             if old.direction is not None and template.directions:
                 answers.set_direction(doc, qid, old.direction)
-    return CarryResult(path, carried, rehomed=tuple(rehomed), moved=tuple(moved))
+    return CarryResult(path, carried, rehomed=tuple(rehomed), moved=tuple(moved),
+                       judgements=judgements)
 
 
 def _template_of(doc) -> Template:

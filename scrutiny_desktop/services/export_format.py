@@ -112,6 +112,9 @@ class AnswerJ(_M):
     judgement: str | None
     #: Added in version 3: the direction of travel (absent in versions 1 and 2).
     direction: Literal["improving", "stable", "declining", "not_known"] | None = None
+    #: Optional (document format 6): the period a judgement was carried forward from,
+    #: while it waits to be confirmed; absent (null) once confirmed or never carried.
+    carried_from: str | None = None
     findings: str
     updated_at: IsoTime | None
     evidence: list[EvidenceJ]

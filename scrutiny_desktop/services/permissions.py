@@ -13,6 +13,11 @@ The actions:
 * ``COUNTERSIGN`` and ``REOPEN_REVIEW``: the chair's countersignature, and voiding it.
 
 Every action is refused on a document open read-only (``doc.readonly_reason``).
+
+The chair's actions (``REVIEW``, ``COUNTERSIGN``, ``REOPEN_REVIEW``) are a role, not
+just a status: in the app they are open only once someone has chosen to review as
+the chair (``permissions(doc, chair=False)`` refuses them with ``NOT_REVIEWING``), so
+opening a signed-off file, the scrutineer's own included, shows it read-only.
 """
 
 from __future__ import annotations
@@ -25,8 +30,8 @@ from scrutiny_desktop.errors import DocumentLocked, DocumentReadOnly, InvalidInp
 from scrutiny_desktop.storage.document import Document
 from scrutiny_desktop.storage.models import Assessment, Status
 
-__all__ = ["ACTIONS", "COUNTERSIGN", "EDIT_ANSWERS", "REOPEN", "REOPEN_REVIEW", "REVIEW",
-           "SIGN_OFF", "Permissions", "Status", "permissions", "require"]
+__all__ = ["ACTIONS", "CHAIR_ACTIONS", "COUNTERSIGN", "EDIT_ANSWERS", "NOT_REVIEWING", "REOPEN",
+           "REOPEN_REVIEW", "REVIEW", "SIGN_OFF", "Permissions", "Status", "permissions", "require"]
 
 EDIT_ANSWERS = "edit_answers"
 SIGN_OFF = "sign_off"
@@ -53,6 +58,9 @@ LOCKED_REVIEW = ("The partnership's response has been countersigned, so it is lo
 NOTHING_TO_REOPEN_REVIEW = ("The review has not been countersigned, so there is nothing to "
                             "reopen.")
 NO_ASSESSMENT = "This document has no assessment in it."
+NOT_REVIEWING = ("Only the partnership's chair reviews a signed-off assessment: choose "
+                 "Assessment > Review as chair… and give the chair's name and role first.")
+CHAIR_ACTIONS = (REVIEW, COUNTERSIGN, REOPEN_REVIEW)
 
 def _refusal(doc: Document, action: str, status: str | None) -> Exception | None:
     """The error that refuses ``action`` on ``doc`` in ``status``, or None if allowed."""
@@ -138,12 +146,14 @@ class Permissions:
         return self.reasons.get(action, "")
 
 
-def permissions(doc: Document, *, readiness: bool = False) -> Permissions:
+def permissions(doc: Document, *, readiness: bool = False, chair: bool = True) -> Permissions:
     """What may be done to ``doc`` now (see :class:`Permissions`).
 
     With ``readiness`` the sign-off and countersignature are also checked for being
     ready (``signoff.readiness``, ``review.review_readiness``): that reads the whole
     document, including the integrity check, so it is asked for only where needed.
+    With ``chair=False`` (the app, until someone chooses to review as the chair) the
+    chair's actions are refused with ``NOT_REVIEWING`` where nothing else refuses them.
     """
     with doc.read() as session:
         assessment = session.get(Assessment, 1)
@@ -153,6 +163,8 @@ def permissions(doc: Document, *, readiness: bool = False) -> Permissions:
         refused = _refusal(doc, action, status)
         if refused is not None:
             reasons[action] = " ".join(str(refused).split())
+        elif action in CHAIR_ACTIONS and not chair:
+            reasons[action] = NOT_REVIEWING
     if readiness:
         from scrutiny_desktop.services.review import countersign_blocker
         from scrutiny_desktop.services.signoff import sign_off_blocker

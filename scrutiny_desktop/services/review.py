@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 
 __all__ = ["DECISIONS", "DEFAULT_COUNTERSIGN_STATEMENT", "LOCKED_REVIEW", "CountersignatureView",
            "ResponseView", "ReviewView", "countersign", "countersign_blocker",
-           "countersignature_png", "countersignatures", "get_review", "reopen_review", "review_readiness",
+           "countersignature_png", "countersignatures", "get_review", "independence_problem",
+           "name_independence_problem", "reopen_review", "review_readiness",
            "set_overall_response", "set_question_comment", "set_response"]
 
 DECISIONS = {
@@ -203,7 +204,24 @@ def countersign_blocker(doc: Document) -> str:
 
 
 def _same_person(a: str, b: str) -> bool:
+    """The same name, whatever its capitals and spacing ("ann  JONES" is Ann Jones)."""
     return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def _not_independent(signer: str) -> str:
+    return (f"The review must be independent of the scrutineer: {signer} signed off this "
+            "assessment, so cannot also review or countersign it as the chair.")
+
+
+def name_independence_problem(doc: Document, name: str) -> str:
+    """Why ``name`` may not act as the chair on this assessment ("" if they may): the
+    scrutineer whose sign-off is in force (the same name in any capitals) may not."""
+    from scrutiny_desktop.services.signoff import current_signoff
+
+    signed = current_signoff(doc)
+    if signed is None or not name.strip() or not _same_person(name, signed.name):
+        return ""
+    return _not_independent(signed.name)
 
 
 def independence_problem(doc: Document, identity: Identity, name: str) -> str:
@@ -217,8 +235,7 @@ def independence_problem(doc: Document, identity: Identity, name: str) -> str:
         return ("The countersignature must be independent of the scrutineer: this is the "
                 "certificate the scrutineer signed off with; use the chair's own certificate.")
     if _same_person(name, signed.name) or _same_person(identity.name, signed.name):
-        return (f"The countersignature must be independent of the scrutineer: {signed.name} "
-                "signed off this assessment and cannot also countersign it.")
+        return _not_independent(signed.name)
     return ""
 
 

@@ -345,6 +345,7 @@ def _restore(session, m: AssessmentExport, blobs: _Blobs = _NO_BLOBS) -> None:
     for position, ans in enumerate(m.answers):
         row = Answer(question_id=ans.question_id, position=position, judgement=ans.judgement,
                      direction=ans.direction, findings=ans.findings,
+                     carried_from=ans.carried_from if ans.judgement is not None else None,
                      updated_at=_dt(ans.updated_at))
         session.add(row)
         session.flush()

@@ -42,7 +42,7 @@ from scrutiny_desktop.text import stamp_for_name
 #: ``PRAGMA application_id``: "SCRT" in ASCII.  Marks a file as ours.
 APPLICATION_ID = 0x53435254
 #: The document format this version writes (the Alembic head, as a number).
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 SUFFIX = ".scrutiny"
 BUSY_TIMEOUT_MS = 1500
 

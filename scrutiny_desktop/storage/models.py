@@ -154,6 +154,10 @@ class Answer(Base):
     judgement: Mapped[str | None] = mapped_column(String(64), default=None)
     #: Format 5: the direction of travel (a ``checklist.model.DIRECTIONS`` value), or None.
     direction: Mapped[str | None] = mapped_column(String(16), default=None)
+    #: Format 6: the period a judgement was carried forward from ("2025-26") while it
+    #: waits for the scrutineer to confirm it; None once confirmed or changed (and for
+    #: a judgement made here).  Not part of the signed content.
+    carried_from: Mapped[str | None] = mapped_column(Text, default=None)
     findings: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
 

@@ -43,7 +43,8 @@ class StoredSummary:
     template_sha256: str
     #: The template snapshot (JSON), or None when the caller said it knows this template.
     template_snapshot: str | None
-    #: Question id -> judgement (None where there is none).
+    #: Question id -> judgement (None where there is none, or one carried from last year
+    #: is not yet confirmed).
     judgements: dict[str, str | None]
     #: When the newest sign-off and countersignature in force were made (ISO text), if any.
     signed_off_at: str | None
@@ -93,7 +94,12 @@ def _read_rows(path: Path, db_path: Path, known_templates: Container[str]) -> St
         if sha not in known_templates:
             snapshot = conn.execute(
                 "SELECT template_snapshot FROM assessments WHERE id = 1").fetchone()[0]
-        judgements = dict(conn.execute("SELECT question_id, judgement FROM answers").fetchall())
+        # A judgement carried from last year counts once it is confirmed (format 6 on).
+        columns = {r[1] for r in conn.execute("PRAGMA table_info(answers)")}
+        judgement = ("CASE WHEN carried_from IS NULL THEN judgement END"
+                     if "carried_from" in columns else "judgement")
+        judgements = dict(conn.execute(
+            f"SELECT question_id, {judgement} FROM answers").fetchall())
         signed = conn.execute(
             "SELECT max(signed_at) FROM signoffs WHERE voided_at IS NULL").fetchone()[0]
         countersigned = conn.execute(

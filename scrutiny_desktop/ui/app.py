@@ -17,6 +17,7 @@ from scrutiny_desktop.settings import (
     save_settings,
     save_state,
 )
+from scrutiny_desktop.ui.text_size import apply_text_size, remember_default_font
 from scrutiny_desktop.ui.widgets import activate_window
 
 
@@ -32,6 +33,7 @@ def application() -> QApplication:
     app.setApplicationVersion(__version__)
     app.setOrganizationName("Scrutiny Desktop")
     app.setDesktopFileName("scrutiny-desktop")
+    remember_default_font()  # before any text size is applied
     icon = paths.resource("icons", "scrutiny-desktop.png")
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
@@ -43,7 +45,10 @@ def create_main_window(file: Path | None = None, *, autosave_delay_ms: int | Non
     from scrutiny_desktop.ui.main_window import MainWindow
 
     managed = load_managed()
-    window = MainWindow(load_settings(), load_state(), save_settings=save_settings,
+    settings = load_settings()
+    # The chosen text size, before the window is built (its headings scale from it).
+    apply_text_size(settings.text_size)
+    window = MainWindow(settings, load_state(), save_settings=save_settings,
                         save_state=save_state, managed=managed,
                         autosave_delay_ms=autosave_delay_ms or DEFAULT_DELAY_MS)
     # Fit the screen it opens on: remembered geometry clamped, or sized for the screen.

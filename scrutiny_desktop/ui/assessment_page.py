@@ -9,6 +9,7 @@ import dataclasses
 import itertools
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 
 from PySide6.QtCore import QKeyCombination, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
@@ -46,6 +47,8 @@ class AssessmentPage(QWidget):
         self.editable = False
         self.review_mode = False
         self.review_editable = False
+        #: Who reviews as the chair now ("" for nobody: a signed-off file is read-only).
+        self.chair_source: Callable[[], str] = lambda: ""
         self._order: list[str] = []
 
         self.banner = Banner()
@@ -67,10 +70,13 @@ class AssessmentPage(QWidget):
         self.navigator.question_activated.connect(self.choose_question)
         p = self.page
         p.judgement_chosen.connect(self._judgement_chosen)
+        p.confirm_requested.connect(self._confirm_judgement)
         p.direction_chosen.connect(self._direction_chosen)
         p.findings_edited.connect(self._findings_edited)
         p.previous_requested.connect(self.previous_question)
         p.next_requested.connect(self.next_question)
+        p.review_requested.connect(lambda: self.window_.show_ready())
+        p.files_dropped.connect(self.add_dropped_files)
         p.add_evidence.connect(self._add_evidence)
         p.edit_evidence.connect(self._edit_evidence)
         p.remove_evidence.connect(self._remove_evidence)
@@ -104,7 +110,7 @@ class AssessmentPage(QWidget):
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
         self.navigator.populate(self.template, answers.question_states(doc))
-        allowed = permissions(doc)
+        allowed = permissions(doc, chair=bool(self.chair_source()))
         self.editable = allowed.can_edit_answers
         self.review_mode = allowed.status != Status.DRAFT
         self.review_editable = allowed.can_review
@@ -135,10 +141,14 @@ class AssessmentPage(QWidget):
         if self.info and self.info.status == Status.REVIEWED:
             return (f"This assessment was signed off{who} and has been reviewed, so it is locked. "
                     "Use File > Save a copy to keep a copy.")
-        return (f"Signed off{who}: the scrutineer's answers are locked. Chairs can review it: add a "
-                "comment on any question and the partnership's response (Assessment > Partnership "
-                "response…). The scrutineer can reopen it for changes (Assessment > Reopen for "
-                "changes…).")
+        chair = self.chair_source()
+        if chair:
+            return (f"Signed off{who}: the scrutineer's answers are locked. You are reviewing as "
+                    f"{chair} (chair): add a comment on any question, and the partnership's "
+                    "response (Assessment > Partnership response…).")
+        return (f"Signed off{who}, so it is read-only. To change it, the scrutineer reopens it "
+                "(Assessment > Reopen for changes…). The partnership's chair reviews it with "
+                "Assessment > Review as chair….")
 
     def _first_open_question(self, doc: Document) -> str:
         for state in answers.question_states(doc):
@@ -232,6 +242,19 @@ class AssessmentPage(QWidget):
             return
         if self.autosaver.save_now(("judgement", question_id),
                                    partial(answers.set_judgement, doc, question_id, value), value):
+            if self.page.question_id == question_id:
+                self.page.set_carried(None)  # choosing a judgement confirms it
+            self._refresh_states()
+
+    def _confirm_judgement(self, question_id: str) -> None:
+        """Keep the carried-forward judgement as it is (Confirm judgement; audited)."""
+        doc = self.doc
+        if doc is None:
+            return
+        if self.autosaver.save_now(("confirm", question_id),
+                                   partial(answers.confirm_judgement, doc, question_id), True):
+            if self.page.question_id == question_id:
+                self.page.set_carried(None)
             self._refresh_states()
 
     def _direction_chosen(self, question_id: str, value) -> None:
@@ -304,6 +327,25 @@ class AssessmentPage(QWidget):
         if result is not None:
             self._run("Could not add the evidence", lambda: evidence.add_evidence(
                 doc, self.current_question, result.item, attach=result.attach))
+
+    def add_dropped_files(self, paths: list) -> None:
+        """Files dropped on the evidence list: one evidence item each, titled by the
+        file's name and with the file attached (edit it afterwards to add detail)."""
+        doc = self.doc
+        if doc is None or not self.editable:
+            return
+        added = 0
+        for path in paths:
+            item = evidence.EvidenceInput(title=Path(path).stem or Path(path).name)
+            ok = self._run(f"Could not add {Path(path).name} as evidence",
+                           lambda item=item, path=path: evidence.add_evidence(
+                               doc, self.current_question, item, attach=Path(path)))
+            added += ok
+        if added:
+            files = "1 file" if added == 1 else f"{added} files"
+            self.window_.show_status(f"Added {files} as evidence to question "
+                                     f"{self.current_question}. Edit an item to add its date "
+                                     "and source.")
 
     def _find_evidence(self, doc: Document, evidence_id: int) -> EvidenceView | None:
         answer = answers.get_answer(doc, self.current_question)

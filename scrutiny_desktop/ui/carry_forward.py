@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +32,10 @@ def result_note(result: CarryResult) -> tuple[str, bool]:
     message box (some recommendations were re-homed) rather than the status bar alone."""
     n = result.carried
     note = f"{n} recommendation{'s' if n != 1 else ''} brought forward."
+    if result.judgements:
+        j = result.judgements
+        note += (f" {j} judgement{'s' if j != 1 else ''} brought in to confirm: each is marked "
+                 "“carried from” until you confirm or change it.")
     if result.moved:
         note += " Moved to the questions that replace theirs: " + "; ".join(
             f"{old} to {new}" for old, new in result.moved) + "."
@@ -55,6 +61,8 @@ class CarryForwardChoice:
     template: Template | None  # None: the same checklist as last time
     copy_findings: bool
     path: Path
+    #: Bring last year's judgements in, each to confirm (False: leave them blank).
+    bring_judgements: bool = True
 
 
 class CarryForwardDialog(QDialog):
@@ -86,9 +94,19 @@ class CarryForwardDialog(QDialog):
                 self.template.addItem(f"{info.label} (newer)", info.template)
         if self.template.count() > 1:
             self.template.setCurrentIndex(1)
-        self.copy = named(QCheckBox("Start from last year's findings and judgements"),
+        self.bring = named(QRadioButton("&Bring last year's judgements, each marked to confirm"),
+                           "Bring judgements to confirm",
+                           "Each judgement comes in marked “carried from "
+                           f"{previous.period}” and counts as answered only once you "
+                           "confirm or change it")
+        self.blank = named(QRadioButton("&Leave the judgements blank"), "Leave judgements blank")
+        self.judgements = QButtonGroup(self)
+        self.judgements.addButton(self.bring)
+        self.judgements.addButton(self.blank)
+        self.bring.setChecked(True)
+        self.copy = named(QCheckBox("Start from last year's findings"),
                           "Start from last year's findings",
-                          "Copy each question's findings and judgement into the new assessment")
+                          "Copy each question's findings into the new assessment")
         self.location = named(QLineEdit(), "Save as")
         self.location.textEdited.connect(lambda _t: setattr(self, "_path_edited", True))
         self.error = ErrorLabel()
@@ -100,6 +118,8 @@ class CarryForwardDialog(QDialog):
         form.addRow("Scrutineer &name:", self.name)
         form.addRow("Scrutineer &role:", self.role)
         form.addRow("&Template:", self.template)
+        form.addRow("Judgements:", self.bring)
+        form.addRow("", self.blank)
         form.addRow("", self.copy)
         form.addRow("&Save as:", self.location)
         form.addRow("", self.error)
@@ -149,7 +169,7 @@ class CarryForwardDialog(QDialog):
             raise RuntimeError("the dialog was not accepted: it names no file to create")
         return CarryForwardChoice(self.period.text().strip(), self.name.text().strip(),
                                   self.role.text().strip(), self.template.currentData(),
-                                  self.copy.isChecked(), path)
+                                  self.copy.isChecked(), path, self.bring.isChecked())
 
     @classmethod
     def ask(cls, parent, previous: AssessmentInfo, open_count: int, templates: list[TemplateInfo],

@@ -10,6 +10,8 @@ with Open and Show in folder.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -93,35 +95,137 @@ class ExportActions:
             self.host.show_error("Could not export the PDF", " ".join(str(exc).split()))
             self._finished(None, str(exc))
             return
-        parent = self.host.dialog_parent()
-        dialog = QProgressDialog("Writing the PDF summary…", "", 0, 0, parent)
-        dialog.setWindowTitle("Export PDF summary")
-        dialog.setCancelButton(None)  # no cancel button
-        dialog.setMinimumDuration(300)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setAccessibleName("Export progress")
-        focus = QApplication.focusWidget()
-
-        def progress(done: int, total: int) -> None:
-            dialog.setMaximum(total)
-            dialog.setValue(done)
+        progress, finish = self._progress("Writing the PDF summary…", "Export PDF summary",
+                                                  "Export progress")
 
         def done(path: Path) -> None:
-            dialog.close()
-            if QApplication.activeWindow() is None:  # the progress window took it
-                reactivate(parent, focus)
+            finish()
             self.host.show_status(f"PDF summary saved as {path}", 15000)
             self._notify("PDF summary", path)
             self._finished(path, "")
 
         def failed(exc: BaseException) -> None:
-            dialog.close()
+            finish()
             message = " ".join(str(exc).split()) or exc.__class__.__name__
             self.host.show_error("Could not export the PDF", message)
             self._finished(None, message)
 
         op = self.host.run_in_background(lambda report: build_pdf(data, target, progress=report),
                                          done, failed)
+        op.progress.connect(progress)
+        self._op = op
+
+    def _progress(self, text: str, title: str, name: str):
+        """A window-modal progress dialog (no cancel button; shown only if the work
+        takes a moment): its progress(done, total) slot, and a finish() that closes
+        it and gives the focus back."""
+        parent = self.host.dialog_parent()
+        dialog = QProgressDialog(text, "", 0, 0, parent)
+        dialog.setWindowTitle(title)
+        dialog.setCancelButton(None)
+        dialog.setMinimumDuration(300)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setAccessibleName(name)
+        focus = QApplication.focusWidget()
+
+        def progress(done: int, total: int) -> None:
+            dialog.setMaximum(total)
+            dialog.setValue(done)
+
+        def finish() -> None:
+            dialog.close()
+            if QApplication.activeWindow() is None:  # the progress window took it
+                reactivate(parent, focus)
+
+        return progress, finish
+
+    # -- printing -----------------------------------------------------------------------
+    def print_summary(self) -> None:
+        """Print the PDF summary (the signed one once signed off) through the system
+        print dialog: the PDF is made in a private temporary folder, printed, and removed."""
+        from scrutiny_desktop.report.data import collect
+        from scrutiny_desktop.report.pdf import build_pdf
+
+        doc = self.host.doc
+        if doc is None:
+            return
+        self.host.autosaver.flush()
+        folder = Path(tempfile.mkdtemp(prefix="scrutiny-print-"))
+        target = folder / (doc.path.stem + ".pdf")
+        try:
+            signed = signatures.pdf_to_export(doc)
+            if signed is not None:
+                from scrutiny_desktop.report.signing import write_signed_pdf
+
+                write_signed_pdf(doc, signed, target)
+                self._print_file(target, folder)
+                return
+            options = self._options_with_marking()
+            if options is None:
+                shutil.rmtree(folder, ignore_errors=True)
+                return
+            data = collect(doc, options)
+        except (DocumentError, InvalidInput, OSError) as exc:
+            shutil.rmtree(folder, ignore_errors=True)
+            self.host.show_error("Could not print", " ".join(str(exc).split()))
+            self._finished(None, str(exc))
+            return
+        progress, finish = self._progress("Preparing the PDF summary for printing…",
+                                                   "Print", "Print progress")
+
+        def done(path: Path) -> None:
+            finish()
+            self._print_file(path, folder)
+
+        def failed(exc: BaseException) -> None:
+            finish()
+            shutil.rmtree(folder, ignore_errors=True)
+            message = " ".join(str(exc).split()) or exc.__class__.__name__
+            self.host.show_error("Could not print", message)
+            self._finished(None, message)
+
+        op = self.host.run_in_background(lambda report: build_pdf(data, target, progress=report),
+                                         done, failed)
+        op.progress.connect(progress)
+        self._op = op
+
+    def _print_file(self, pdf: Path, folder: Path) -> None:
+        from scrutiny_desktop.report.raster import page_count
+        from scrutiny_desktop.ui.printing import chosen_pages, print_pdf
+
+        try:
+            pages = page_count(pdf)
+        except Exception as exc:  # noqa: BLE001 - PDFium's own error type; reported
+            shutil.rmtree(folder, ignore_errors=True)
+            self.host.show_error("Could not print", f"The PDF could not be read for printing: {exc}")
+            self._finished(None, str(exc))
+            return
+        printer = self.host.ask_printer(pages, pdf.stem)
+        if printer is None:
+            shutil.rmtree(folder, ignore_errors=True)
+            return
+        wanted = chosen_pages(printer, pages)
+        name = printer.printerName() or Path(printer.outputFileName()).name or "the printer"
+        progress, finish = self._progress(f"Sending the PDF summary to {name}…", "Print",
+                                                   "Print progress")
+
+        def done(sent: int) -> None:
+            finish()
+            shutil.rmtree(folder, ignore_errors=True)
+            what = "1 page" if sent == 1 else f"{sent} pages"
+            self.host.show_status(f"Sent {what} of the PDF summary to {name}.", 15000)
+            out = printer.outputFileName()
+            self._finished(Path(out) if out else None, "")
+
+        def failed(exc: BaseException) -> None:
+            finish()
+            shutil.rmtree(folder, ignore_errors=True)
+            message = " ".join(str(exc).split()) or exc.__class__.__name__
+            self.host.show_error("Could not print", message)
+            self._finished(None, message)
+
+        op = self.host.run_in_background(
+            lambda report: print_pdf(pdf, printer, wanted, progress=report), done, failed)
         op.progress.connect(progress)
         self._op = op
 

@@ -33,6 +33,7 @@ from scrutiny_desktop.services.recommendations import (
     RecommendationInput,
     RecommendationView,
 )
+from scrutiny_desktop.ui.spelling import enable_spellcheck
 from scrutiny_desktop.ui.widgets import ErrorLabel, OptionalDate, named, restoring_focus, run_dialog
 
 
@@ -66,6 +67,7 @@ class EvidenceDialog(QDialog):
         self.date = OptionalDate("Evidence date")
         self.source = named(QLineEdit(), "Evidence source", "Who provided it or where it came from")
         self.note = named(QPlainTextEdit(), "Evidence note")
+        enable_spellcheck(self.note)
         self.note.setTabChangesFocus(True)
         self.note.setMinimumHeight(80)
         self._attach: Path | None = None
@@ -77,10 +79,16 @@ class EvidenceDialog(QDialog):
         self.attach_button.clicked.connect(self._choose_file)
         self.remove_button = named(QPushButton("Remove file"), "Remove attached file")
         self.remove_button.clicked.connect(self._remove_file)
-        att_row = QHBoxLayout()
-        att_row.addWidget(self.attachment_label, 1)
-        att_row.addWidget(self.attach_button)
-        att_row.addWidget(self.remove_button)
+        # The file's name on its own line (a long name wraps there, never clipped),
+        # the buttons beneath it.
+        att_row = QVBoxLayout()
+        att_row.setContentsMargins(0, 0, 0, 0)
+        att_row.addWidget(self.attachment_label)
+        att_buttons = QHBoxLayout()
+        att_buttons.addWidget(self.attach_button)
+        att_buttons.addWidget(self.remove_button)
+        att_buttons.addStretch(1)
+        att_row.addLayout(att_buttons)
         self.error = ErrorLabel()
 
         form = QFormLayout()
@@ -169,6 +177,7 @@ class RecommendationDialog(QDialog):
         self.setWindowTitle("Edit recommendation" if existing else "Add recommendation")
         self.setMinimumWidth(520)
         self.text = named(QPlainTextEdit(), "Recommendation text", "What the partners should do")
+        enable_spellcheck(self.text)
         self.text.setTabChangesFocus(True)
         self.text.setMinimumHeight(90)
         self.owner = named(QComboBox(), "Owner", "Who is responsible for acting on it")
@@ -186,6 +195,7 @@ class RecommendationDialog(QDialog):
         for value, label in RECOMMENDATION_STATUSES.items():
             self.status.addItem(label, value)
         self.progress = named(QPlainTextEdit(), "Progress on this recommendation")
+        enable_spellcheck(self.progress)
         self.progress.setTabChangesFocus(True)
         self.progress.setMaximumHeight(80)
         self.error = ErrorLabel()

@@ -10,6 +10,10 @@ The page talks to the main window only through signals (``open_requested``,
 ``compare_requested``, ``folders_changed``) and two injectable callables: the
 folder prompt (``ask_folder``) and ``save_folders``, which stores the folder
 list in the app state.
+
+``LibraryWindow`` shows the page as a window of its own beside the main window
+(so browsing the library never closes the open assessment); Escape or Ctrl+W
+closes it.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QKeySequence, QShortcut, QStandardItemModel
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -44,6 +48,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from scrutiny_desktop import APP_NAME
 from scrutiny_desktop.services.library import DocumentSummary, list_library
 from scrutiny_desktop.ui.library_table import (
     CANNOT_BE_READ,
@@ -201,14 +206,20 @@ class LibraryPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionsMovable(False)
         header.setHighlightSections(False)
+        # The columns fit the width: Partnership takes what the others leave, File and
+        # Problem give way when space is short (_fit_columns), and long text is elided
+        # (the full text is in its tooltip).
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(COL_PARTNERSHIP, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
         header.setMinimumSectionSize(self.fontMetrics().horizontalAdvance("Progress") + 24)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self._set_column_widths()
         # Double-click (or the platform's activation) opens; Enter is handled in
         # eventFilter so that it works the same on every platform.
         self.table.activated.connect(self._open_index)
         self.table.installEventFilter(self)
+        self.table.viewport().installEventFilter(self)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.filter_edit.textChanged.connect(self._filter_changed)
         table_label = QLabel("A&ssessments")
@@ -239,6 +250,18 @@ class LibraryPage(QWidget):
     @property
     def folders(self) -> list[str]:
         return list(self._folders)
+
+    def offer_folder(self, folder: Path | str) -> bool:
+        """List ``folder`` when no folder has been chosen yet and it exists (the
+        documents folder at first start); it is remembered only once the person
+        changes the folder list.  True if it is now listed."""
+        folder = str(Path(folder).expanduser())
+        if self._folders or not Path(folder).is_dir():
+            return False
+        self._folders.append(folder)
+        self._fill_folder_list()
+        self._show_status()
+        return True
 
     def add_folder(self) -> None:
         chosen = self._ask_folder(self)
@@ -399,16 +422,40 @@ class LibraryPage(QWidget):
             return max(fm.horizontalAdvance(t) for t in samples) + pad
 
         header = self.table.horizontalHeader()
-        header.resizeSection(COL_PARTNERSHIP, width("Northshire Safeguarding Children Partn"))
         header.resizeSection(COL_PERIOD, width("Period", "April 2025 to Ma"))
         header.resizeSection(COL_SCRUTINEER, width("Scrutineer", "Alexandra Smith"))
         header.resizeSection(COL_STATUS, width(CANNOT_BE_READ, "Signed off"))
         header.resizeSection(COL_PROGRESS, width("Progress", "100/100"))
         header.resizeSection(COL_SIGNED, width("28 September 2026"))
         header.resizeSection(COL_REVIEWED, width("28 September 2026"))
-        header.resizeSection(COL_FILE, width("Northshire/2025-26/assessment.scrutiny"))
-        # Problem is the last column and takes the rest; it is hidden when every file reads.
+        self._wanted = {COL_PARTNERSHIP: width("Northshire Safeguarding Children Partnership"),
+                        COL_FILE: width("Northshire/2025-26/assessment.scrutiny"),
+                        COL_PROBLEM: width("This file is a PNG picture, not an assess")}
+        # Problem is hidden when every file reads.
         self.table.setColumnHidden(COL_PROBLEM, all(s.ok for s in self.summaries))
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Share the width the fixed columns leave between Partnership (which stretches),
+        File and Problem, so that the table needs no horizontal scroll bar: File and
+        Problem take what they want when there is room, and give way to Partnership
+        (which keeps at least two fifths of the room) when there is not."""
+        header = self.table.horizontalHeader()
+        flexible = [COL_FILE] + ([] if self.table.isColumnHidden(COL_PROBLEM) else [COL_PROBLEM])
+        fixed = sum(header.sectionSize(c) for c in range(len(COLUMNS))
+                    if c not in (COL_PARTNERSHIP, *flexible) and not self.table.isColumnHidden(c))
+        room = self.table.viewport().width() - fixed
+        wanted = sum(self._wanted[c] for c in flexible)
+        partnership = self._wanted[COL_PARTNERSHIP]
+        least = header.minimumSectionSize()
+        if room - partnership >= wanted:
+            shares = {c: self._wanted[c] for c in flexible}
+        else:  # Partnership first (File and Problem keep twice the least width)
+            keep = max(min(partnership, room - 2 * least * len(flexible)), round(room * 0.4))
+            spare = max(0, room - keep)
+            shares = {c: spare * self._wanted[c] // wanted for c in flexible}
+        for c, share in shares.items():
+            header.resizeSection(c, max(least, share))
 
     def _show_status(self) -> None:
         if self._listing_text:
@@ -473,6 +520,9 @@ class LibraryPage(QWidget):
         self.compare_requested.emit(earlier.path, later.path)
 
     def eventFilter(self, watched, event) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
+            return False
         if (watched is self.table and event.type() == QEvent.Type.KeyPress
                 and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
                 and event.modifiers() in (Qt.KeyboardModifier.NoModifier,
@@ -486,3 +536,39 @@ class LibraryPage(QWidget):
             self.remove_selected_folder()
             return
         super().keyPressEvent(event)
+
+
+class LibraryWindow(QWidget):
+    """The library in a window of its own ("Library — Scrutiny Desktop"), not modal:
+    the open assessment stays open in the main window while the library is browsed.
+    Escape (once the filter is empty) or Ctrl+W closes it."""
+
+    #: The window was closed (its geometry can be remembered now).
+    closed = Signal()
+
+    def __init__(self, page: LibraryPage, parent: QWidget | None = None):
+        super().__init__(parent, Qt.WindowType.Window)
+        self.page = page
+        self.setWindowTitle(f"Library — {APP_NAME}")
+        self.setObjectName("library_window")
+        # Closing the main window ends the program even while the library is open.
+        self.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(page)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self._escape)
+        keys = [QKeySequence("Ctrl+W"), *QKeySequence.keyBindings(QKeySequence.StandardKey.Close)]
+        for key in dict.fromkeys(k.toString() for k in keys if not k.isEmpty()):
+            QShortcut(QKeySequence(key), self, self.close)
+
+    def _escape(self) -> None:
+        """Escape first clears the filter being typed in, then closes the window."""
+        edit = self.page.filter_edit
+        if edit.hasFocus() and edit.text():
+            edit.clear()
+            return
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        super().closeEvent(event)
+        self.closed.emit()

@@ -2,19 +2,29 @@
 
 Window actions that reach beyond the open document: they list, compare and
 create documents, and talk to the window only through its ``Host`` protocol.
+The library is a window of its own (``LibraryWindow``): opening it leaves the
+open assessment open; opening an assessment from it opens that one in the main
+window (which closes the previous one, as any open does) and brings the main
+window forward.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QByteArray, QRect
+from PySide6.QtWidgets import QWidget
+
 from scrutiny_desktop.checklist import discover_templates
 from scrutiny_desktop.errors import DocumentError, InvalidInput
 from scrutiny_desktop.services import assessments, recommendations
 from scrutiny_desktop.services.compare import compare_paths, in_time_order
 from scrutiny_desktop.ui.compare import CompareDialog
-from scrutiny_desktop.ui.library import LibraryPage
+from scrutiny_desktop.ui.library import LibraryPage, LibraryWindow
 from scrutiny_desktop.ui.prompts import Host
+
+#: The library window's size when nothing is remembered (made to fit the screen).
+LIBRARY_SIZE = (1180, 720)
 
 
 class LibraryActions:
@@ -22,21 +32,83 @@ class LibraryActions:
         self.host = host
         self.page = LibraryPage(host.state.library_folders, save_folders=self._save_folders,
                                 ask_folder=lambda _parent: host.ask_folder())
-        self.page.open_requested.connect(host.open_path)
-        self.page.compare_requested.connect(self.compare_documents)
-        host.add_page(self.page)
+        self.page.open_requested.connect(self._open_from_library)
+        # A child of the main window (closed and deleted with it), but a window of its own.
+        self.window = LibraryWindow(self.page, host.dialog_parent())
+        self.page.compare_requested.connect(
+            lambda earlier, later: self.compare_documents(earlier, later, parent=self.window))
+        self.window.closed.connect(self._library_closed)
+        self._placed = False
         self._compare_op: object | None = None
 
     def _save_folders(self, folders: list[str]) -> None:
         self.host.state.library_folders = list(folders)
+        self.host.state.library_folders_chosen = True
         self.host.save_app_state()
 
     def show_library(self) -> None:
-        if not self.host.close_document():
+        """Show the library window (or bring it forward if it is already open); the
+        open assessment stays open."""
+        window = self.window
+        if window.isVisible():
+            if window.isMinimized():
+                window.showNormal()
+            window.raise_()
+            window.activateWindow()
             return
+        state = self.host.state
+        if not state.library_folders and not state.library_folders_chosen:
+            self.page.offer_folder(self.host.settings.documents_folder())
         self.page.refresh()
-        self.host.show_page(self.page)
+        if not self._placed:
+            self._place()
+        window.show()
+        window.raise_()
+        window.activateWindow()
         self.page.table.setFocus()
+
+    def close_library(self) -> None:
+        if self.window.isVisible():
+            self.window.close()
+
+    def _place(self) -> None:
+        """Where the library opens: where it was last, kept on the screen it would open
+        on; or a comfortable size centred on the main window's screen."""
+        from scrutiny_desktop.ui import main_window as mw
+
+        window = self.window
+        # Not kept above the main window (as a child window would be by default).
+        window.winId()
+        handle = window.windowHandle()
+        if handle is not None:
+            handle.setTransientParent(None)  # type: ignore[arg-type]  # (None clears it)
+        saved = self.host.state.library_geometry
+        restored = bool(saved) and window.restoreGeometry(QByteArray.fromBase64(saved.encode()))
+        if restored:
+            if not window.isMaximized():
+                window.setGeometry(mw.clamped(window.geometry(),
+                                              mw.available_area(window.geometry())))
+        else:
+            owner = self.host.dialog_parent().window()
+            area = mw.available_area(owner.geometry() if owner.isVisible() else None)
+            # On a laptop-sized screen all of it (the table's columns need the width).
+            rect = QRect(area) if mw.is_small(area) else QRect(0, 0, *LIBRARY_SIZE)
+            rect.moveCenter(area.center())
+            window.setGeometry(mw.clamped(rect, area))
+        self._placed = True
+
+    def _library_closed(self) -> None:
+        self.host.state.library_geometry = bytes(self.window.saveGeometry().toBase64().data()).decode()
+        self.host.save_app_state()
+
+    def _open_from_library(self, path: Path) -> None:
+        """Open in the main window (the library stays open behind it)."""
+        if self.host.open_path(path):
+            main = self.host.dialog_parent().window()
+            if main.isMinimized():
+                main.showNormal()
+            main.raise_()
+            main.activateWindow()
 
     def compare_dialog(self) -> None:
         """Pick two documents, one after the other, and compare them."""
@@ -53,12 +125,15 @@ class LibraryActions:
             return
         self.compare_documents(*in_time_order(first, second))
 
-    def compare_documents(self, earlier: Path, later: Path) -> None:
+    def compare_documents(self, earlier: Path, later: Path, *, parent: QWidget | None = None) -> None:
+        """Compare two documents (on a worker thread) and show the comparison, over
+        ``parent`` (the library window when started there) or the main window."""
         self.host.show_status("Comparing…", 0)
 
         def done(comparison) -> None:
             self.host.show_status("", 0)
-            CompareDialog.ask(self.host.dialog_parent(), comparison, self.host.ask_save_path,
+            over = parent if parent is not None and parent.isVisible() else self.host.dialog_parent()
+            CompareDialog.ask(over, comparison, self.host.ask_save_path,
                               protective_marking=self.host.settings.protective_marking)
 
         def failed(exc: BaseException) -> None:
@@ -93,7 +168,8 @@ class LibraryActions:
             result = carry_forward(previous, choice.path, period=choice.period,
                                    scrutineer_name=choice.scrutineer_name,
                                    scrutineer_role=choice.scrutineer_role, template=choice.template,
-                                   copy_findings=choice.copy_findings, actor=host.actor())
+                                   copy_findings=choice.copy_findings,
+                                   bring_judgements=choice.bring_judgements, actor=host.actor())
         except (DocumentError, InvalidInput, FileExistsError, OSError) as exc:
             host.show_error("Could not create the assessment", str(exc))
             return

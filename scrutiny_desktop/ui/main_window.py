@@ -51,6 +51,7 @@ from scrutiny_desktop.ui.assessment_page import AssessmentPage, open_with_system
 from scrutiny_desktop.ui.autosave import CEILING_MS, DEFAULT_DELAY_MS, RETRY_MS, Autosaver
 from scrutiny_desktop.ui.export_actions import ExportActions
 from scrutiny_desktop.ui.home import HomePage
+from scrutiny_desktop.ui.idle_lock import IdleLock
 from scrutiny_desktop.ui.library_actions import LibraryActions
 from scrutiny_desktop.ui.menus import Menus
 from scrutiny_desktop.ui.new_assessment import NewAssessmentDialog
@@ -58,7 +59,9 @@ from scrutiny_desktop.ui.notice import SavedNotice
 from scrutiny_desktop.ui.ops import BackgroundOp, run_in_background
 from scrutiny_desktop.ui.preferences import PreferencesDialog
 from scrutiny_desktop.ui.status_actions import StatusActions
+from scrutiny_desktop.ui.style import apply_style
 from scrutiny_desktop.ui.summary_page import SummaryPage
+from scrutiny_desktop.ui.text_size import apply_text_size
 from scrutiny_desktop.ui.widgets import message_box, restoring_focus, run_dialog, show_in_folder
 
 FILE_FILTER = f"Scrutiny Desktop assessments (*{SUFFIX});;All files (*)"
@@ -146,6 +149,7 @@ class MainWindow(QMainWindow):
         self.doc: Document | None = None
         self.setWindowTitle(APP_NAME)
         self.setAcceptDrops(True)
+        apply_style(self)
         self.resize(DEFAULT_SIZE)
 
         self.autosaver = Autosaver(self, delay_ms=autosave_delay_ms, retry_ms=autosave_retry_ms,
@@ -170,6 +174,9 @@ class MainWindow(QMainWindow):
         self.add_page(self.assessment)
         self.status_actions: StatusActions = StatusActions(self)
         self.status_actions.set_responder(self.assessment.respond_to)
+        # The chair's review starts only from Assessment > Review as chair….
+        self.status_actions.set_review_started(self._review_started)
+        self.assessment.chair_source = self.status_actions.chair_name
         self.ready = self.status_actions.ready
         self.review_page = self.status_actions.review_page
         self.summary_page: SummaryPage = SummaryPage(self, self.autosaver)
@@ -180,6 +187,7 @@ class MainWindow(QMainWindow):
         self.ready.summary_requested.connect(self.show_summary)
         self.ready.summary_warning_source = self._summary_warning
         self.library_actions: LibraryActions = LibraryActions(self)
+        #: The library page (in its own window, ``library_actions.window``).
         self.library = self.library_actions.page
         self.exports: ExportActions = ExportActions(self, self.export_finished.emit,
                                                     self.notice.show_saved)
@@ -188,6 +196,7 @@ class MainWindow(QMainWindow):
         self.save_status.setObjectName("save_status")
         self.save_status.setAccessibleName("Save status")
         self.statusBar().addPermanentWidget(self.save_status)
+        self.statusBar().addPermanentWidget(self.status_actions.role_label)
 
         self.home.new_requested.connect(self.new_assessment)
         self.home.open_requested.connect(self.open_dialog)
@@ -200,6 +209,9 @@ class MainWindow(QMainWindow):
         self.menus = Menus(self)
         self.refresh_home()
         self.menus.update()
+        #: The optional inactivity lock (minutes from Preferences or IT's managed config).
+        self.idle_lock: IdleLock = IdleLock(self, self.autosaver.flush, self.settings.lock_after_minutes,
+                                            keep_open=lambda w: isinstance(w, help_.GuideWindow))
         app = QApplication.instance()
         if isinstance(app, QGuiApplication):  # (always: a window needs one)
             app.applicationStateChanged.connect(self._app_state_changed)
@@ -220,6 +232,13 @@ class MainWindow(QMainWindow):
 
     def go_to_question(self, question_id: str) -> None:
         self.assessment.choose_question(question_id)
+
+    def show_find(self) -> None:
+        """Edit > Find (Ctrl+F): look for words anywhere in the open assessment."""
+        from scrutiny_desktop.ui.find import FindDialog
+
+        if self.doc is not None:
+            FindDialog.show_for(self)
 
     def show_ready(self) -> None:
         self.status_actions.show_ready()
@@ -274,7 +293,18 @@ class MainWindow(QMainWindow):
         self._save_state(self.state)
 
     def actor(self) -> str:
-        return self.settings.scrutineer_name
+        """Who is acting: the chair while someone reviews as the chair, else the scrutineer."""
+        return self.status_actions.chair_name() or self.settings.scrutineer_name
+
+    def _review_started(self, chair) -> None:
+        """A chair started reviewing: say so, and offer their name and role next time
+        (on this computer only)."""
+        self.save_status.setText("Reviewing: your comments are saved as you type")
+        if (self.user_settings.chair_name, self.user_settings.chair_role) != (chair.name,
+                                                                            chair.role):
+            self.user_settings.chair_name, self.user_settings.chair_role = chair.name, chair.role
+            self._save_settings(self.user_settings)
+            self.settings = effective(self.user_settings, self.managed)
 
     # -- prompts (replaceable in tests) -------------------------------------------------
     # Every prompt goes through restoring_focus / run_dialog, so that when it
@@ -315,6 +345,13 @@ class MainWindow(QMainWindow):
             return None
         chosen = " ".join(chosen.split())
         return "" if chosen == none else chosen
+
+    def ask_printer(self, pages: int, title: str):
+        """The system print dialog (a QPrinter, or None if cancelled)."""
+        from scrutiny_desktop.ui.printing import ask_printer
+
+        with restoring_focus(self):
+            return ask_printer(self, pages, title)
 
     def ask_folder(self) -> Path | None:
         with restoring_focus(self):
@@ -526,6 +563,7 @@ class MainWindow(QMainWindow):
         updated = PreferencesDialog.ask(self, self.settings, self.managed.locked)
         if updated is None:
             return
+        text_size_before = self.settings.text_size
         for key in Settings.model_fields:
             if key in self.managed.locked:
                 continue
@@ -537,6 +575,10 @@ class MainWindow(QMainWindow):
                 setattr(self.user_settings, key, new)
         self._save_settings(self.user_settings)
         self.settings = effective(self.user_settings, self.managed)
+        self.idle_lock.set_minutes(self.settings.lock_after_minutes)
+        if self.settings.text_size != text_size_before:
+            apply_text_size(self.settings.text_size)
+            apply_style(self)  # widgets under a style sheet take the new font once re-styled
 
     def show_guide(self) -> None:
         self._guide = help_.GuideWindow(self)
@@ -605,6 +647,7 @@ class MainWindow(QMainWindow):
         if not self.close_document():
             event.ignore()
             return
+        self.library_actions.close_library()  # (remembers where the library window was)
         self.state.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode()
         self._save_state(self.state)
         event.accept()

@@ -62,9 +62,13 @@ class Menus:
                                            "Ctrl+E", "export_pdf")
         self.export_docx_action = self._add(m, "Export &Word report…", w.exports.export_docx, None,
                                             "export_docx")
+        self.print_action = self._add(m, "Prin&t…", w.exports.print_summary,
+                                      QKeySequence.StandardKey.Print, "print")
         # Available exactly when the PDF export is (update() decides that one).
         self.export_docx_action.setEnabled(self.export_pdf_action.isEnabled())
         self.export_pdf_action.enabledChanged.connect(self.export_docx_action.setEnabled)
+        self.export_pdf_action.enabledChanged.connect(self.print_action.setEnabled)
+        self.print_action.setEnabled(self.export_pdf_action.isEnabled())
         self.export_json_action = self._add(m, "Export &JSON…", w.exports.export_json, None,
                                             "export_json")
         self.export_csv_action = self._add(m, "Export CS&V…", w.exports.export_csv, None,
@@ -89,14 +93,13 @@ class Menus:
         self.select_all_action = self._add(e, "Select &all", _on_focused("selectAll"),
                                            keys.SelectAll, "select_all")
         e.addSeparator()
-        # Not built yet: shown so the key is reserved, but disabled.
-        self.find_action = self._add(e, "&Find…", lambda: None, keys.Find, "find")
-        self.find_action.setEnabled(False)
+        # Ctrl+F works anywhere in the window (not only while the menu has the focus).
+        self.find_action = self._add(e, "&Find…", w.show_find, keys.Find, "find")
         # The menu shows the platform's keys; the keys themselves are left to the
         # focused control (text fields and lists handle them natively), so these
         # shortcuts are live only while the menu itself has the focus.
         for action in (self.undo_action, self.redo_action, self.cut_action, self.copy_action,
-                       self.paste_action, self.select_all_action, self.find_action):
+                       self.paste_action, self.select_all_action):
             action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
 
         g = bar.addMenu("&Go")
@@ -118,6 +121,9 @@ class Menus:
         self.sign_action = self._add(a, "&Sign off…", s.sign_off, None, "sign_off")
         self.reopen_action = self._add(a, "Re&open for changes…", s.reopen, None, "reopen")
         a.addSeparator()
+        # The chair's review starts only here (a signed-off file opens read-only).
+        self.chair_action = self._add(a, "Revie&w as chair…", s.review_as_chair, None,
+                                      "review_as_chair")
         self.response_action = self._add(a, "&Partnership response…", s.show_review,
                                          "Ctrl+Shift+R", "partnership_response")
         self.countersign_action = self._add(a, "&Countersign…", s.countersign, None,
@@ -161,10 +167,15 @@ class Menus:
         doc = self.window.doc
         for action in (self.save_copy_action, self.close_action, self.next_action,
                        self.prev_action, self.questions_action, self.export_pdf_action,
-                       self.export_json_action, self.export_csv_action, self.ready_action):
+                       self.export_json_action, self.export_csv_action, self.ready_action,
+                       self.find_action):
             action.setEnabled(doc is not None)
         self.summary_action.setEnabled(doc is not None)
-        allowed = permissions(doc) if doc is not None else None
+        chair = self.window.status_actions.chair()
+        allowed = permissions(doc, chair=chair is not None) if doc is not None else None
+        self.chair_action.setEnabled(bool(allowed and allowed.status != Status.DRAFT
+                                          and not allowed.readonly))
+        self.window.status_actions.show_role()
         self.sign_action.setEnabled(bool(allowed and allowed.can_sign_off))
         self.reopen_action.setEnabled(bool(allowed and allowed.can_reopen))
         self.response_action.setEnabled(bool(allowed and allowed.status != Status.DRAFT))

@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QLabel,
     QProgressBar,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from scrutiny_desktop.checklist.marks import mark_for
 from scrutiny_desktop.checklist.model import Template
 from scrutiny_desktop.services.answers import QuestionState
+from scrutiny_desktop.ui.marks import mark_icon
 from scrutiny_desktop.ui.widgets import named
 
 STATE_TEXT = {
@@ -23,6 +36,8 @@ STATE_TEXT = {
     "missing": "Required but missing a judgement",
     "in_progress": "Begun, not answered",
     "not_started": "Not started",
+    # A judgement carried forward from the previous assessment, not yet confirmed.
+    "carried": "Carried forward: confirm or change the judgement",
 }
 
 
@@ -46,6 +61,17 @@ def _state_icon(state: str, size: int = 16) -> QIcon:
         p.setPen(QPen(QColor("white"), 2))
         p.drawLine(size // 2, 4, size // 2, size - 7)
         p.drawPoint(size // 2, size - 4)
+    elif state == "carried":
+        # Amber with a question mark: a judgement waiting to be confirmed.
+        p.setBrush(QColor("#f9a825"))
+        p.setPen(Qt.PenStyle.NoPen)
+        p.drawEllipse(1, 1, size - 2, size - 2)
+        p.setPen(QColor("#1f1f1f"))
+        font = p.font()
+        font.setBold(True)
+        font.setPixelSize(size - 4)
+        p.setFont(font)
+        p.drawText(pix.rect(), Qt.AlignmentFlag.AlignCenter, "?")
     elif state == "in_progress":
         p.setPen(QPen(QColor("#1565c0"), 2))
         p.setBrush(QColor("#90caf9"))
@@ -59,6 +85,39 @@ def _state_icon(state: str, size: int = 16) -> QIcon:
 
 
 SUMMARY_TITLE = "Summary and conclusions"
+
+
+class _WrappingDelegate(QStyledItemDelegate):
+    """Rows as tall as their wrapped text at the tree's present width.
+
+    Qt's tree asks each row's height without saying how wide the column is, so
+    wrapped text would be measured as one line and cut short; this tells the
+    style the width the text actually has (the viewport less the indentation).
+    """
+
+    def __init__(self, tree: QTreeWidget):
+        super().__init__(tree)
+        self._tree = tree
+        self._width = -1
+        tree.viewport().installEventFilter(self)
+
+    def sizeHint(self, option: QStyleOptionViewItem,
+                 index: QModelIndex | QPersistentModelIndex) -> QSize:
+        depth, parent = 1, index.parent()
+        while parent.isValid():
+            depth, parent = depth + 1, parent.parent()
+        sized = QStyleOptionViewItem(option)
+        # (less a little: the style's own margins round differently from this sum)
+        width = self._tree.viewport().width() - self._tree.indentation() * depth - 8
+        # (``rect`` is handed out as a copy: set it whole.)
+        sized.rect = QRect(0, 0, max(60, width), max(1, option.rect.height()))
+        return super().sizeHint(sized, index)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and self._tree.viewport().width() != self._width:
+            self._width = self._tree.viewport().width()
+            self._tree.doItemsLayout()  # the rows' heights again, for the new width
+        return super().eventFilter(watched, event)
 
 
 class Navigator(QWidget):
@@ -76,9 +135,15 @@ class Navigator(QWidget):
                             "Show only the questions that still need a judgement")
         self.tree = named(QTreeWidget(), "Questions", "Sections and questions; press Enter to go to one")
         self.tree.setHeaderHidden(True)
+        # The whole question, wrapped to the panel's width (never cut short): the
+        # column follows the width, so there is no sideways scrolling.
+        self.tree.header().setStretchLastSection(True)
+        self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.tree.setIconSize(QSize(16, 16))
         self.tree.setUniformRowHeights(False)
         self.tree.setWordWrap(True)
+        self.tree.setItemDelegate(_WrappingDelegate(self.tree))
         self.tree.itemActivated.connect(self._activated)
         self.tree.itemClicked.connect(self._activated)
         self.filter.toggled.connect(self.apply_filter)
@@ -92,9 +157,11 @@ class Navigator(QWidget):
         self._summary_item: QTreeWidgetItem | None = None
         self._states: dict[str, QuestionState] = {}
         self._icons = {k: _state_icon(k) for k in STATE_TEXT}
+        self._template: Template | None = None
 
     def populate(self, template: Template, states: list[QuestionState]) -> None:
         self.tree.clear()
+        self._template = template
         self._items = {}
         self._sections = []
         # The summary comes first, as it does in the PDF a board reads.
@@ -118,8 +185,7 @@ class Navigator(QWidget):
             self.tree.addTopLevelItem(s_item)
             self._sections.append(s_item)
             for q in section.questions:
-                short = q.text if len(q.text) <= 70 else q.text[:67].rstrip() + "…"
-                item = QTreeWidgetItem([f"{q.id}  {short}"])
+                item = QTreeWidgetItem([f"{q.id}  {q.text}"])
                 item.setData(0, Qt.ItemDataRole.UserRole, q.id)
                 item.setToolTip(0, q.text)
                 s_item.addChild(item)
@@ -133,8 +199,16 @@ class Navigator(QWidget):
             item = self._items.get(qid)
             if item is None:
                 continue
-            item.setIcon(0, self._icons[state.state])
             label = STATE_TEXT[state.state]
+            if state.state == "answered" and self._template is not None:
+                # The judgement's own mark, as in the PDF, and its name.
+                item.setIcon(0, mark_icon(mark_for(self._template, state.judgement)))
+                options = dict(self._template.judgement_options())
+                label = f"{label}: {options.get(state.judgement or '', state.judgement)}"
+            else:
+                item.setIcon(0, self._icons[state.state])
+            if state.state == "carried":
+                label = f"Carried from {state.carried_from}: confirm or change the judgement"
             if state.state == "not_started" and state.required:
                 label += " (required)"
             item.setData(0, Qt.ItemDataRole.AccessibleDescriptionRole, label)

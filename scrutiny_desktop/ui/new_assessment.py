@@ -24,6 +24,7 @@ from scrutiny_desktop.checklist import Template, TemplateInfo
 from scrutiny_desktop.services.assessments import NewAssessment, suggested_file_name
 from scrutiny_desktop.settings import Settings
 from scrutiny_desktop.storage import SUFFIX
+from scrutiny_desktop.ui.style import primary
 from scrutiny_desktop.ui.widgets import ErrorLabel, document_target, named, restoring_focus, run_dialog
 
 
@@ -56,6 +57,11 @@ def unusable_note(templates: list[TemplateInfo]) -> str:
     head = ("This template file cannot be used and is not listed:" if len(bad) == 1 else
             f"These {len(bad)} template files cannot be used and are not listed:")
     return "\n".join([head, *lines, "Run 'scrutiny-desktop templates' for the full reasons."])
+
+
+#: How each missing or wrong field is named in the "Still needed" line.
+NEEDED = {"partnership": "the partnership's name", "period": "the period covered",
+          "name": "the scrutineer's name", "location": "where to save it"}
 
 
 @dataclass(frozen=True)
@@ -121,11 +127,18 @@ class NewAssessmentDialog(QDialog):
 
         note = QLabel("The assessment is saved as you work; there is no Save button.")
         note.setWordWrap(True)
+        # Create is never greyed out without a reason: what is still needed is said
+        # here, and pressing Create with something missing shows where.
+        self.needed = named(QLabel(), "Still needed")
+        self.needed.setObjectName("still_needed")
+        self.needed.setWordWrap(True)
+        self.needed.setTextFormat(Qt.TextFormat.PlainText)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText("Create")
         named(self.ok_button, "Create")
+        primary(self.ok_button)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
@@ -133,6 +146,7 @@ class NewAssessmentDialog(QDialog):
         layout.addWidget(self.unusable)
         layout.addLayout(form)
         layout.addWidget(note)
+        layout.addWidget(self.needed)
         layout.addWidget(self.buttons)
 
         for edit in (self.partnership, self.period, self.name):
@@ -193,7 +207,12 @@ class NewAssessmentDialog(QDialog):
             # Blank fields are only flagged once someone has typed in them.
             show = key in problems and (key in self._touched or key == "location")
             label.show_error(problems[key] if show else "")
-        self.ok_button.setEnabled(not problems)
+        missing = [NEEDED[key] for key in ("partnership", "period", "name", "location")
+                   if key in problems]
+        self.needed.setText(f"Still needed before Create: {', '.join(missing)}." if missing else "")
+        self.needed.setVisible(bool(missing))
+        self.ok_button.setToolTip(self.needed.text())
+        self.ok_button.setAccessibleDescription(self.needed.text())
 
     def target_path(self) -> Path | None:
         """The file to create (``.scrutiny`` added), or None while "Save as" names none."""
@@ -202,7 +221,13 @@ class NewAssessmentDialog(QDialog):
     def accept(self) -> None:
         self._touched.update(self.errors)
         self._validate()
-        if self.problems():
+        problems = self.problems()
+        if problems:
+            # Show every problem, and put the cursor where the first one is.
+            fields = {"partnership": self.partnership, "period": self.period, "name": self.name,
+                      "location": self.location}
+            first = next(key for key in fields if key in problems)
+            fields[first].setFocus()
             return
         super().accept()
 

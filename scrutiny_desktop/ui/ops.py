@@ -9,6 +9,7 @@ first (the PDF report data, a list of paths) and hand that over.
 
 from __future__ import annotations
 
+import contextlib
 import traceback
 from collections.abc import Callable
 
@@ -31,11 +32,18 @@ class _Job(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self.work(lambda done, total: self.signals.progress.emit(done, total))
+            result = self.work(lambda done, total: self._emit(self.signals.progress, done, total))
         except Exception as exc:  # noqa: BLE001 - reported to the UI, never swallowed
-            self.signals.failed.emit(exc, traceback.format_exc())
+            self._emit(self.signals.failed, exc, traceback.format_exc())
             return
-        self.signals.succeeded.emit(result)
+        self._emit(self.signals.succeeded, result)
+
+    def _emit(self, signal, *args) -> None:
+        # The app may be closing: whoever was waiting has gone (its signals deleted
+        # with it), and there is nobody left to tell.
+        if shiboken6.isValid(self.signals):
+            with contextlib.suppress(RuntimeError):
+                signal.emit(*args)
 
 
 class BackgroundOp(QObject):

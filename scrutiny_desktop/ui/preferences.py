@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -15,12 +16,15 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from scrutiny_desktop.checklist.model import DEFAULT_SIGNOFF_STATEMENT
-from scrutiny_desktop.settings import DEFAULT_MARKING, Settings
+from scrutiny_desktop.settings import DEFAULT_MARKING, MAX_LOCK_MINUTES, TEXT_SIZES, Settings
+from scrutiny_desktop.ui.spelling import enable_spellcheck
+from scrutiny_desktop.ui.text_size import text_size_label
 from scrutiny_desktop.ui.widgets import named, restoring_focus, run_dialog
 
 
@@ -53,9 +57,20 @@ class PreferencesDialog(QDialog):
         self.logo = named(QLineEdit(settings.organisation_logo), "Organisation logo",
                           "A PNG or JPEG printed on the PDF cover")
         self.statement = named(QPlainTextEdit(settings.signoff_statement), "Default sign-off statement")
+        enable_spellcheck(self.statement)
         self.statement.setPlaceholderText(DEFAULT_SIGNOFF_STATEMENT)
         self.statement.setTabChangesFocus(True)
         self.statement.setMaximumHeight(90)
+        self.text_size = named(QComboBox(), "Text size",
+                               "The size of the text in every window, from the platform's usual size")
+        for percent in TEXT_SIZES:
+            self.text_size.addItem(text_size_label(percent), percent)
+        self.text_size.setCurrentIndex(max(0, self.text_size.findData(settings.text_size)))
+        self.lock_minutes = named(QSpinBox(), "Lock after minutes without use",
+                                  "Hide the window's content after this many minutes without use; "
+                                  "0 means never")
+        self.lock_minutes.setRange(0, MAX_LOCK_MINUTES)
+        self.lock_minutes.setValue(settings.lock_after_minutes)
 
         you = QGroupBox("You")
         f1 = QFormLayout(you)
@@ -72,10 +87,20 @@ class PreferencesDialog(QDialog):
         logo_label.setBuddy(self.logo)
         f2.addRow(logo_label, _with_browse(self.logo, "Choose logo", self._pick_logo))
         f2.addRow("Sign-off &statement:", self.statement)
+        screen = QGroupBox("Screen")
+        f3 = QFormLayout(screen)
+        f3.addRow("Te&xt size:", self.text_size)
+        lock_label = QLabel("Loc&k the window after:")
+        lock_label.setBuddy(self.lock_minutes)
+        lock_row = QHBoxLayout()
+        lock_row.addWidget(self.lock_minutes)
+        lock_row.addWidget(QLabel("minutes without use (0 = never)"), 1)
+        f3.addRow(lock_label, lock_row)
 
         layout = QVBoxLayout(self)
         layout.addWidget(you)
         layout.addWidget(pdf)
+        layout.addWidget(screen)
         if managed:
             note = QLabel("Some settings are set by your organisation and cannot be changed here: "
                           + ", ".join(sorted(managed)) + ".")
@@ -83,7 +108,8 @@ class PreferencesDialog(QDialog):
             layout.addWidget(note)
         for key, widget in (("protective_marking", self.marking),
                             ("organisation_name", self.organisation),
-                            ("organisation_logo", self.logo), ("documents_dir", self.documents)):
+                            ("organisation_logo", self.logo), ("documents_dir", self.documents),
+                            ("lock_after_minutes", self.lock_minutes)):
             if key in managed:
                 widget.setEnabled(False)
         box = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
@@ -115,6 +141,8 @@ class PreferencesDialog(QDialog):
         s.organisation_name = self.organisation.text().strip()
         s.organisation_logo = self.logo.text().strip()
         s.signoff_statement = self.statement.toPlainText().strip()
+        s.text_size = int(self.text_size.currentData())
+        s.lock_after_minutes = self.lock_minutes.value()
         return s
 
     @classmethod

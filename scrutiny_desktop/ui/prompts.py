@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from PySide6.QtPrintSupport import QPrinter
     from PySide6.QtWidgets import QWidget
 
     from scrutiny_desktop.settings import AppState, Settings
@@ -39,6 +40,8 @@ class Prompts(Protocol):
     def show_info(self, title: str, text: str) -> None: ...
 
     def ask_marking(self, default: str) -> str | None: ...
+
+    def ask_printer(self, pages: int, title: str) -> QPrinter | None: ...
 
     def show_status(self, text: str, timeout_ms: int = 15000) -> None: ...
 

@@ -7,8 +7,10 @@ page turns those into service calls.
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -31,12 +33,64 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from scrutiny_desktop.checklist.marks import mark_for
 from scrutiny_desktop.checklist.model import DIRECTIONS, Question, Section, Template
 from scrutiny_desktop.services.answers import AnswerView
+from scrutiny_desktop.ui.marks import badge_html, badge_style, mark_icon
+from scrutiny_desktop.ui.spelling import enable_spellcheck
+from scrutiny_desktop.ui.style import primary
 from scrutiny_desktop.ui.undo import undo_by_word
 from scrutiny_desktop.ui.widgets import named, uk_date
 
 JUDGEMENT_COLUMNS = 3
+EDITING_PLACEHOLDER = "Write your findings here. They are saved as you type."
+LOCKED_PLACEHOLDER = "No findings were written for this question."
+
+
+def word_count_text(text: str) -> str:
+    """"1 word", "250 words": what the count beside a text box says."""
+    n = len(text.split())
+    return "1 word" if n == 1 else f"{n:,} words"
+
+
+def dropped_files(event: QDragEnterEvent | QDropEvent) -> list[Path]:
+    """The local files (not folders) being dragged in ``event``."""
+    mime = event.mimeData()
+    if not mime.hasUrls():
+        return []
+    paths = [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()]
+    return [p for p in paths if p.is_file()]
+
+
+class _FileDrops(QObject):
+    """Lets files be dropped on a list (the evidence list): accepts local files
+    while dragging when ``enabled()`` says so, and hands them to ``dropped``."""
+
+    def __init__(self, target: QWidget, enabled, dropped) -> None:
+        super().__init__(target)
+        self._enabled, self._dropped = enabled, dropped
+        target.setAcceptDrops(True)
+        target.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
+            assert isinstance(event, QDragEnterEvent | QDropEvent)
+            if self._enabled() and dropped_files(event):
+                event.acceptProposedAction()
+            else:
+                event.ignore()
+            return True
+        if kind == QEvent.Type.Drop:
+            assert isinstance(event, QDropEvent)
+            files = dropped_files(event) if self._enabled() else []
+            if files:
+                event.acceptProposedAction()
+                self._dropped(files)
+            else:
+                event.ignore()
+            return True
+        return super().eventFilter(watched, event)
 
 
 def _table(name: str, headers: list[str]) -> QTableWidget:
@@ -72,9 +126,15 @@ class QuestionPage(QWidget):
     remove_recommendation = Signal(int)
     previous_requested = Signal()
     next_requested = Signal()
+    #: "Review ▶" on the last question: go to the review before signing off.
+    review_requested = Signal()
+    #: Files dropped on the evidence list (each becomes an evidence item).
+    files_dropped = Signal(list)
     guidance_toggled = Signal(bool)
     review_comment_edited = Signal(str, str)  # question id, text
     respond_recommendation = Signal(int)
+    #: "Confirm judgement": keep a judgement carried forward from the previous assessment.
+    confirm_requested = Signal(str)  # question id
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -135,6 +195,13 @@ class QuestionPage(QWidget):
         self.clear_judgement = named(QPushButton("Clear"), "Clear judgement")
         self.clear_judgement.clicked.connect(self._clear_judgement)
         self.judgement_layout.addWidget(self.clear_judgement, 0, JUDGEMENT_COLUMNS + 1)
+        # A locked document shows its judgement as a badge (the radios are hidden).
+        self.judgement_badge = named(QLabel(), "Judgement given")
+        self.judgement_badge.setObjectName("judgement_badge")
+        self.judgement_badge.setTextFormat(Qt.TextFormat.RichText)
+        self.judgement_badge.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.judgement_badge.hide()
+        self._judgement_value: str | None = None
         self._options: list[tuple[str, str]] = []
         self.radios: list[QRadioButton] = []
         self._template: Template | None = None
@@ -158,9 +225,32 @@ class QuestionPage(QWidget):
         row_layout.addStretch(1)
         self.direction_row.hide()
 
+        # A judgement carried forward from the previous assessment, to confirm.
+        self.carried_label = named(QLabel(), "Carried-forward judgement")
+        self.carried_label.setObjectName("carried_label")
+        self.carried_label.setWordWrap(True)
+        self.carried_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.confirm_button = named(QPushButton("Confir&m judgement"), "Confirm judgement",
+                                    "Keep the judgement carried forward, as it is, for this "
+                                    "assessment (choosing any judgement also confirms it)")
+        self.confirm_button.clicked.connect(
+            lambda: self.confirm_requested.emit(self.question_id))
+        self.carried_row = QWidget()
+        self.carried_row.setObjectName("carried_row")
+        # Fixed dark text on amber, as the page banners: readable in any palette.
+        self.carried_row.setStyleSheet("#carried_row { background: #ffe08a; border: 1px solid "
+                                       "#b38600; } #carried_label { color: #1f1f1f; }")
+        carried_layout = QHBoxLayout(self.carried_row)
+        carried_layout.setContentsMargins(8, 4, 8, 4)
+        carried_layout.addWidget(self.carried_label, 1)
+        carried_layout.addWidget(self.confirm_button)
+        self.carried_row.hide()
+        self._carried_from: str | None = None
+
         self.findings = named(QPlainTextEdit(), "Findings",
                               "What you found for this question, in your own words")
-        self.findings.setPlaceholderText("Write your findings here. They are saved as you type.")
+        self.findings.setPlaceholderText(EDITING_PLACEHOLDER)
+        enable_spellcheck(self.findings)
         undo_by_word(self.findings)
         self.findings.setTabChangesFocus(True)
         self.findings.setMinimumHeight(140)
@@ -168,6 +258,11 @@ class QuestionPage(QWidget):
         self.findings.textChanged.connect(self._findings_changed)
         findings_label = QLabel("F&indings")
         findings_label.setBuddy(self.findings)
+        self.word_count = QLabel(word_count_text(""))
+        self.word_count.setObjectName("findings_word_count")
+        self.word_count.setAccessibleName("Findings word count")
+        self.findings.textChanged.connect(
+            lambda: self.word_count.setText(word_count_text(self.findings.toPlainText())))
 
         # Evidence
         self.evidence_table = _table("Evidence list", ["Title", "Kind", "Date", "Source", "Attached file"])
@@ -185,6 +280,10 @@ class QuestionPage(QWidget):
             self.evidence_table, self._evidence_ids, self.remove_evidence))
         self.open_attachment_button.clicked.connect(self._open_selected_attachment)
         self.evidence_table.itemSelectionChanged.connect(self._update_buttons)
+        self.evidence_table.setAccessibleDescription(
+            "Evidence for this question. You can also drop files here to add them as evidence.")
+        self._drops = _FileDrops(self.evidence_table.viewport(), lambda: self._editable,
+                                 self.files_dropped.emit)
         evidence_box = QGroupBox("Evidence reviewed")
         ev_layout = QVBoxLayout(evidence_box)
         ev_layout.addWidget(self.evidence_table)
@@ -230,6 +329,7 @@ class QuestionPage(QWidget):
         self.review_comment = named(QPlainTextEdit(), "Chair's comment",
                                     "The partnership's comment on this question; saved as you type")
         self.review_comment.setTabChangesFocus(True)
+        enable_spellcheck(self.review_comment)
         self.review_comment.setPlaceholderText("Comment on the scrutineer's findings for this question.")
         self.review_comment.setMinimumHeight(80)
         self.review_comment.setMaximumHeight(140)
@@ -245,10 +345,11 @@ class QuestionPage(QWidget):
         # Previous / Next
         self.previous_button = named(QPushButton("◀ Previous"), "Previous question",
                                      "Go to the previous question (Alt+Left)")
-        self.next_button = named(QPushButton("Next ▶"), "Next question",
-                                 "Go to the next question (Alt+Right)")
+        self.next_button = primary(named(QPushButton("Next ▶"), "Next question",
+                                         "Go to the next question (Alt+Right)"))
         self.previous_button.clicked.connect(self.previous_requested)
-        self.next_button.clicked.connect(self.next_requested)
+        self.next_button.clicked.connect(self._next_clicked)
+        self._last = False
 
         content = QWidget()
         body = QVBoxLayout(content)
@@ -263,8 +364,13 @@ class QuestionPage(QWidget):
         body.addWidget(self.guidance_text)
         body.addWidget(self.source_text)
         body.addWidget(self.judgement_box)
+        body.addWidget(self.carried_row)
         body.addWidget(self.direction_row)
-        body.addWidget(findings_label)
+        findings_row = QHBoxLayout()
+        findings_row.addWidget(findings_label)
+        findings_row.addStretch(1)
+        findings_row.addWidget(self.word_count)
+        body.addLayout(findings_row)
         body.addWidget(self.findings, 1)
         body.addWidget(self.review_box)
         body.addWidget(evidence_box)
@@ -298,6 +404,7 @@ class QuestionPage(QWidget):
         self.direction_row.setVisible(template.directions)
         for radio in self.radios:
             self.judgement_group.removeButton(radio)
+            radio.hide()  # at once: deleteLater waits for the event loop
             radio.deleteLater()
         self.judgement_layout.removeWidget(self.clear_judgement)
         self.radios = []
@@ -307,6 +414,7 @@ class QuestionPage(QWidget):
         for index, (value, label) in enumerate(self._options):
             radio = QRadioButton(label)
             named(radio, label)
+            radio.setIcon(mark_icon(mark_for(template, value)))
             hint = descriptions.get(value, "")
             if index < 9:
                 hint = (hint + " " if hint else "") + f"(Alt+{index + 1})"
@@ -317,6 +425,9 @@ class QuestionPage(QWidget):
             self.radios.append(radio)
         self.judgement_layout.setColumnStretch(columns, 1)
         self.judgement_layout.addWidget(self.clear_judgement, 0, columns + 1)
+        self.judgement_layout.addWidget(self.judgement_badge, 0, 0, 1, columns,
+                                        Qt.AlignmentFlag.AlignLeft)
+        self._show_locked_judgement()
         self._update_tab_order()
 
     def tab_chain(self) -> list[QWidget]:
@@ -325,7 +436,8 @@ class QuestionPage(QWidget):
         Hidden or disabled ones (the chair's comment outside review mode, Previous
         on the first question...) are skipped by Qt when tabbing.
         """
-        return [self.guidance_button, *self.radios, self.clear_judgement, self.direction,
+        return [self.guidance_button, *self.radios, self.clear_judgement, self.confirm_button,
+                self.direction,
                 self.findings,
                 self.review_comment, self.evidence_table, self.add_evidence_button,
                 self.edit_evidence_button, self.remove_evidence_button,
@@ -357,12 +469,22 @@ class QuestionPage(QWidget):
             self._show_allowed_options(question.id, answer.judgement)
             self.set_judgement(answer.judgement)
             self.set_direction(answer.direction)
+            self.set_carried(answer.carried_from if answer.judgement is not None else None)
             self.findings.setPlainText(answer.findings)
             self.show_evidence(answer)
             self.show_recommendations(answer)
             self.review_comment.setPlainText(review_comment)
             self.previous_button.setEnabled(index > 0)
-            self.next_button.setEnabled(index < total - 1)
+            self._last = index == total - 1
+            if self._last:
+                self.next_button.setText("Review ▶")
+                self.next_button.setAccessibleName("Review before signing off")
+                self.next_button.setToolTip("This is the last question: review the assessment "
+                                            "before signing it off (Ctrl+R)")
+            else:
+                self.next_button.setText("Next ▶")
+                self.next_button.setAccessibleName("Next question")
+                self.next_button.setToolTip("Go to the next question (Alt+Right)")
             self.scroll_area.verticalScrollBar().setValue(0)
         finally:
             self._loading = False
@@ -375,7 +497,20 @@ class QuestionPage(QWidget):
             return
         allowed = {v for v, _label in self._template.options_for(question_id)}
         for radio, (value, _label) in zip(self.radios, self._options, strict=True):
-            radio.setVisible(value in allowed or value == current)
+            radio.setProperty("allowed", value in allowed or value == current)
+            radio.setVisible(self._editable and (value in allowed or value == current))
+
+    def set_carried(self, period: str | None) -> None:
+        """Show that the judgement was carried forward from ``period`` and waits to be
+        confirmed (None: it was not, or it is confirmed)."""
+        self._carried_from = period
+        self.carried_row.setVisible(period is not None)
+        if period is not None:
+            self.carried_label.setText(
+                f"Carried from {period} — confirm or change it." if self._editable else
+                f"Carried from {period}, not confirmed.")
+        self.confirm_button.setVisible(self._editable)
+        self.confirm_button.setEnabled(self._editable and period is not None)
 
     def set_direction(self, value: str | None) -> None:
         index = self.direction.findData(value) if value is not None else 0
@@ -394,6 +529,24 @@ class QuestionPage(QWidget):
         for index, (v, _label) in enumerate(self._options):
             if v == value:
                 self.radios[index].setChecked(True)
+        self._judgement_value = value
+        self._show_locked_judgement()
+
+    def _show_locked_judgement(self) -> None:
+        """Editable: the radios.  Locked: only the judgement given, as a badge."""
+        locked = not self._editable
+        for radio in self.radios:
+            radio.setVisible(not locked and radio.property("allowed") is not False)
+        self.clear_judgement.setVisible(not locked)
+        self.judgement_badge.setVisible(locked and self._template is not None)
+        if not locked or self._template is None:
+            return
+        value = self._judgement_value
+        label = dict(self._options).get(value, "") if value is not None else "No judgement given"
+        mark = mark_for(self._template, value)
+        self.judgement_badge.setText(badge_html(mark, label or str(value)))
+        self.judgement_badge.setStyleSheet(badge_style(mark))
+        self.judgement_badge.setAccessibleName(f"Judgement: {label or value}")
 
     def show_evidence(self, answer: AnswerView) -> None:
         t = self.evidence_table
@@ -436,8 +589,11 @@ class QuestionPage(QWidget):
         self.direction.setEnabled(editable)
         # Read-only rather than disabled, so the text can still be read and copied.
         self.findings.setReadOnly(not editable)
+        self.findings.setPlaceholderText(EDITING_PLACEHOLDER if editable else LOCKED_PLACEHOLDER)
+        self._show_locked_judgement()
         self.add_evidence_button.setEnabled(editable)
         self.add_rec_button.setEnabled(editable)
+        self.set_carried(self._carried_from)
         self._update_buttons()
 
     def set_review_mode(self, review: bool, editable: bool) -> None:
@@ -483,6 +639,12 @@ class QuestionPage(QWidget):
         if self._loading or not self._editable or index < 0:
             return
         self.direction_chosen.emit(self.question_id, self.direction.itemData(index))
+
+    def _next_clicked(self) -> None:
+        if self._last:
+            self.review_requested.emit()
+        else:
+            self.next_requested.emit()
 
     def _clear_judgement(self) -> None:
         self.set_judgement(None)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from scrutiny_desktop.services.recommendations import RecommendationView
 from scrutiny_desktop.services.review import DECISIONS, ResponseView, ReviewView
 from scrutiny_desktop.text import when_text
+from scrutiny_desktop.ui.spelling import enable_spellcheck
 from scrutiny_desktop.ui.widgets import ErrorLabel, OptionalDate, named, run_dialog, scrolling_page, uk_date
 
 
@@ -46,6 +47,7 @@ class ResponseDialog(QDialog):
             self.decision.addItem(label, value)
         self.detail_label = QLabel()
         self.detail = named(QPlainTextEdit(), "Decision detail")
+        enable_spellcheck(self.detail)
         self.detail.setTabChangesFocus(True)
         self.detail.setMaximumHeight(110)
         self.detail_label.setBuddy(self.detail)
@@ -137,6 +139,7 @@ class ReviewPage(QWidget):
         self.signed.setWordWrap(True)
         self.overall = named(QPlainTextEdit(), "Overall response",
                              "The partnership's overall response to the assessment; saved as you type")
+        enable_spellcheck(self.overall)
         self.overall.setTabChangesFocus(True)
         self.overall.setMinimumHeight(120)
         self.overall.setPlaceholderText("The partnership's response to the scrutineer's assessment.")

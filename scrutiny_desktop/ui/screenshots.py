@@ -1,8 +1,9 @@
 """Screenshots of the real windows for the README (``make screenshots``).
 
 Builds a sample assessment in a temporary folder, opens it in the main window
-at 1366x768 offscreen, and saves PNGs.  ``--font-scale 1.5`` and ``--dark``
-produce the variants used to check large fonts and dark palettes.
+at 1366x768 offscreen, and saves PNGs.  ``--font-scale 1.5``, ``--dark`` and
+``--size`` (with ``QT_SCALE_FACTOR=1.5`` for 150 % scaling) produce the variants
+used to check large fonts, dark palettes and smaller screens.
 """
 
 from __future__ import annotations
@@ -147,6 +148,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--font-scale", type=float, default=1.0)
     parser.add_argument("--dark", action="store_true")
     parser.add_argument("--suffix", default="")
+    parser.add_argument("--size", default="1366x768",
+                        help="the window's size in logical pixels (1280x720 with "
+                             "QT_SCALE_FACTOR=1.5 is a 1920x1080 screen at 150 %%)")
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -155,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         tmp_path = Path(tmp)
         for var in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME"):
             os.environ[var] = str(tmp_path / var.lower())
-        from PySide6.QtCore import QTimer
+        from PySide6.QtCore import QEvent, QTimer
         from PySide6.QtGui import QColor, QPalette
         from PySide6.QtWidgets import QApplication, QStyleFactory
 
@@ -198,13 +202,18 @@ def main(argv: list[str] | None = None) -> int:
                             documents_dir=str(tmp_path))
         state = AppState(recent=[str(doc_path), str(earlier_path)], library_folders=[str(tmp_path)])
         window = MainWindow(settings, state)
-        window.resize(1366, 768)
+        width, height = (int(n) for n in args.size.lower().split("x"))
+        window.resize(width, height)
         window.show()
         app.processEvents()
         sfx = args.suffix
 
         def shot(widget, name):
-            app.processEvents()
+            # As the event loop would before painting: deferred deletes, then layouts
+            # (a wrapped label's height follows its width only on the second pass).
+            for _ in range(3):
+                QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+                app.processEvents()
             widget.grab().save(str(out / f"{name}{sfx}.png"))
             print(out / f"{name}{sfx}.png")
 
@@ -254,8 +263,15 @@ def main(argv: list[str] | None = None) -> int:
         window.library_actions.show_library()
         while not done:
             app.processEvents()
-        shot(window, "library")
+        library_window = window.library_actions.window
+        library_window.resize(1280, 720)
+        shot(library_window, "library")
+        library_window.close()
         window.open_path(earlier_path)
+        shot(window, "signed-off-read-only")
+        from scrutiny_desktop.ui.chair import Chair
+
+        window.status_actions.start_review(Chair("Chris Patel", "Independent chair"))
         shot(window, "review-question")
         window.show_review()
         shot(window, "partnership-response")

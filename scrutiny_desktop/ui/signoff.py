@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, Qt, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,11 +31,13 @@ from PySide6.QtWidgets import (
 
 from scrutiny_desktop.checklist.model import Template
 from scrutiny_desktop.errors import DocumentError, InvalidInput
-from scrutiny_desktop.services.progress import Progress
+from scrutiny_desktop.services.progress import Progress, ReadinessWarnings
 from scrutiny_desktop.services.recommendations import RecommendationView
 from scrutiny_desktop.services.signoff import Readiness
 from scrutiny_desktop.text import when_text
 from scrutiny_desktop.ui.identity import CertificatePicker
+from scrutiny_desktop.ui.spelling import enable_spellcheck
+from scrutiny_desktop.ui.style import primary
 from scrutiny_desktop.ui.widgets import ErrorLabel, named, run_dialog, scrolling_page, uk_date
 
 if TYPE_CHECKING:
@@ -175,8 +177,12 @@ class SignOffDialog(QDialog):
     def __init__(self, parent: QWidget | None, *, name: str, role: str, statement: str,
                  title: str = "Sign off the assessment", confirm_text: str = "I confirm the statement above",
                  button_text: str = "Sign off", key_path: str = "",
-                 identity_folder: Path | None = None):
+                 identity_folder: Path | None = None,
+                 name_problem: Callable[[str], str] = lambda _name: ""):
         super().__init__(parent)
+        #: Why a name may not sign here ("" if it may): the countersignature refuses
+        #: the scrutineer who signed off (``review.name_independence_problem``).
+        self._name_problem = name_problem
         self.setWindowTitle(title)
         self.setMinimumWidth(560)
         self.now = dt.datetime.now().astimezone()
@@ -184,7 +190,14 @@ class SignOffDialog(QDialog):
         self.role = named(QLineEdit(role), "Signer role")
         self.when = QLabel(when_text(self.now))
         self.when.setAccessibleName("Date and time of signing")
+        self.when.setToolTip("The time is taken when you sign, and kept to the minute")
+        # The record takes the time of signing, so the clock shown keeps up with it
+        # (a dialog left open over a minute would otherwise show an earlier time).
+        self._clock = QTimer(self)
+        self._clock.timeout.connect(self._tick)
+        self._clock.start(1000)
         self.statement = named(QPlainTextEdit(statement), "Sign-off statement")
+        enable_spellcheck(self.statement)
         self.statement.setTabChangesFocus(True)
         self.statement.setMaximumHeight(110)
         self.confirm = named(QCheckBox(confirm_text), "I confirm")
@@ -230,9 +243,18 @@ class SignOffDialog(QDialog):
             sig.connect(self._validate)
         self._validate()
 
+    def _tick(self) -> None:
+        now = dt.datetime.now().astimezone()
+        if when_text(now) != when_text(self.now):
+            self.when.setText(when_text(now))
+        self.now = now
+
     def problem(self) -> str:
         if not self.name.text().strip():
             return "Enter your name."
+        refused = self._name_problem(self.name.text())
+        if refused:
+            return refused
         if not self.statement.toPlainText().strip():
             return "The statement cannot be blank."
         if not self.confirm.isChecked():
@@ -241,6 +263,13 @@ class SignOffDialog(QDialog):
 
     def _validate(self, *_a) -> None:
         self.ok.setEnabled(not self.problem())
+        # Independence is said at once, not only when the button is pressed.
+        refused = self._name_problem(self.name.text()) if self.name.text().strip() else ""
+        if refused or self.error.text() == self._shown_refusal:
+            self.error.show_error(refused)
+        self._shown_refusal = refused
+
+    _shown_refusal = ""
 
     def accept(self) -> None:
         problem = self.problem()
@@ -284,6 +313,7 @@ class ReasonDialog(QDialog):
         label = QLabel(prompt)
         label.setWordWrap(True)
         self.reason = named(QPlainTextEdit(), "Reason")
+        enable_spellcheck(self.reason)
         self.reason.setTabChangesFocus(True)
         label.setBuddy(self.reason)
         box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -319,7 +349,8 @@ class ReadyPage(QWidget):
         super().__init__(parent)
         #: What the page says about the summary ("" for nothing), asked on each redraw.
         self.summary_warning_source: Callable[[], str] = lambda: ""
-        title = QLabel("Review before signing off")
+        self.title = title = QLabel("Review before signing off")
+        title.setObjectName("ready_title")
         f = title.font()
         f.setPointSizeF(f.pointSizeF() * 1.4)
         f.setBold(True)
@@ -344,10 +375,25 @@ class ReadyPage(QWidget):
                              "Press Enter to go to the question")
         self.missing.itemActivated.connect(self._go)
         self.missing.itemClicked.connect(self._go)
+        # What to check before signing (never stops the sign-off).
+        self.warning = QLabel()
+        self.warning.setObjectName("readiness_warning")
+        self.warning.setWordWrap(True)
+        self.warning.setTextFormat(Qt.TextFormat.PlainText)
+        self.warning.setAccessibleName("Readiness warnings")
+        self.warning.setStyleSheet("#readiness_warning { background: #ffe08a; color: #1f1f1f;"
+                                   " border: 1px solid #b38600; padding: 4px 8px; }")
+        self.warning.hide()
+        self.to_check = named(QListWidget(), "Questions to check",
+                              "Judgements without findings, and carried-forward judgements not "
+                              "yet confirmed; press Enter to go to the question")
+        self.to_check.setWordWrap(True)
+        self.to_check.itemActivated.connect(self._go)
+        self.to_check.itemClicked.connect(self._go)
         self.recs = named(QListWidget(), "All recommendations")
         self.recs.setWordWrap(True)
         self.back = named(QPushButton("◀ Back to the questions"), "Back to the questions")
-        self.sign = named(QPushButton("Sign off…"), "Sign off")
+        self.sign = primary(named(QPushButton("Sign off…"), "Sign off"))
         self.back.clicked.connect(self.back_requested)
         self.sign.clicked.connect(self.sign_requested)
         self.summary_warning = QLabel()
@@ -379,6 +425,11 @@ class ReadyPage(QWidget):
         self.missing_label.setBuddy(self.missing)
         body.addWidget(self.missing_label)
         body.addWidget(self.missing)
+        body.addWidget(self.warning)
+        self.to_check_label = QLabel("Questions to &check (choose one to go to it):")
+        self.to_check_label.setBuddy(self.to_check)
+        body.addWidget(self.to_check_label)
+        body.addWidget(self.to_check)
         recs_label = QLabel("All recommendations:")
         recs_label.setBuddy(self.recs)
         body.addWidget(recs_label)
@@ -386,7 +437,8 @@ class ReadyPage(QWidget):
         scrolling_page(self, content, self.back, self.sign)
 
     def show_state(self, template: Template, prog: Progress, ready: Readiness,
-                   recommendations: list[RecommendationView], signed_text: str = "") -> None:
+                   recommendations: list[RecommendationView], signed_text: str = "",
+                   warnings: ReadinessWarnings | None = None) -> None:
         labels = dict(template.judgement_options())
         self.sections.setRowCount(0)
         for sp in prog.sections:
@@ -415,8 +467,15 @@ class ReadyPage(QWidget):
                               f"question {r.question_id})")
         if not recommendations:
             self.recs.addItem("No recommendations yet.")
+        # After sign-off the page is a record of what was signed, not a step before it.
+        self.title.setText("Signed off" if signed_text else "Review before signing off")
         if signed_text:
             self.status.setText(signed_text)
+        elif ready.ready and warnings is not None and warnings.any:
+            self.status.setText(f"{prog.answered} of {prog.total} questions answered and confirmed, "
+                                "every required question has a judgement, and the document passed "
+                                "its integrity check. It can be signed off, but check the "
+                                "questions listed below first.")
         elif ready.ready:
             self.status.setText(f"{prog.answered} of {prog.total} questions answered, every required "
                                 "question has a judgement, and the document passed its integrity "
@@ -425,7 +484,26 @@ class ReadyPage(QWidget):
             self.status.setText("Not ready to sign off yet. " + " ".join(ready.reasons))
         self.sign.setEnabled(ready.ready)
         self.sign.setToolTip("" if ready.ready else " ".join(ready.reasons))
+        self.show_warnings(template, None if signed_text else warnings)
         self.set_summary_warning("" if signed_text else self.summary_warning_source())
+
+    def show_warnings(self, template: Template, warnings: ReadinessWarnings | None) -> None:
+        """List the questions to check before signing off, each one a way to it."""
+        self.to_check.clear()
+        shown = warnings is not None and warnings.any
+        self.warning.setText(" ".join(warnings.texts) if warnings is not None else "")
+        for widget in (self.warning, self.to_check, self.to_check_label):
+            widget.setVisible(shown)
+        if warnings is None:
+            return
+        carried = f"carried from {warnings.carried_period}" if warnings.carried_period \
+            else "carried forward"
+        rows = [(qid, f"not yet confirmed ({carried})") for qid in warnings.unconfirmed]
+        rows += [(qid, "a judgement but no findings") for qid in warnings.no_findings]
+        for qid, why in rows:
+            item = QListWidgetItem(f"{qid}  {template.question(qid).text} — {why}")
+            item.setData(Qt.ItemDataRole.UserRole, qid)
+            self.to_check.addItem(item)
 
     def set_summary_warning(self, text: str) -> None:
         """Show what the summary still lacks ("" hides the line)."""

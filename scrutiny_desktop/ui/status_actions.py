@@ -5,6 +5,11 @@ readiness, ask for name, role and statement, record it) and *reopen* (ask for a
 reason, void the signature).  Each pair is one helper driven by a small table,
 so the two cannot drift.  After a change of status the window announces
 "document changed" and every page redraws itself from the document.
+
+The chair's acts need a chair: opening a signed-off assessment shows it read-only,
+and the review starts only from Assessment > Review as chair…, which asks for the
+chair's name and role (:mod:`scrutiny_desktop.ui.chair`).  The chair reviews for as
+long as that document stays open.
 """
 
 from __future__ import annotations
@@ -14,11 +19,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
+from PySide6.QtWidgets import QLabel
+
 from scrutiny_desktop.errors import DocumentError, InvalidInput
 from scrutiny_desktop.services import assessments, progress, recommendations, review, signoff
 from scrutiny_desktop.services.common import template_of
 from scrutiny_desktop.services.permissions import REVIEW, Status, permissions
+from scrutiny_desktop.storage.document import Document
 from scrutiny_desktop.text import when_text
+from scrutiny_desktop.ui.chair import Chair, ChairDialog
 from scrutiny_desktop.ui.prompts import Host
 from scrutiny_desktop.ui.review import ReviewPage
 from scrutiny_desktop.ui.signoff import ReadyPage, ReasonDialog, SignOffDialog
@@ -49,10 +58,76 @@ class StatusActions:
         host.add_page(self.ready)
         host.add_page(self.review_page)
         self._respond: Callable[[int], bool] = lambda _rid: False
+        #: The chair reviewing, and the document they review (the role ends with it).
+        self._chair: tuple[Document, Chair] | None = None
+        self._review_started: Callable[[Chair], None] = lambda _chair: None
+        #: "Reviewing as NAME (chair)", for the window's status bar.
+        self.role_label = QLabel("")
+        self.role_label.setObjectName("role_status")
+        self.role_label.setAccessibleName("Role")
+        self.role_label.hide()
 
     def set_responder(self, respond: Callable[[int], bool]) -> None:
         """How to ask for the partnership's decision on one recommendation."""
         self._respond = respond
+
+    def set_review_started(self, started: Callable[[Chair], None]) -> None:
+        """What the window does when a chair starts reviewing (remember the chair's
+        name and role for this computer, say so in the status bar)."""
+        self._review_started = started
+
+    # -- the chair's role -------------------------------------------------------------
+    def chair(self) -> Chair | None:
+        """The chair reviewing the open document, or None (nobody has chosen to)."""
+        if self._chair is not None and self.host.doc is not None \
+                and self._chair[0] is self.host.doc:
+            return self._chair[1]
+        return None
+
+    def chair_name(self) -> str:
+        chair = self.chair()
+        return chair.name if chair else ""
+
+    def show_role(self) -> None:
+        """Say in the status bar who is reviewing (nothing when nobody is)."""
+        chair = self.chair()
+        self.role_label.setText(chair.status_text if chair else "")
+        self.role_label.setVisible(chair is not None)
+
+    def review_as_chair(self) -> None:
+        """Assessment > Review as chair…: ask who is reviewing, then open the chair's
+        actions (comments, response, decisions, countersignature) for this session."""
+        doc = self.host.doc
+        if doc is None:
+            return
+        self.host.autosaver.flush()
+        allowed = permissions(doc)
+        if allowed.status == Status.DRAFT or doc.readonly:
+            self.host.show_error("Cannot review this assessment", allowed.reason(REVIEW))
+            return
+        current = signoff.current_signoff(doc)
+        settings = self.host.settings
+        chair = ChairDialog.ask(self.host.dialog_parent(), name=settings.chair_name,
+                                role=settings.chair_role,
+                                signed_by=current.name if current else "",
+                                problem_for=partial(review.name_independence_problem, doc))
+        if chair is not None:
+            self.start_review(chair)
+
+    def start_review(self, chair: Chair) -> None:
+        """Review the open document as ``chair`` (never the scrutineer who signed off)."""
+        doc = self.host.doc
+        if doc is None:
+            return
+        problem = review.name_independence_problem(doc, chair.name)
+        if problem:
+            self.host.show_error("Cannot review this assessment", problem)
+            return
+        self._chair = (doc, chair)
+        doc.actor = chair.name  # the review's audit rows name the chair
+        self.host.document_changed("status")
+        self._review_started(chair)
+        self.show_role()  # (the banner says what a chair can do)
 
     # -- pages ------------------------------------------------------------------------
     def show_ready(self) -> None:
@@ -67,7 +142,7 @@ class StatusActions:
                       "The answers are locked.")
         self.ready.show_state(template_of(doc), progress.progress(doc),
                               signoff.readiness(doc), recommendations.list_recommendations(doc),
-                              signed)
+                              signed, warnings=progress.readiness_warnings(doc))
         self.host.show_page(self.ready)
         (self.ready.sign if self.ready.sign.isEnabled() else self.ready.back).setFocus()
 
@@ -76,7 +151,7 @@ class StatusActions:
         if doc is None:
             return
         self.host.autosaver.flush()
-        allowed = permissions(doc)
+        allowed = permissions(doc, chair=self.chair() is not None)
         if allowed.status == Status.DRAFT:
             self.host.show_error("Not signed off yet", allowed.reason(REVIEW))
             return
@@ -84,6 +159,11 @@ class StatusActions:
         signed = (f"Signed off by {current.name} on {when_text(current.signed_at)}. "
                   "The scrutineer's content is read-only; your response is saved as you type "
                   "and does not affect their sign-off.") if current else ""
+        if current and not allowed.can_review and allowed.status == Status.SIGNED_OFF \
+                and not doc.readonly:
+            signed = (f"Signed off by {current.name} on {when_text(current.signed_at)}. "
+                      "This is read-only: the partnership's chair writes the response after "
+                      "choosing Assessment > Review as chair….")
         ok, reasons = review.review_readiness(doc)
         view = review.get_review(doc)
         # While saves fail, show the response as typed, not the older stored one.
@@ -155,12 +235,18 @@ class StatusActions:
             self.host.show_error("Not ready to countersign", " ".join(reasons))
             self.show_review()
             return
-        settings = self.host.settings
+        chair = self.chair()
+        if chair is None:
+            self.host.show_error("Not reviewing as the chair",
+                                 permissions(doc, chair=False).reason(REVIEW))
+            return
+        # The chair's name, never the scrutineer's: the countersignature is independent.
         answer = SignOffDialog.ask(
-            self.host.dialog_parent(), name=settings.scrutineer_name,
-            role=settings.scrutineer_role, statement=review.DEFAULT_COUNTERSIGN_STATEMENT,
+            self.host.dialog_parent(), name=chair.name, role=chair.role,
+            statement=review.DEFAULT_COUNTERSIGN_STATEMENT,
             title="Countersign the review", confirm_text="I confirm the statement above",
-            button_text="Countersign", key_path=self._key_path())
+            button_text="Countersign", key_path=self._key_path(),
+            name_problem=partial(review.name_independence_problem, doc))
         if answer is not None:
             self._remember_key(answer.pop("key_path"))
             self._change_status("Could not countersign",
@@ -193,15 +279,19 @@ class StatusActions:
             self.host.show_questions)
 
     def reopen_review(self) -> None:
+        if self.host.doc is not None and self.chair() is None:
+            self.host.show_error("Not reviewing as the chair",
+                                 permissions(self.host.doc, chair=False).reason(REVIEW))
+            return
         self._reopen(_Reopening(
             "Reopen the review",
             "Reopening voids the countersignature (it stays in the history with your reason) so "
             "the partnership's response can be changed. Why are you reopening it?",
             "Reopen review", "Could not reopen the review",
             "Review reopened: the response can be changed.", review.reopen_review),
-            self.show_review)
+            self.show_review, by=self.chair_name())
 
-    def _reopen(self, what: _Reopening, then: Callable[[], None]) -> None:
+    def _reopen(self, what: _Reopening, then: Callable[[], None], by: str = "") -> None:
         doc = self.host.doc
         if doc is None:
             return
@@ -209,7 +299,7 @@ class StatusActions:
                                   what.button)
         if reason is not None:
             self._change_status(what.failure, partial(what.service, doc, reason=reason,
-                                                      by=self.host.actor()), then, what.done)
+                                                      by=by or self.host.actor()), then, what.done)
 
     def _change_status(self, failure_title: str, action: Callable[[], object],
                        then: Callable[[], None], message: str) -> bool:

@@ -32,6 +32,8 @@ from scrutiny_desktop.services.common import template_of
 from scrutiny_desktop.services.permissions import EDIT_ANSWERS, Status, permissions
 from scrutiny_desktop.storage.document import Document
 from scrutiny_desktop.ui.autosave import Autosaver
+from scrutiny_desktop.ui.question_page import word_count_text
+from scrutiny_desktop.ui.spelling import enable_spellcheck
 from scrutiny_desktop.ui.undo import undo_by_word
 from scrutiny_desktop.ui.widgets import Banner, local_time, named, scrolling_page
 
@@ -71,6 +73,7 @@ def _text_box(name: str, description: str, lines: int) -> QPlainTextEdit:
     """A text box ``lines`` lines high in its own font (so large fonts still fit);
     longer text scrolls inside it."""
     box = named(QPlainTextEdit(), name, description)
+    enable_spellcheck(box)
     box.setTabChangesFocus(True)
     undo_by_word(box)
     margins = box.contentsMargins()
@@ -79,6 +82,15 @@ def _text_box(name: str, description: str, lines: int) -> QPlainTextEdit:
                        + margins.top() + margins.bottom() + 2)
     box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
     return box
+
+
+def _word_count(box: QPlainTextEdit, name: str) -> QLabel:
+    """A label that keeps ``box``'s word count as it is typed."""
+    label = QLabel(word_count_text(""))
+    label.setAccessibleName(f"{name} word count")
+    label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+    box.textChanged.connect(lambda: label.setText(word_count_text(box.toPlainText())))
+    return label
 
 
 class SummaryPage(QWidget):
@@ -134,7 +146,12 @@ class SummaryPage(QWidget):
             column = QVBoxLayout()
             column.setSpacing(2)
             column.addWidget(box)
-            column.addWidget(_hint(hint))
+            under = QHBoxLayout()
+            under.addWidget(_hint(hint), 1)
+            count = _word_count(box, plain)
+            count.setObjectName(f"word_count_{name}")
+            under.addWidget(count)
+            column.addLayout(under)
             form.addRow(label, column)
             self.fields[name] = box
         self.list_note = _hint("Lines that start with “- ” or “1.” print as lists in the PDF.")

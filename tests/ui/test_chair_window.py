@@ -22,7 +22,9 @@ def test_library_lists_a_folder_and_compares_two_years(make_window, qtbot, tmp_p
     window = make_window()
     window.ask_folder = lambda: folder
     qtbot.mouseClick(find(window, "Library", QAbstractButton), Qt.MouseButton.LeftButton)
-    assert window.stack.currentWidget() is window.library
+    library_window = window.library_actions.window
+    assert library_window.isVisible() and library_window.isWindow()
+    assert window.stack.currentWidget() is window.home  # the library is its own window
     with qtbot.waitSignal(window.library.listing_finished, timeout=10000,
                           check_params_cb=lambda found: len(found) == 3) as listed:
         qtbot.mouseClick(find(window, "Add folder", QAbstractButton), Qt.MouseButton.LeftButton)
@@ -67,3 +69,4 @@ def test_library_lists_a_folder_and_compares_two_years(make_window, qtbot, tmp_p
     qtbot.keyClick(table, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.doc is not None, timeout=5000)
     assert window.doc.path.name in ("2024-25.scrutiny", "2025-26.scrutiny")
+    assert window.stack.currentWidget() is window.assessment  # opened in the main window

@@ -46,7 +46,7 @@ def _type_location(qtbot, dialog, text: str) -> None:
 def test_typing_any_save_as_path_never_fails(qtbot, tmp_path, monkeypatch, typed):
     """Every half-typed path is checked as it is typed, without an exception
     (an exception in a slot fails the test), and the result is either a file
-    name or an inline error with Create disabled."""
+    name or an inline error, named beside Create too."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "sub").mkdir()
     dialog = _new_dialog(qtbot, tmp_path)
@@ -54,7 +54,9 @@ def test_typing_any_save_as_path_never_fails(qtbot, tmp_path, monkeypatch, typed
     create = find(dialog, "Create", QAbstractButton)
     if dialog.target_path() is None:
         assert dialog.errors["location"].isVisible() and dialog.errors["location"].text()
-        assert not create.isEnabled()
+        assert "where to save it" in dialog.needed.text()
+        create.click()  # refused, not accepted
+        assert dialog.isVisible() and dialog.result() == 0
     else:
         assert dialog.target_path().name.endswith(".scrutiny")
 
@@ -70,13 +72,13 @@ def test_a_folder_or_an_empty_name_is_flagged_inline(qtbot, tmp_path, monkeypatc
     assert error.isVisible()
     assert "folder" in error.text() or "file name" in error.text()
     assert error.accessibleName() == error.text()
-    assert not find(dialog, "Create", QAbstractButton).isEnabled()
+    assert "where to save it" in dialog.needed.text()
     # Finishing the name makes it good.
     qtbot.keyClicks(find(dialog, "Save as", QLineEdit), "" if typed.endswith("/") else "/")
     qtbot.keyClicks(find(dialog, "Save as", QLineEdit), "fresh")
     assert dialog.target_path() is not None and dialog.target_path().name == "fresh.scrutiny"
     assert not error.isVisible()
-    assert find(dialog, "Create", QAbstractButton).isEnabled()
+    assert "where to save it" not in dialog.needed.text()
 
 
 def test_carry_forward_checks_save_as_the_same_way(qtbot, tmp_path, monkeypatch, new_doc_path):

@@ -38,7 +38,7 @@ def test_edit_menu_lists_the_commands_with_the_platform_keys(make_window):
                              (menus.select_all_action, Key.SelectAll),
                              (menus.find_action, Key.Find)):
         assert action.shortcuts() == QKeySequence.keyBindings(standard), action.text()
-    assert not menus.find_action.isEnabled()  # no find yet
+    assert not menus.find_action.isEnabled()  # until an assessment is open
     edit = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Edit")
     assert [a.text() for a in edit.actions() if not a.isSeparator()] == [
         "&Undo", "&Redo", "Cu&t", "&Copy", "&Paste", "Select &all", "&Find…"]

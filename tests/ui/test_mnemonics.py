@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from scrutiny_desktop.services import recommendations
 from scrutiny_desktop.settings import Settings
+from scrutiny_desktop.ui.find import FindDialog
 from scrutiny_desktop.ui.identity import CreateIdentityDialog
 from scrutiny_desktop.ui.review import ResponseDialog
 from tests.helpers import answer_all_in, make_signed
@@ -120,7 +121,7 @@ def test_main_window_pages_have_unique_mnemonics(make_window, qtbot, new_doc_pat
     window.menus.ready_action.trigger()
     screens.look(window, "the review page")
     window.library_actions.show_library()
-    screens.look(window, "the library")
+    screens.look(window.library_actions.window, "the library window")
     screens.check()
 
 
@@ -130,6 +131,15 @@ def test_signed_off_pages_have_unique_mnemonics(make_window, qtbot, new_doc_path
     window = make_window(settings=Settings(scrutineer_name="Chris Chair", scrutineer_role="Chair"))
     assert window.open_path(new_doc_path)
     screens.look(window, "the question page of a signed-off assessment")
+
+    def review_as_chair(dialog):
+        screens.look(dialog, "the review as chair dialog")
+        dialog.name.setText("Chris Chair")
+        dialog.accept()
+
+    run_modal(qtbot, window.menus.chair_action.trigger, review_as_chair)
+    assert window.assessment.review_editable
+    screens.look(window, "the question page while reviewing as the chair")
     window.menus.response_action.trigger()
     assert window.stack.currentWidget() is window.review_page
     screens.look(window, "the partnership response page")
@@ -151,6 +161,10 @@ def test_dialogs_have_unique_mnemonics(make_window, qtbot, new_doc_path, tmp_pat
     run_modal(qtbot, window.preferences, screens.dialog("the preferences dialog"))
     answer_all_in(new_doc_path)
     assert window.open_path(new_doc_path)
+    window.show_find()  # not modal: looked at while open, then closed
+    find_dialog = window.findChild(FindDialog)
+    screens.look(find_dialog, "the find dialog")
+    find_dialog.reject()
     run_modal(qtbot, lambda: qtbot.mouseClick(find(window, "Add evidence", QAbstractButton),
                                               Qt.MouseButton.LeftButton),
               screens.dialog("the evidence dialog"))

@@ -237,6 +237,10 @@ def test_chair_text_typed_while_saves_fail_survives_leaving_the_page(make_window
     window = make_window(settings=Settings(scrutineer_name="Chris Chair", scrutineer_role="Chair"),
                          delay_ms=20, retry_ms=60_000)
     window.open_path(new_doc_path)
+    # A signed-off file opens read-only: the chair chooses to review it.
+    from scrutiny_desktop.ui.chair import Chair
+
+    window.status_actions.start_review(Chair("Chris Chair", "Chair"))
     real_comment, real_overall = review.set_question_comment, review.set_overall_response
     broken = {"on": True}
 

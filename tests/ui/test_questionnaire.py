@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QLineEdit,
+    QListWidget,
     QPlainTextEdit,
     QRadioButton,
     QTableWidget,
@@ -252,19 +253,22 @@ def test_home_lists_recent_documents_and_missing_ones(make_window, new_doc_path,
     gone = tmp_path / "gone.scrutiny"
     state = AppState(recent=[str(new_doc_path), str(gone)])
     window = make_window(state=state)
-    table = find(window, "Recent assessments", QTableWidget)
-    assert table.rowCount() == 2
-    row0 = [table.item(0, c).text() for c in range(table.columnCount())]
-    assert row0[:4] == ["Northshire Safeguarding Children Partnership", "2025-26", "Draft", "0/51"]
-    assert table.item(1, 2).text() == "Missing"
-    table.selectRow(1)
+    recent = find(window, "Recent assessments", QListWidget)
+    assert recent.count() == 2
+    first, second = window.home.entries
+    assert (first.title, first.status, first.progress) == (
+        "Northshire Safeguarding Children Partnership, 2025-26", "Draft", "0 of 51 answered")
+    assert recent.item(0).data(Qt.ItemDataRole.AccessibleTextRole).startswith(
+        "Northshire Safeguarding Children Partnership, 2025-26. Draft. 0 of 51 answered.")
+    assert (second.title, second.status) == ("gone.scrutiny", "Missing")
+    recent.setCurrentRow(1)
     qtbot.mouseClick(find(window, "Remove from list", QAbstractButton), Qt.MouseButton.LeftButton)
-    assert table.rowCount() == 1
+    assert recent.count() == 1
     assert window.state.recent == [str(new_doc_path)]
-    # Enter on the row opens it.
-    table.setFocus()
-    table.selectRow(0)
-    qtbot.keyClick(table, Qt.Key.Key_Return)
+    # Enter on the entry opens it.
+    recent.setFocus()
+    recent.setCurrentRow(0)
+    qtbot.keyClick(recent, Qt.Key.Key_Return)
     assert window.doc is not None
 
 
@@ -340,7 +344,8 @@ def test_new_assessment_dialog_validates_inline(qtbot, tmp_path):
     qtbot.addWidget(dialog)
     dialog.show()
     create = find(dialog, "Create", QAbstractButton)
-    assert not create.isEnabled()
+    # Create stays enabled; what is missing is said beside it (never greyed without a reason).
+    assert create.isEnabled() and "the partnership's name" in dialog.needed.text()
     assert dialog.template.currentData().id == "cis"
     qtbot.keyClicks(find(dialog, "Partnership", QLineEdit), "Taken")
     qtbot.keyClicks(find(dialog, "Period covered", QLineEdit), "x")
@@ -351,8 +356,9 @@ def test_new_assessment_dialog_validates_inline(qtbot, tmp_path):
     assert Path(dialog.location.text()).name == "Taken-2025-26.scrutiny"
     dialog.location.setText(str(existing))
     assert "already exists" in dialog.errors["location"].text()
-    assert not create.isEnabled()
+    assert "where to save it" in dialog.needed.text()
     dialog.location.setText(str(tmp_path / "fresh.scrutiny"))
-    assert not create.isEnabled()  # the scrutineer's name is still blank
+    # The scrutineer's name is still blank.
+    assert dialog.needed.text() == "Still needed before Create: the scrutineer's name."
     qtbot.keyClicks(find(dialog, "Scrutineer name", QLineEdit), "Ann Jones")
-    assert create.isEnabled()
+    assert create.isEnabled() and not dialog.needed.isVisible()

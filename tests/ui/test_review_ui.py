@@ -20,12 +20,27 @@ from tests.ui.helpers import find, run_modal
 
 
 def test_chair_comments_responds_and_countersigns(make_window, qtbot, new_doc_path):
-    """The chair comments on a question, writes the overall response, decides on each
+    """The chair opens the signed-off file (read-only), chooses Review as chair…,
+    comments on a question, writes the overall response, decides on each
     recommendation and countersigns; the scrutineer's sign-off stays valid."""
     fingerprint = make_signed(new_doc_path)
     window = make_window(settings=Settings(scrutineer_name="Chris Chair", scrutineer_role="Chair"))
     window.open_path(new_doc_path)
-    # The scrutineer's answers are read-only; the chair's comment is not.
+    # Opening it is read-only, for the chair too, until they choose to review.
+    assert find(window, "Findings", QPlainTextEdit).isReadOnly()
+    comment = find(window, "Chair's comment", QPlainTextEdit)
+    assert comment.isReadOnly()
+
+    def start(dialog):
+        name = find(dialog, "Chair's name", QLineEdit)
+        assert name.text() == ""  # never taken from the scrutineer's name in Preferences
+        qtbot.keyClicks(name, "Chris Chair")
+        qtbot.keyClicks(find(dialog, "Chair's role", QLineEdit), "Chair")
+        qtbot.mouseClick(find(dialog, "Start the review", QAbstractButton),
+                         Qt.MouseButton.LeftButton)
+
+    run_modal(qtbot, window.menus.chair_action.trigger, start)
+    # The scrutineer's answers stay read-only; the chair's comment is not.
     assert find(window, "Findings", QPlainTextEdit).isReadOnly()
     comment = find(window, "Chair's comment", QPlainTextEdit)
     assert not comment.isReadOnly()
@@ -61,13 +76,19 @@ def test_chair_comments_responds_and_countersigns(make_window, qtbot, new_doc_pa
     countersign = find(window, "Countersign", QAbstractButton)
     assert countersign.isEnabled()
 
-    def sign(dialog):
+    def sign_as_chair(dialog):
         find(dialog, "Signing certificate file", QLineEdit).setText(str(identity_path("Chris Chair")))
         find(dialog, "Certificate passphrase", QLineEdit).setText(PASSPHRASE.decode())
         confirm = find(dialog, "I confirm", QCheckBox)
         confirm.setFocus()
         qtbot.keyClick(confirm, Qt.Key.Key_Space)
         qtbot.mouseClick(find(dialog, "Countersign", QAbstractButton), Qt.MouseButton.LeftButton)
+
+    def sign(dialog):
+        # The chair's name and role from Review as chair…, not the scrutineer's.
+        assert find(dialog, "Signer name", QLineEdit).text() == "Chris Chair"
+        assert find(dialog, "Signer role", QLineEdit).text() == "Chair"
+        sign_as_chair(dialog)
 
     run_modal(qtbot, lambda: qtbot.mouseClick(countersign, Qt.MouseButton.LeftButton), sign)
     rv = review.get_review(window.doc)

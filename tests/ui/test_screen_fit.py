@@ -89,12 +89,17 @@ def test_every_page_keeps_its_actions_and_the_status_bar_in_view(
     assert window.stack.currentWidget() is window.ready
     assert_fits(window, size, "ready to sign off", window.ready.back, window.ready.sign)
 
+    window.library_actions.window.resize(size)
     window.library_actions.show_library()
     qtbot.waitUntil(lambda: window.library.table.model().rowCount() == 2, timeout=5000)
     settle(qtbot)
     library = window.library
-    assert_fits(window, size, "library", library.add_button, library.refresh_button,
-                library.open_button)
+    library_window = window.library_actions.window
+    for widget in (library.add_button, library.refresh_button, library.open_button):
+        rect = QRect(widget.mapTo(library_window, QPoint(0, 0)), widget.size())
+        assert widget.isVisible() and library_window.rect().contains(rect), \
+            f"library: {widget.accessibleName()} at {rect} is outside {library_window.rect()}"
+    library_window.close()
 
     window.user_settings.scrutineer_name = window.settings.scrutineer_name = "Chris Chair"
     assert window.open_path(signed)
