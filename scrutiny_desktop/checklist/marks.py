@@ -31,8 +31,9 @@ SCALE_MARKS: tuple[Mark, ...] = (
 )
 #: An answering point past the four levels of assurance ("Insufficient evidence to judge").
 OTHER_MARK = Mark("?", "#5b1f6e", "#f1e6f4")
-#: A point that does not answer the question ("Not yet assessed").
-PLACEHOLDER_MARK = Mark("◌", "#555555", "#f4f4f4")
+#: A point that does not answer the question ("Not yet assessed"): an open shape, as
+#: "no judgement" is.
+PLACEHOLDER_MARK = Mark("□", "#555555", "#f4f4f4")
 NOT_APPLICABLE_MARK = Mark("–", "#555555", "#eeeeee")
 NO_JUDGEMENT_MARK = Mark("○", "#555555", "#f4f4f4")
 

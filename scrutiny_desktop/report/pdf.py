@@ -99,7 +99,7 @@ def _styles() -> Styles:
     add("item", leftIndent=14, spaceAfter=2)
     add("item_title", leftIndent=14, firstLineIndent=-14, spaceBefore=3, spaceAfter=1)
     add("item_meta", leftIndent=14, fontSize=9, leading=12, textColor=MUTED, spaceAfter=2)
-    add("count_head", parent="cell_head_num", fontSize=7.5, leading=9.5)
+    add("count_head", parent="cell_head_num", fontSize=7, leading=9, splitLongWords=0)
     add("cell_note", fontSize=8.5, leading=11, textColor=MUTED, spaceAfter=0)
     add("hash", fontSize=7.5, leading=9.5, textColor=MUTED, spaceAfter=0)
     add("label", fontName=FONT_BOLD, fontSize=9.5, leading=13, spaceAfter=0, textColor=MUTED)

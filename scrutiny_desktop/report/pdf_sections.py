@@ -234,7 +234,9 @@ class ReportBody:
                                para("Judgements by section", s["h2"]),
                                para("How many questions in each section received each judgement. "
                                     "Select a section to go to its findings.", s["small"])]
-        count_w = min(2.3 * cm, (CONTENT_WIDTH - 4.2 * cm) / len(options))
+        # Room for the longest word of a judgement's name ("Insufficient", "Reasonable")
+        # on one line: words are never split inside the heading.
+        count_w = min(2.3 * cm, (CONTENT_WIDTH - 3.6 * cm) / len(options))
         widths = [CONTENT_WIDTH - count_w * len(options)] + [count_w] * len(options)
         head = [para("Section", s["cell_head"])] + [
             Paragraph(mark_markup(mark_of(d, v), label), s["count_head"]) for v, label in options]

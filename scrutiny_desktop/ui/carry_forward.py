@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -24,7 +23,7 @@ from scrutiny_desktop.services.assessments import AssessmentInfo, suggested_file
 from scrutiny_desktop.services.carry_forward import CarryResult, next_period
 from scrutiny_desktop.settings import Settings
 from scrutiny_desktop.ui.new_assessment import location_problem
-from scrutiny_desktop.ui.widgets import ErrorLabel, document_target, named, run_dialog
+from scrutiny_desktop.ui.widgets import ErrorLabel, document_target, named, ok_cancel, run_dialog
 
 
 def result_note(result: CarryResult) -> tuple[str, bool]:
@@ -109,7 +108,7 @@ class CarryForwardDialog(QDialog):
                           "Copy each question's findings into the new assessment")
         self.location = named(QLineEdit(), "Save as")
         self.location.textEdited.connect(lambda _t: setattr(self, "_path_edited", True))
-        self.error = ErrorLabel()
+        self.error = ErrorLabel(field=self.location)
         self._previous = previous
         form = QFormLayout()
         form.addRow("Partnership:", self.partnership)
@@ -123,12 +122,7 @@ class CarryForwardDialog(QDialog):
         form.addRow("", self.copy)
         form.addRow("&Save as:", self.location)
         form.addRow("", self.error)
-        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok = box.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText("Create")
-        named(self.ok, "Create")
-        box.accepted.connect(self.accept)
-        box.rejected.connect(self.reject)
+        box, self.ok = ok_cancel(self, "Create")
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)

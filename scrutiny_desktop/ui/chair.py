@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -22,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from scrutiny_desktop.ui.widgets import ErrorLabel, named, run_dialog
+from scrutiny_desktop.ui.widgets import ErrorLabel, named, ok_cancel, refused, run_dialog
 
 
 @dataclass(frozen=True)
@@ -58,19 +57,12 @@ class ChairDialog(QDialog):
         self.role = named(QLineEdit(role), "Chair's role",
                           "For example, Independent chair of the safeguarding partnership")
         self.role.setPlaceholderText("For example, Independent chair")
-        self.error = ErrorLabel()
+        self.error = ErrorLabel(field=self.name)
         form = QFormLayout()
         form.addRow("Chair's &name:", self.name)
         form.addRow("Chair's r&ole:", self.role)
         form.addRow("", self.error)
-        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                               | QDialogButtonBox.StandardButton.Cancel)
-        self.ok = box.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText("Start the review")
-        named(self.ok, "Start the review")
-        named(box.button(QDialogButtonBox.StandardButton.Cancel), "Cancel")
-        box.accepted.connect(self.accept)
-        box.rejected.connect(self.reject)
+        box, self.ok = ok_cancel(self, "Start the review")
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
@@ -92,11 +84,8 @@ class ChairDialog(QDialog):
         self.ok.setEnabled(not problem)
 
     def accept(self) -> None:
-        problem = self.problem()
-        if problem:
-            self.error.show_error(problem)
-            return
-        super().accept()
+        if not refused(self.problem(), self.error):
+            super().accept()
 
     def result_value(self) -> Chair:
         return Chair(" ".join(self.name.text().split()), " ".join(self.role.text().split()))

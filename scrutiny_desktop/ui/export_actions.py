@@ -14,6 +14,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QProgressDialog
@@ -95,30 +96,24 @@ class ExportActions:
             self.host.show_error("Could not export the PDF", " ".join(str(exc).split()))
             self._finished(None, str(exc))
             return
-        progress, finish = self._progress("Writing the PDF summary…", "Export PDF summary",
-                                                  "Export progress")
-
         def done(path: Path) -> None:
-            finish()
             self.host.show_status(f"PDF summary saved as {path}", 15000)
             self._notify("PDF summary", path)
             self._finished(path, "")
 
-        def failed(exc: BaseException) -> None:
-            finish()
-            message = " ".join(str(exc).split()) or exc.__class__.__name__
-            self.host.show_error("Could not export the PDF", message)
-            self._finished(None, message)
+        self._in_background(lambda report: build_pdf(data, target, progress=report),
+                            ("Writing the PDF summary…", "Export PDF summary", "Export progress"),
+                            done, "Could not export the PDF")
 
-        op = self.host.run_in_background(lambda report: build_pdf(data, target, progress=report),
-                                         done, failed)
-        op.progress.connect(progress)
-        self._op = op
-
-    def _progress(self, text: str, title: str, name: str):
-        """A window-modal progress dialog (no cancel button; shown only if the work
-        takes a moment): its progress(done, total) slot, and a finish() that closes
-        it and gives the focus back."""
+    def _in_background(self, work: Callable[[Callable[[int, int], None]], object],
+                       progress_text: tuple[str, str, str], done: Callable[[Any], None],
+                       error_title: str, cleanup: Callable[[], None] = lambda: None) -> None:
+        """Run ``work`` on a worker thread behind a window-modal progress dialog
+        (text, title, accessible name; no cancel button, shown only if the work takes
+        a moment), then ``done`` with its result; a failure is reported under
+        ``error_title``.  ``cleanup`` runs after a failure.  Either way the dialog
+        closes and the focus goes back where it was."""
+        text, title, name = progress_text
         parent = self.host.dialog_parent()
         dialog = QProgressDialog(text, "", 0, 0, parent)
         dialog.setWindowTitle(title)
@@ -128,16 +123,29 @@ class ExportActions:
         dialog.setAccessibleName(name)
         focus = QApplication.focusWidget()
 
-        def progress(done: int, total: int) -> None:
+        def progress(count: int, total: int) -> None:
             dialog.setMaximum(total)
-            dialog.setValue(done)
+            dialog.setValue(count)
 
         def finish() -> None:
             dialog.close()
             if QApplication.activeWindow() is None:  # the progress window took it
                 reactivate(parent, focus)
 
-        return progress, finish
+        def succeeded(result: object) -> None:
+            finish()
+            done(result)
+
+        def failed(exc: BaseException) -> None:
+            finish()
+            cleanup()
+            message = " ".join(str(exc).split()) or exc.__class__.__name__
+            self.host.show_error(error_title, message)
+            self._finished(None, message)
+
+        op = self.host.run_in_background(work, succeeded, failed)
+        op.progress.connect(progress)
+        self._op = op
 
     # -- printing -----------------------------------------------------------------------
     def print_summary(self) -> None:
@@ -170,24 +178,10 @@ class ExportActions:
             self.host.show_error("Could not print", " ".join(str(exc).split()))
             self._finished(None, str(exc))
             return
-        progress, finish = self._progress("Preparing the PDF summary for printing…",
-                                                   "Print", "Print progress")
-
-        def done(path: Path) -> None:
-            finish()
-            self._print_file(path, folder)
-
-        def failed(exc: BaseException) -> None:
-            finish()
-            shutil.rmtree(folder, ignore_errors=True)
-            message = " ".join(str(exc).split()) or exc.__class__.__name__
-            self.host.show_error("Could not print", message)
-            self._finished(None, message)
-
-        op = self.host.run_in_background(lambda report: build_pdf(data, target, progress=report),
-                                         done, failed)
-        op.progress.connect(progress)
-        self._op = op
+        self._in_background(lambda report: build_pdf(data, target, progress=report),
+                            ("Preparing the PDF summary for printing…", "Print", "Print progress"),
+                            lambda path: self._print_file(path, folder), "Could not print",
+                            cleanup=lambda: shutil.rmtree(folder, ignore_errors=True))
 
     def _print_file(self, pdf: Path, folder: Path) -> None:
         from scrutiny_desktop.report.raster import page_count
@@ -206,28 +200,17 @@ class ExportActions:
             return
         wanted = chosen_pages(printer, pages)
         name = printer.printerName() or Path(printer.outputFileName()).name or "the printer"
-        progress, finish = self._progress(f"Sending the PDF summary to {name}…", "Print",
-                                                   "Print progress")
-
         def done(sent: int) -> None:
-            finish()
             shutil.rmtree(folder, ignore_errors=True)
             what = "1 page" if sent == 1 else f"{sent} pages"
             self.host.show_status(f"Sent {what} of the PDF summary to {name}.", 15000)
             out = printer.outputFileName()
             self._finished(Path(out) if out else None, "")
 
-        def failed(exc: BaseException) -> None:
-            finish()
-            shutil.rmtree(folder, ignore_errors=True)
-            message = " ".join(str(exc).split()) or exc.__class__.__name__
-            self.host.show_error("Could not print", message)
-            self._finished(None, message)
-
-        op = self.host.run_in_background(
-            lambda report: print_pdf(pdf, printer, wanted, progress=report), done, failed)
-        op.progress.connect(progress)
-        self._op = op
+        self._in_background(lambda report: print_pdf(pdf, printer, wanted, progress=report),
+                            (f"Sending the PDF summary to {name}…", "Print", "Print progress"),
+                            done, "Could not print",
+                            cleanup=lambda: shutil.rmtree(folder, ignore_errors=True))
 
     def _export_now(self, title: str, extension: str, file_filter: str,
                     write: Callable[[Document, Path], object], what: str) -> None:

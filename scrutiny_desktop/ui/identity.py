@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from scrutiny_desktop.errors import DocumentError, InvalidInput
-from scrutiny_desktop.ui.widgets import ErrorLabel, named, restoring_focus, run_dialog
+from scrutiny_desktop.ui.widgets import ErrorLabel, named, refused, restoring_focus, run_dialog
 
 if TYPE_CHECKING:
     from scrutiny_desktop.services.identity import Identity
@@ -117,9 +117,7 @@ class CreateIdentityDialog(QDialog):
         return ""
 
     def accept(self) -> None:
-        problem = self.problem()
-        if problem:
-            self.error.show_error(problem)
+        if refused(self.problem(), self.error):
             return
         target = self.folder / _file_name_for(self.name.text())
         n = 2

@@ -34,18 +34,14 @@ from scrutiny_desktop.services.recommendations import (
     RecommendationView,
 )
 from scrutiny_desktop.ui.spelling import enable_spellcheck
-from scrutiny_desktop.ui.widgets import ErrorLabel, OptionalDate, named, restoring_focus, run_dialog
-
-
-def _buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
-    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-    ok = box.button(QDialogButtonBox.StandardButton.Ok)
-    ok.setText(ok_text)
-    named(ok, ok_text)
-    named(box.button(QDialogButtonBox.StandardButton.Cancel), "Cancel")
-    box.accepted.connect(dialog.accept)
-    box.rejected.connect(dialog.reject)
-    return box
+from scrutiny_desktop.ui.widgets import (
+    ErrorLabel,
+    OptionalDate,
+    named,
+    ok_cancel,
+    restoring_focus,
+    run_dialog,
+)
 
 
 @dataclass(frozen=True)
@@ -89,7 +85,7 @@ class EvidenceDialog(QDialog):
         att_buttons.addWidget(self.remove_button)
         att_buttons.addStretch(1)
         att_row.addLayout(att_buttons)
-        self.error = ErrorLabel()
+        self.error = ErrorLabel(field=self.title)
 
         form = QFormLayout()
         form.addRow("&Title:", self.title)
@@ -99,7 +95,7 @@ class EvidenceDialog(QDialog):
         form.addRow("&Source:", self.source)
         form.addRow("&Note:", self.note)
         form.addRow("Attached file:", att_row)
-        self.buttons = _buttons(self, "Save evidence" if existing else "Add evidence")
+        self.buttons, _ok = ok_cancel(self, "Save evidence" if existing else "Add evidence")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
@@ -198,7 +194,7 @@ class RecommendationDialog(QDialog):
         enable_spellcheck(self.progress)
         self.progress.setTabChangesFocus(True)
         self.progress.setMaximumHeight(80)
-        self.error = ErrorLabel()
+        self.error = ErrorLabel(field=self.text)
 
         form = QFormLayout()
         form.addRow("&Recommendation:", self.text)
@@ -209,7 +205,7 @@ class RecommendationDialog(QDialog):
         form.addRow("Target &date:", self.due)
         form.addRow("&Status:", self.status)
         form.addRow("Pro&gress:", self.progress)
-        self.buttons = _buttons(self, "Save recommendation" if existing else "Add recommendation")
+        self.buttons, _ok = ok_cancel(self, "Save recommendation" if existing else "Add recommendation")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.buttons)

@@ -47,6 +47,7 @@ from scrutiny_desktop.storage import SUFFIX, Document
 from scrutiny_desktop.text import clock_text
 from scrutiny_desktop.ui import help as help_
 from scrutiny_desktop.ui import open_notices
+from scrutiny_desktop.ui.announce import announce
 from scrutiny_desktop.ui.assessment_page import AssessmentPage, open_with_system_viewer
 from scrutiny_desktop.ui.autosave import CEILING_MS, DEFAULT_DELAY_MS, RETRY_MS, Autosaver
 from scrutiny_desktop.ui.export_actions import ExportActions
@@ -62,7 +63,13 @@ from scrutiny_desktop.ui.status_actions import StatusActions
 from scrutiny_desktop.ui.style import apply_style
 from scrutiny_desktop.ui.summary_page import SummaryPage
 from scrutiny_desktop.ui.text_size import apply_text_size
-from scrutiny_desktop.ui.widgets import message_box, restoring_focus, run_dialog, show_in_folder
+from scrutiny_desktop.ui.widgets import (
+    StatusLabel,
+    message_box,
+    restoring_focus,
+    run_dialog,
+    show_in_folder,
+)
 
 FILE_FILTER = f"Scrutiny Desktop assessments (*{SUFFIX});;All files (*)"
 
@@ -192,9 +199,10 @@ class MainWindow(QMainWindow):
         self.exports: ExportActions = ExportActions(self, self.export_finished.emit,
                                                     self.notice.show_saved)
 
-        self.save_status: QLabel = QLabel("")
+        # Its accessible name is its text ("All changes saved 12:31:05"), so a screen
+        # reader's read-the-status-bar command says it; failures are announced.
+        self.save_status: QLabel = StatusLabel("Save status")
         self.save_status.setObjectName("save_status")
-        self.save_status.setAccessibleName("Save status")
         self.statusBar().addPermanentWidget(self.save_status)
         self.statusBar().addPermanentWidget(self.status_actions.role_label)
 
@@ -263,6 +271,13 @@ class MainWindow(QMainWindow):
             return summary.summary_warning(self.doc)
         except (DocumentError, InvalidInput):
             return ""
+
+    def focus_question_text(self) -> None:
+        """Go > Question text (Alt+Q): the question's wording, read and selectable by
+        keyboard (guidance follows it with Tab)."""
+        if self.doc is not None:
+            self.show_questions()
+            self.assessment.page.question_label.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def focus_navigator(self) -> None:
         if self.doc is not None:
@@ -490,6 +505,12 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.menus.update()
         self.assessment.page.findings.setFocus()
+        # A screen reader hears what was opened and in what state, not just the title.
+        notice = self.assessment.banner
+        said = [f"Opened {self.windowTitle().rsplit(' — ', 1)[0]}.", self.save_status.text() + "."]
+        if not notice.isHidden():
+            said.append(notice.label.text())
+        announce(self.assessment.page.findings, " ".join(said))
         self.document_opened.emit(doc.path)
         return True
 

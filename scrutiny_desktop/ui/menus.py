@@ -109,6 +109,8 @@ class Menus:
                                      "Alt+Left", "previous_question")
         self.questions_action = self._add(g, "&Question list", w.focus_navigator, "Ctrl+L",
                                           "question_list")
+        self.question_text_action = self._add(g, "Question &text", w.focus_question_text, "Alt+Q",
+                                              "question_text")
         # Ctrl+Shift+S is File > Save a copy; M for suMmary.
         self.summary_action = self._add(g, "&Summary and conclusions", w.show_summary,
                                         "Ctrl+Shift+M", "summary_and_conclusions")
@@ -166,9 +168,9 @@ class Menus:
         """Enable what the open assessment allows now (one rule: its permissions)."""
         doc = self.window.doc
         for action in (self.save_copy_action, self.close_action, self.next_action,
-                       self.prev_action, self.questions_action, self.export_pdf_action,
-                       self.export_json_action, self.export_csv_action, self.ready_action,
-                       self.find_action):
+                       self.prev_action, self.questions_action, self.question_text_action,
+                       self.export_pdf_action, self.export_json_action, self.export_csv_action,
+                       self.ready_action, self.find_action):
             action.setEnabled(doc is not None)
         self.summary_action.setEnabled(doc is not None)
         chair = self.window.status_actions.chair()

@@ -135,6 +135,8 @@ class Navigator(QWidget):
                             "Show only the questions that still need a judgement")
         self.tree = named(QTreeWidget(), "Questions", "Sections and questions; press Enter to go to one")
         self.tree.setHeaderHidden(True)
+        # (Hidden, but its one column's name reaches screen readers: not Qt's "1".)
+        self.tree.setHeaderLabel("Questions")
         # The whole question, wrapped to the panel's width (never cut short): the
         # column follows the width, so there is no sideways scrolling.
         self.tree.header().setStretchLastSection(True)

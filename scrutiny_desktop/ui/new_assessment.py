@@ -109,7 +109,9 @@ class NewAssessmentDialog(QDialog):
         loc_row.addWidget(self.location, 1)
         loc_row.addWidget(browse)
 
-        self.errors = {key: ErrorLabel() for key in ("partnership", "period", "name", "location")}
+        self.errors = {key: ErrorLabel(field=field) for key, field in (
+            ("partnership", self.partnership), ("period", self.period), ("name", self.name),
+            ("location", self.location))}
         form = QFormLayout()
         form.addRow("&Template:", self.template)
         form.addRow("&Partnership:", self.partnership)

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from scrutiny_desktop.checklist.marks import mark_for
 from scrutiny_desktop.checklist.model import DIRECTIONS, Question, Section, Template
 from scrutiny_desktop.services.answers import AnswerView
+from scrutiny_desktop.ui.announce import announce, description_changed
 from scrutiny_desktop.ui.marks import badge_html, badge_style, mark_icon
 from scrutiny_desktop.ui.spelling import enable_spellcheck
 from scrutiny_desktop.ui.style import primary
@@ -157,16 +158,20 @@ class QuestionPage(QWidget):
         self.question_label.setObjectName("question_text")
         self.question_label.setWordWrap(True)
         self.question_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.question_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # A Tab stop (and Go > Question text, Alt+Q): read and selectable by keyboard.
+        self.question_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                                    | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.question_label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         qfont = self.question_label.font()
         qfont.setPointSizeF(qfont.pointSizeF() * 1.25)
         self.question_label.setFont(qfont)
 
-        self.guidance_button = named(QToolButton(), "Guidance",
+        # A plain button whose name says what it will do ("Hide guidance"), not a
+        # check box: that is how a screen reader best tells a show/hide toggle.
+        self._guidance_shown = True
+        self.guidance_button = named(QToolButton(), "Hide guidance",
                                      "Show or hide what good evidence looks like for this question")
         self.guidance_button.setText("Guidance")
-        self.guidance_button.setCheckable(True)
-        self.guidance_button.setChecked(True)
         self.guidance_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.guidance_button.setArrowType(Qt.ArrowType.DownArrow)
         self.guidance_button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -174,7 +179,10 @@ class QuestionPage(QWidget):
         self.guidance_text.setObjectName("guidance_text")
         self.guidance_text.setWordWrap(True)
         self.guidance_text.setTextFormat(Qt.TextFormat.PlainText)
-        self.guidance_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.guidance_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                                   | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.guidance_text.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.guidance_text.setAccessibleName("Guidance")
         self.guidance_text.setContentsMargins(18, 0, 0, 0)
         self.source_text = QLabel()
         self.source_text.setWordWrap(True)
@@ -183,7 +191,7 @@ class QuestionPage(QWidget):
         italic = self.source_text.font()
         italic.setItalic(True)
         self.source_text.setFont(italic)
-        self.guidance_button.toggled.connect(self._guidance_toggled)
+        self.guidance_button.clicked.connect(lambda: self._guidance_toggled(not self._guidance_shown))
 
         self.judgement_box = QGroupBox("Judgement")
         # A grid rather than a row, so the options wrap with large fonts.
@@ -419,7 +427,8 @@ class QuestionPage(QWidget):
             if index < 9:
                 hint = (hint + " " if hint else "") + f"(Alt+{index + 1})"
             radio.setToolTip(hint)
-            radio.setAccessibleDescription(hint)
+            # Screen readers are not told the group's size by Qt: say it.
+            radio.setAccessibleDescription(f"Option {index + 1} of {len(self._options)}. {hint}")
             self.judgement_group.addButton(radio, index)
             self.judgement_layout.addWidget(radio, index // columns, index % columns)
             self.radios.append(radio)
@@ -436,7 +445,8 @@ class QuestionPage(QWidget):
         Hidden or disabled ones (the chair's comment outside review mode, Previous
         on the first question...) are skipped by Qt when tabbing.
         """
-        return [self.guidance_button, *self.radios, self.clear_judgement, self.confirm_button,
+        return [self.question_label, self.guidance_button, self.guidance_text, *self.radios,
+                self.clear_judgement, self.confirm_button,
                 self.direction,
                 self.findings,
                 self.review_comment, self.evidence_table, self.add_evidence_button,
@@ -462,10 +472,17 @@ class QuestionPage(QWidget):
             self.position_label.setText(f"Question {index + 1} of {total}")
             suffix = "" if question.required else "  (optional)"
             self.question_label.setText(f"{question.id}  {question.text}{suffix}")
-            self.question_label.setAccessibleName(f"Question {index + 1} of {total}: {question.text}")
+            where = f"Question {index + 1} of {total}, {question.id}: {question.text}"
+            self.question_label.setAccessibleName(where)
+            # Whoever is typing findings hears which question they now belong to.
+            findings_description = f"Findings for {where}"
+            if self.findings.accessibleDescription() != findings_description:
+                self.findings.setAccessibleDescription(findings_description)
+                description_changed(self.findings)
+                announce(self.findings, where)
             self.guidance_text.setText(question.guidance or "No guidance for this question.")
             self.source_text.setText(f"Source: {question.source}" if question.source else "")
-            self.source_text.setVisible(bool(question.source) and self.guidance_button.isChecked())
+            self.source_text.setVisible(bool(question.source) and self._guidance_shown)
             self._show_allowed_options(question.id, answer.judgement)
             self.set_judgement(answer.judgement)
             self.set_direction(answer.direction)
@@ -616,7 +633,6 @@ class QuestionPage(QWidget):
         self.review_comment_edited.emit(self.question_id, self.review_comment.toPlainText())
 
     def set_guidance_visible(self, visible: bool) -> None:
-        self.guidance_button.setChecked(visible)
         self._apply_guidance(visible)
 
     # -- user actions ---------------------------------------------------------
@@ -660,6 +676,8 @@ class QuestionPage(QWidget):
         self.guidance_toggled.emit(visible)
 
     def _apply_guidance(self, visible: bool) -> None:
+        self._guidance_shown = visible
+        self.guidance_button.setAccessibleName("Hide guidance" if visible else "Show guidance")
         self.guidance_button.setArrowType(Qt.ArrowType.DownArrow if visible else Qt.ArrowType.RightArrow)
         self.guidance_text.setVisible(visible)
         self.source_text.setVisible(visible and bool(self.source_text.text()))

@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -25,7 +24,16 @@ from scrutiny_desktop.services.recommendations import RecommendationView
 from scrutiny_desktop.services.review import DECISIONS, ResponseView, ReviewView
 from scrutiny_desktop.text import when_text
 from scrutiny_desktop.ui.spelling import enable_spellcheck
-from scrutiny_desktop.ui.widgets import ErrorLabel, OptionalDate, named, run_dialog, scrolling_page, uk_date
+from scrutiny_desktop.ui.widgets import (
+    ErrorLabel,
+    OptionalDate,
+    named,
+    ok_cancel,
+    refused,
+    run_dialog,
+    scrolling_page,
+    uk_date,
+)
 
 
 class ResponseDialog(QDialog):
@@ -53,7 +61,7 @@ class ResponseDialog(QDialog):
         self.detail_label.setBuddy(self.detail)
         self.owner = named(QLineEdit(), "Action owner", "Who in the partnership will act on it")
         self.due = OptionalDate("Action date")
-        self.error = ErrorLabel()
+        self.error = ErrorLabel(field=self.detail)
         form = QFormLayout()
         form.addRow("Recommendation:", text)
         form.addRow("", meta)
@@ -62,12 +70,7 @@ class ResponseDialog(QDialog):
         form.addRow("", self.error)
         form.addRow("Action &owner:", self.owner)
         form.addRow("Action da&te:", self.due)
-        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok = box.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText("Save response")
-        named(self.ok, "Save response")
-        box.accepted.connect(self.accept)
-        box.rejected.connect(self.reject)
+        box, self.ok = ok_cancel(self, "Save response")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(box)
@@ -96,11 +99,8 @@ class ResponseDialog(QDialog):
         self.ok.setEnabled(not self.problem())
 
     def accept(self) -> None:
-        problem = self.problem()
-        if problem:
-            self.error.show_error(problem)
-            return
-        super().accept()
+        if not refused(self.problem(), self.error):
+            super().accept()
 
     def result_value(self) -> dict:
         return {"decision": self.decision.currentData(), "detail": self.detail.toPlainText(),

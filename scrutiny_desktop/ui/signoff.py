@@ -38,7 +38,14 @@ from scrutiny_desktop.text import when_text
 from scrutiny_desktop.ui.identity import CertificatePicker
 from scrutiny_desktop.ui.spelling import enable_spellcheck
 from scrutiny_desktop.ui.style import primary
-from scrutiny_desktop.ui.widgets import ErrorLabel, named, run_dialog, scrolling_page, uk_date
+from scrutiny_desktop.ui.widgets import (
+    ErrorLabel,
+    named,
+    refused,
+    run_dialog,
+    scrolling_page,
+    uk_date,
+)
 
 if TYPE_CHECKING:
     from scrutiny_desktop.services.identity import Identity
@@ -272,9 +279,7 @@ class SignOffDialog(QDialog):
     _shown_refusal = ""
 
     def accept(self) -> None:
-        problem = self.problem()
-        if problem:
-            self.error.show_error(problem)
+        if refused(self.problem(), self.error):
             return
         try:
             self.identity = self.certificate.load()
@@ -355,9 +360,16 @@ class ReadyPage(QWidget):
         f.setPointSizeF(f.pointSizeF() * 1.4)
         f.setBold(True)
         title.setFont(f)
+        # The page's main message: its text is its accessible name (so a screen reader
+        # reads what it says), and it is the first Tab stop, focused on arrival, so
+        # the reason Sign off is unavailable is always reachable.
         self.status = QLabel()
+        self.status.setObjectName("sign_off_readiness")
         self.status.setWordWrap(True)
-        self.status.setAccessibleName("Sign-off readiness")
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                            | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.status.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.status.setAccessibleDescription("Sign-off readiness")
         self.sections = named(QTableWidget(0, 4), "Sections summary")
         self.sections.setHorizontalHeaderLabels(["Section", "Answered", "Required answered", "Judgements"])
         self.sections.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

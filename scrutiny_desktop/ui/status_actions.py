@@ -27,6 +27,7 @@ from scrutiny_desktop.services.common import template_of
 from scrutiny_desktop.services.permissions import REVIEW, Status, permissions
 from scrutiny_desktop.storage.document import Document
 from scrutiny_desktop.text import when_text
+from scrutiny_desktop.ui.announce import announce
 from scrutiny_desktop.ui.chair import Chair, ChairDialog
 from scrutiny_desktop.ui.prompts import Host
 from scrutiny_desktop.ui.review import ReviewPage
@@ -144,7 +145,9 @@ class StatusActions:
                               signoff.readiness(doc), recommendations.list_recommendations(doc),
                               signed, warnings=progress.readiness_warnings(doc))
         self.host.show_page(self.ready)
-        (self.ready.sign if self.ready.sign.isEnabled() else self.ready.back).setFocus()
+        # The readiness sentence first: a screen reader reads where things stand.
+        self.ready.status.setFocus()
+        announce(self.ready.status, self.ready.status.text())
 
     def show_review(self) -> None:
         doc = self.host.doc

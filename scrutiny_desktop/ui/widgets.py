@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
     QDialog,
+    QDialogButtonBox,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -48,19 +49,43 @@ local_time = local_time_text
 
 
 class ErrorLabel(QLabel):
-    """An inline validation message under a field."""
+    """An inline validation message under a field.
 
-    def __init__(self, parent: QWidget | None = None):
+    A new message is sent to screen readers as an alert, and, once tied to its
+    field (``for_field``), is added to the field's accessible description, so that
+    it is read again whenever the field has the focus.
+    """
+
+    def __init__(self, parent: QWidget | None = None, field: QWidget | None = None):
         super().__init__(parent)
         self.setWordWrap(True)
         self.setStyleSheet("color: palette(highlighted-text); background: #b3261e; "
                            "padding: 2px 6px; border-radius: 3px;")
+        self._field: QWidget | None = None
+        self._field_description = ""
+        if field is not None:
+            self.for_field(field)
         self.hide()
 
+    def for_field(self, field: QWidget) -> ErrorLabel:
+        """Tie the message to ``field`` (its description carries the message)."""
+        self._field, self._field_description = field, field.accessibleDescription()
+        return self
+
     def show_error(self, text: str) -> None:
+        from scrutiny_desktop.ui.announce import alert, description_changed
+
+        shown = "" if self.isHidden() else self.text()
         self.setText(text)
         self.setAccessibleName(text)
         self.setVisible(bool(text))
+        if self._field is not None:
+            described = " ".join(part for part in (text, self._field_description) if part)
+            if self._field.accessibleDescription() != described:
+                self._field.setAccessibleDescription(described)
+                description_changed(self._field)
+        if text and text != shown:
+            alert(self, text)
 
 
 class OptionalDate(QWidget):
@@ -305,6 +330,8 @@ def scrolling_page(page: QWidget, content: QWidget, back: QWidget, primary: QWid
     scroll = QScrollArea()
     scroll.setWidgetResizable(True)
     scroll.setWidget(content)
+    # Not a Tab stop of its own (a silent one for a screen reader): its contents are.
+    scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     buttons = QHBoxLayout()
     buttons.setContentsMargins(14, 4, 14, 8)
     buttons.addWidget(back)
@@ -314,3 +341,52 @@ def scrolling_page(page: QWidget, content: QWidget, back: QWidget, primary: QWid
     layout.setContentsMargins(0, 0, 0, 0)
     layout.addWidget(scroll, 1)
     layout.addLayout(buttons)
+
+
+def ok_cancel(dialog: QDialog, ok_text: str) -> tuple[QDialogButtonBox, QPushButton]:
+    """The dialog's buttons: OK (named ``ok_text``) and Cancel, wired to accept and
+    reject; returns the box and the OK button."""
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    ok = box.button(QDialogButtonBox.StandardButton.Ok)
+    ok.setText(ok_text)
+    named(ok, ok_text)
+    named(box.button(QDialogButtonBox.StandardButton.Cancel), "Cancel")
+    box.accepted.connect(dialog.accept)
+    box.rejected.connect(dialog.reject)
+    return box, ok
+
+
+def refused(problem: str, error: ErrorLabel) -> bool:
+    """Whether a dialog must refuse to close: with a ``problem``, it is shown under
+    the fields (``error``) and the dialog stays open."""
+    if problem:
+        error.show_error(problem)
+    return bool(problem)
+
+
+class StatusLabel(QLabel):
+    """A status shown as text that a screen reader can read at any time (its
+    accessible name is the text itself) and is told about when it matters: a
+    failure at once, and the recovery from one."""
+
+    def __init__(self, placeholder_name: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._placeholder = placeholder_name
+        self.setAccessibleName(placeholder_name)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
+                                     | Qt.TextInteractionFlag.TextSelectableByMouse)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        from scrutiny_desktop.ui.announce import announce, name_changed
+
+        before = self.text()
+        super().setText(text)
+        self.setAccessibleName(text or self._placeholder)
+        if text == before:
+            return
+        name_changed(self)
+        failing = text.startswith("Not saved")
+        if failing and not before.startswith("Not saved"):
+            announce(self, text, assertive=True)
+        elif before.startswith("Not saved") and not failing:
+            announce(self, text)

@@ -52,7 +52,8 @@ def test_full_walk_create_answer_evidence_recommend_close_reopen(make_window, qt
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     for n in range(3):
-        assert find(window, f"Question {n + 1} of {len(order)}: {template.question(order[n]).text}")
+        assert find(window, f"Question {n + 1} of {len(order)}, {order[n]}: "
+                            f"{template.question(order[n]).text}")
         findings = find(window, "Findings", QPlainTextEdit)
         findings.setFocus()
         with qtbot.waitSignal(window.autosaver.saved, timeout=3000):
@@ -309,7 +310,7 @@ def test_guidance_collapses_and_is_remembered(make_window, new_doc_path, qtbot):
     """Hiding the guidance keeps it hidden on the next question and next time."""
     window = make_window()
     window.open_path(new_doc_path)
-    button = find(window, "Guidance", QAbstractButton)
+    button = find(window, "Hide guidance", QAbstractButton)
     text = window.assessment.page.guidance_text
     assert text.isVisible()
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)

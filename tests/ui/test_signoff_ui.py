@@ -17,7 +17,7 @@ def test_ready_page_lists_missing_questions_and_refuses_signing(make_window, qtb
     window.menus.ready_action.trigger()
     assert window.stack.currentWidget() is window.ready
     assert not find(window, "Sign off", QAbstractButton).isEnabled()
-    assert "Not ready to sign off" in find(window, "Sign-off readiness").text()
+    assert "Not ready to sign off" in window.ready.status.text()
     missing = find(window, "Unanswered required questions", QListWidget)
     assert missing.count() == sum(q.required for _s, q in window.assessment.template.questions())
     first = missing.item(0)
