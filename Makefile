@@ -7,6 +7,9 @@
 #               dist/scrutiny-desktop/ (see build.spec and docs/INSTALL.md)
 #   make torture  kill -9 trials at the service level and in the real window
 #               (not part of make test; prints files harmed and typing lost)
+#   make a11y   the real app under Xvfb, a session bus and the AT-SPI bus, audited
+#               out of process through pyatspi (tests/a11y/README.md; needs the
+#               Debian packages xvfb at-spi2-core python3-pyatspi xdotool openbox)
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -20,7 +23,7 @@ BUNDLE_BUDGET_MB ?= 200
 TORTURE_TRIALS ?= 200
 GUI_TORTURE_TRIALS ?= 20
 
-.PHONY: run test lint torture bench screenshots dist clean
+.PHONY: run test lint torture a11y bench screenshots dist clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11")'
@@ -52,6 +55,20 @@ lint: $(STAMP)
 torture: $(STAMP)
 	$(PY) tests/torture/service_torture.py --trials $(TORTURE_TRIALS)
 	$(PY) tests/torture/gui_torture.py --trials $(GUI_TORTURE_TRIALS)
+
+# Debian's interpreter, where python3-pyatspi lives (the app itself runs from $(VENV)).
+A11Y_PYTHON ?= /usr/bin/python3
+A11Y_ARGS ?=
+
+a11y: $(STAMP)
+	@command -v xvfb-run >/dev/null && command -v dbus-run-session >/dev/null \
+	  && command -v xdotool >/dev/null && test -x $(A11Y_PYTHON) \
+	  && $(A11Y_PYTHON) -c 'import pyatspi' 2>/dev/null \
+	  || { echo "make a11y needs the Debian packages xvfb dbus-daemon at-spi2-core python3-pyatspi xdotool" \
+	       "(and openbox), with pyatspi importable by $(A11Y_PYTHON):" \
+	       "apt-get install xvfb dbus-daemon at-spi2-core python3-pyatspi xdotool openbox" >&2; exit 2; }
+	xvfb-run -a -s '-screen 0 1366x768x24' dbus-run-session -- \
+	  $(A11Y_PYTHON) tests/a11y/audit.py $(A11Y_ARGS)
 
 # Speed as ratios against the bare libraries on this machine (nothing is asserted).
 bench: $(STAMP)

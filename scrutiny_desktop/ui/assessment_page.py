@@ -24,6 +24,7 @@ from scrutiny_desktop.services.evidence import EvidenceView
 from scrutiny_desktop.services.permissions import Status, permissions
 from scrutiny_desktop.services.recommendations import RecommendationView
 from scrutiny_desktop.storage.document import Document
+from scrutiny_desktop.ui.announce import announce
 from scrutiny_desktop.ui.autosave import Autosaver
 from scrutiny_desktop.ui.item_dialogs import EvidenceDialog, RecommendationDialog
 from scrutiny_desktop.ui.navigator import Navigator
@@ -245,6 +246,9 @@ class AssessmentPage(QWidget):
             if self.page.question_id == question_id:
                 self.page.set_carried(None)  # choosing a judgement confirms it
             self._refresh_states()
+            # Alt+1... leave the focus in Findings: say what was chosen.
+            label = dict(self.template.judgement_options()).get(value, "") if self.template else ""
+            announce(self.page.findings, f"Judgement: {label}" if value else "Judgement cleared")
 
     def _confirm_judgement(self, question_id: str) -> None:
         """Keep the carried-forward judgement as it is (Confirm judgement; audited)."""

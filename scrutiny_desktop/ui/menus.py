@@ -107,7 +107,7 @@ class Menus:
                                      "Alt+Right", "next_question")
         self.prev_action = self._add(g, "&Previous question", w.assessment.previous_question,
                                      "Alt+Left", "previous_question")
-        self.questions_action = self._add(g, "&Question list", w.focus_navigator, "Ctrl+L",
+        self.questions_action = self._add(g, "Question &list", w.focus_navigator, "Ctrl+L",
                                           "question_list")
         self.question_text_action = self._add(g, "Question &text", w.focus_question_text, "Alt+Q",
                                               "question_text")

@@ -87,12 +87,21 @@ def _state_icon(state: str, size: int = 16) -> QIcon:
 SUMMARY_TITLE = "Summary and conclusions"
 
 
+#: Item data: 1 for a question (drawn indented under its section), else 0.
+DEPTH_ROLE = Qt.ItemDataRole.UserRole + 1
+#: How far a question is drawn in from its section's title.
+INDENT = 18
+
+
 class _WrappingDelegate(QStyledItemDelegate):
-    """Rows as tall as their wrapped text at the tree's present width.
+    """Rows as tall as their wrapped text at the tree's present width, questions
+    drawn indented under their section.
 
     Qt's tree asks each row's height without saying how wide the column is, so
     wrapped text would be measured as one line and cut short; this tells the
     style the width the text actually has (the viewport less the indentation).
+    The rows are all top-level (see ``Navigator.populate``): the indentation is
+    drawn here.
     """
 
     def __init__(self, tree: QTreeWidget):
@@ -103,15 +112,20 @@ class _WrappingDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem,
                  index: QModelIndex | QPersistentModelIndex) -> QSize:
-        depth, parent = 1, index.parent()
-        while parent.isValid():
-            depth, parent = depth + 1, parent.parent()
+        indent = INDENT if index.data(DEPTH_ROLE) else 0
         sized = QStyleOptionViewItem(option)
         # (less a little: the style's own margins round differently from this sum)
-        width = self._tree.viewport().width() - self._tree.indentation() * depth - 8
+        width = self._tree.viewport().width() - indent - 8
         # (``rect`` is handed out as a copy: set it whole.)
         sized.rect = QRect(0, 0, max(60, width), max(1, option.rect.height()))
         return super().sizeHint(sized, index)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        if index.data(DEPTH_ROLE):
+            option = QStyleOptionViewItem(option)
+            option.rect = option.rect.adjusted(INDENT, 0, 0, 0)
+        super().paint(painter, option, index)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize and self._tree.viewport().width() != self._width:
@@ -135,6 +149,11 @@ class Navigator(QWidget):
                             "Show only the questions that still need a judgement")
         self.tree = named(QTreeWidget(), "Questions", "Sections and questions; press Enter to go to one")
         self.tree.setHeaderHidden(True)
+        # One flat list (sections and questions all top-level, questions drawn
+        # indented): Qt reports a nested row's selection to screen readers by its
+        # place under its parent, so in a nested tree Ctrl+L announced the wrong row.
+        self.tree.setRootIsDecorated(False)
+        self.tree.setIndentation(0)
         # (Hidden, but its one column's name reaches screen readers: not Qt's "1".)
         self.tree.setHeaderLabel("Questions")
         # The whole question, wrapped to the panel's width (never cut short): the
@@ -156,6 +175,8 @@ class Navigator(QWidget):
         layout.addWidget(self.tree, 1)
         self._items: dict[str, QTreeWidgetItem] = {}
         self._sections: list[QTreeWidgetItem] = []
+        #: Each section item's question items (by id() of the section item).
+        self._questions_of: dict[int, list[QTreeWidgetItem]] = {}
         self._summary_item: QTreeWidgetItem | None = None
         self._states: dict[str, QuestionState] = {}
         self._icons = {k: _state_icon(k) for k in STATE_TEXT}
@@ -166,6 +187,7 @@ class Navigator(QWidget):
         self._template = template
         self._items = {}
         self._sections = []
+        self._questions_of = {}
         # The summary comes first, as it does in the PDF a board reads.
         summary = QTreeWidgetItem([SUMMARY_TITLE])
         summary.setData(0, Qt.ItemDataRole.UserRole, None)
@@ -186,13 +208,16 @@ class Navigator(QWidget):
             s_item.setFont(0, font)
             self.tree.addTopLevelItem(s_item)
             self._sections.append(s_item)
+            children: list[QTreeWidgetItem] = []
             for q in section.questions:
                 item = QTreeWidgetItem([f"{q.id}  {q.text}"])
                 item.setData(0, Qt.ItemDataRole.UserRole, q.id)
+                item.setData(0, DEPTH_ROLE, 1)
                 item.setToolTip(0, q.text)
-                s_item.addChild(item)
+                self.tree.addTopLevelItem(item)
                 self._items[q.id] = item
-            s_item.setExpanded(True)
+                children.append(item)
+            self._questions_of[id(s_item)] = children
         self.update_states(states)
 
     def update_states(self, states: list[QuestionState]) -> None:
@@ -231,10 +256,7 @@ class Navigator(QWidget):
         only_open = self.filter.isChecked()
         for s_item in self._sections:
             visible_children = 0
-            for i in range(s_item.childCount()):
-                child = s_item.child(i)
-                if child is None:  # (never, below childCount)
-                    continue
+            for child in self._questions_of.get(id(s_item), []):
                 qid = child.data(0, Qt.ItemDataRole.UserRole)
                 hide = only_open and self.state_of(qid) == "answered"
                 child.setHidden(hide)

@@ -31,6 +31,7 @@ from scrutiny_desktop.services import signoff, summary
 from scrutiny_desktop.services.common import template_of
 from scrutiny_desktop.services.permissions import EDIT_ANSWERS, Status, permissions
 from scrutiny_desktop.storage.document import Document
+from scrutiny_desktop.ui.announce import announce
 from scrutiny_desktop.ui.autosave import Autosaver
 from scrutiny_desktop.ui.question_page import word_count_text
 from scrutiny_desktop.ui.spelling import enable_spellcheck
@@ -343,6 +344,8 @@ class SummaryPage(QWidget):
         cursor = box.textCursor()
         cursor.movePosition(cursor.MoveOperation.End)
         box.setTextCursor(cursor)
+        announce(box, "Summary and conclusions. " + (self.banner.label.text()
+                                                      if not self.banner.isHidden() else ""))
 
     def hideEvent(self, event) -> None:
         # Leaving the page writes what was typed at once, as navigation does elsewhere.

@@ -171,3 +171,28 @@ def test_a_signed_off_assessment_is_announced_with_its_notice(make_window, qtbot
     window.open_path(doc_path)
     opened = next(text for text, _a in said if text.startswith("Opened "))
     assert "Read-only." in opened and "Signed off by Ann Jones" in opened
+
+
+def test_a_judgement_chosen_by_key_is_announced(make_window, qtbot, new_doc_path, said):
+    window = make_window()
+    window.open_path(new_doc_path)
+    said.clear()
+    window.assessment.page.choose_option(1)
+    label = window.assessment.template.judgement_options()[1][1]
+    assert said == [(f"Judgement: {label}", False)]
+
+
+def test_the_navigator_is_one_flat_list_so_its_selection_is_the_current_row(make_window, qtbot,
+                                                                            new_doc_path):
+    """Qt reports a nested row's selection by its place under its parent: a flat list
+    keeps what a screen reader is told selected the row that is."""
+    window = make_window()
+    window.open_path(new_doc_path)
+    tree = window.assessment.navigator.tree
+    assert all(tree.topLevelItem(i).childCount() == 0 for i in range(tree.topLevelItemCount()))
+    second = window.assessment.template.question_ids()[1]
+    window.go_to_question(second)
+    window.focus_navigator()
+    rows = tree.selectionModel().selectedRows()
+    assert [tree.itemFromIndex(r).data(0, Qt.ItemDataRole.UserRole) for r in rows] == [second]
+    assert rows[0].row() == tree.indexOfTopLevelItem(tree.currentItem())
