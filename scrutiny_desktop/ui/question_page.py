@@ -210,6 +210,8 @@ class QuestionPage(QWidget):
         self.judgement_badge.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.judgement_badge.hide()
         self._judgement_value: str | None = None
+        #: "Question 2 of 58, ARR-05: …": the question shown, as a screen reader hears it.
+        self._where = ""
         self._options: list[tuple[str, str]] = []
         self.radios: list[QRadioButton] = []
         self._template: Template | None = None
@@ -475,10 +477,8 @@ class QuestionPage(QWidget):
             where = f"Question {index + 1} of {total}, {question.id}: {question.text}"
             self.question_label.setAccessibleName(where)
             # Whoever is typing findings hears which question they now belong to.
-            findings_description = f"Findings for {where}"
-            if self.findings.accessibleDescription() != findings_description:
-                self.findings.setAccessibleDescription(findings_description)
-                description_changed(self.findings)
+            if where != self._where:
+                self._where = where
                 announce(self.findings, where)
             self.guidance_text.setText(question.guidance or "No guidance for this question.")
             self.source_text.setText(f"Source: {question.source}" if question.source else "")
@@ -548,6 +548,19 @@ class QuestionPage(QWidget):
                 self.radios[index].setChecked(True)
         self._judgement_value = value
         self._show_locked_judgement()
+        self._describe_findings()
+
+    def _describe_findings(self) -> None:
+        """The Findings box's description: the judgement, then the question.  A screen
+        reader reads it on arrival, for "where am I", and (Orca 43, which does not speak
+        announcements) whenever it changes: a judgement chosen with Alt+1 is heard."""
+        if not self._where:
+            return
+        label = dict(self._options).get(self._judgement_value or "", "") or "none yet"
+        described = f"Judgement: {label}. Findings for {self._where}"
+        if self.findings.accessibleDescription() != described:
+            self.findings.setAccessibleDescription(described)
+            description_changed(self.findings)
 
     def _show_locked_judgement(self) -> None:
         """Editable: the radios.  Locked: only the judgement given, as a badge."""
@@ -649,6 +662,8 @@ class QuestionPage(QWidget):
     def _judgement_clicked(self, index: int) -> None:
         if self._loading or not self._editable:
             return
+        self._judgement_value = self._options[index][0]
+        self._describe_findings()
         self.judgement_chosen.emit(self.question_id, self._options[index][0])
 
     def _direction_changed(self, index: int) -> None:

@@ -65,7 +65,7 @@ def test_a_new_question_is_described_and_announced(make_window, qtbot, new_doc_p
     qtbot.waitUntil(lambda: window.assessment.current_question == second)
     question = template.question(second)
     expected = f"Question 2 of {len(template.question_ids())}, {second}: {question.text}"
-    assert description_of(page.findings) == f"Findings for {expected}"
+    assert description_of(page.findings) == f"Judgement: none yet. Findings for {expected}"
     assert said == [(expected, False)]
     assert QApplication.focusWidget() is page.findings  # typing goes on where it was
 
@@ -180,6 +180,9 @@ def test_a_judgement_chosen_by_key_is_announced(make_window, qtbot, new_doc_path
     window.assessment.page.choose_option(1)
     label = window.assessment.template.judgement_options()[1][1]
     assert said == [(f"Judgement: {label}", False)]
+    # Also in Findings' description, which screen readers without announcements read
+    # when it changes (Orca 43).
+    assert description_of(window.assessment.page.findings).startswith(f"Judgement: {label}. ")
 
 
 def test_the_navigator_is_one_flat_list_so_its_selection_is_the_current_row(make_window, qtbot,
