@@ -22,6 +22,7 @@ BUNDLE_BUDGET_MB ?= 200
 
 TORTURE_TRIALS ?= 200
 GUI_TORTURE_TRIALS ?= 20
+ENCRYPTED_TORTURE_TRIALS ?= 50
 
 .PHONY: run test lint torture a11y bench screenshots dist clean
 
@@ -54,6 +55,7 @@ lint: $(STAMP)
 
 torture: $(STAMP)
 	$(PY) tests/torture/service_torture.py --trials $(TORTURE_TRIALS)
+	$(PY) tests/torture/service_torture.py --trials $(ENCRYPTED_TORTURE_TRIALS) --encrypted
 	$(PY) tests/torture/gui_torture.py --trials $(GUI_TORTURE_TRIALS)
 
 # Debian's interpreter, where python3-pyatspi lives (the app itself runs from $(VENV)).
@@ -73,6 +75,7 @@ a11y: $(STAMP)
 # Speed as ratios against the bare libraries on this machine (nothing is asserted).
 bench: $(STAMP)
 	$(PY) benchmarks/pdf_long_text.py
+	$(PY) benchmarks/encryption.py
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m scrutiny_desktop.ui.screenshots docs/screenshots

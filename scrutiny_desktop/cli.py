@@ -16,7 +16,7 @@ from scrutiny_desktop import APP_NAME, APP_SLUG, __version__
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 
 COMMANDS = ("new", "check", "templates", "export", "import", "verify", "keys", "sign", "countersign",
-            "self-test")
+            "encrypt", "decrypt", "change-passphrase", "self-test")
 
 
 class UserError(Exception):
@@ -44,6 +44,54 @@ def _err(message: str) -> int:
     text = " ".join(str(message).split())
     print(f"error: {text}", file=sys.stderr)
     return EXIT_DATA
+
+
+# -- passphrases of encrypted documents ----------------------------------------
+
+def _read_passphrase(file: str | None) -> str | None:
+    """The first line of ``file`` (its newline stripped), or None without a file.  A
+    passphrase is never taken from the command line itself (it would show in the
+    process list and the shell's history)."""
+    if not file:
+        return None
+    from scrutiny_desktop.services.identity import passphrase_from_file
+
+    data = passphrase_from_file(Path(file))
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UserError(f"the passphrase file {file} is not UTF-8 text.") from None
+
+
+def _doc_passphrase(args) -> str | None:
+    """The passphrase of the document a command opens (``--passphrase-file``, or for
+    ``sign``/``countersign`` ``--document-passphrase-file``)."""
+    return _read_passphrase(getattr(args, "document_passphrase_file", None)
+                            or getattr(args, "doc_passphrase_file", None))
+
+
+def _new_passphrase(args) -> str | None:
+    """The passphrase for a new encrypted document (``--encrypt``), checked as the app
+    checks one; None without ``--encrypt``.  IT's ``require_encryption`` refuses a
+    new plain document."""
+    from scrutiny_desktop.settings import load_managed
+
+    if not getattr(args, "encrypt", False):
+        if getattr(args, "doc_passphrase_file", None):
+            raise UserError("--passphrase-file gives the new document's passphrase: add "
+                            "--encrypt to encrypt it.")
+        if load_managed().config.require_encryption:
+            raise UserError("your organisation requires new assessments to be encrypted; add "
+                            "--encrypt --passphrase-file F.")
+        return None
+    passphrase = _doc_passphrase(args)
+    if passphrase is None:
+        raise UserError("--encrypt needs --passphrase-file F (a file whose first line is the "
+                        "passphrase).")
+    from scrutiny_desktop.services.encryption import check_new_passphrase
+
+    check_new_passphrase(passphrase, passphrase)
+    return passphrase
 
 
 # -- commands ---------------------------------------------------------------
@@ -89,9 +137,10 @@ def cmd_new(args) -> int:
     details = NewAssessment(partnership=args.partnership, period=args.period,
                             scrutineer_name=args.scrutineer, area=args.area or "",
                             scrutineer_role=args.role or "")
-    path = create_assessment(Path(args.file), template, details)
+    passphrase = _new_passphrase(args)
+    path = create_assessment(Path(args.file), template, details, passphrase=passphrase)
     print(f"created {path} from '{template.id}' version {template.version} "
-          f"({len(template.question_ids())} questions)")
+          f"({len(template.question_ids())} questions)" + (", encrypted" if passphrase else ""))
     return EXIT_OK
 
 
@@ -111,7 +160,9 @@ def cmd_check(args) -> int:
     # Read-only: check never writes, migrates or recovers in place.  An interrupted
     # save is rolled back in a private copy; a program writing the file right now
     # (a SQLite lock held) is reported; a stale journal is not.
-    with assessments.open_assessment(args.file, readonly=True, detect_writer=True) as doc:
+    passphrase = _doc_passphrase(args)
+    with assessments.open_assessment(args.file, readonly=True, detect_writer=True,
+                                     passphrase=passphrase) as doc:
         report = integrity_report(doc)
         info = assessments.info(doc)
         try:
@@ -124,6 +175,7 @@ def cmd_check(args) -> int:
                 report = IntegrityReport(False, f"its answers cannot be read ({detail})")
             prog_text = required = "unknown"
         recovered = doc.recovered_interrupted_save
+        encrypted = doc.encrypted
     cannot_write = writable_reason(info.path)
     fmt: object = info.format_version
     if info.format_version < FORMAT_VERSION:
@@ -136,6 +188,9 @@ def cmd_check(args) -> int:
                          ("required answered", required),
                          ("integrity", "ok" if report.ok else report.problem)):
         print(f"{label}: {_printable(value)}")
+    if encrypted:
+        print("encryption: encrypted with a passphrase (SQLCipher 4); without it nothing in the "
+              "file can be read")
     if recovered:
         print("interrupted save: the last change was not finished when the program or computer "
               "stopped; this report leaves it out, as SQLite's recovery will. Opening the file "
@@ -147,10 +202,10 @@ def cmd_check(args) -> int:
         # Not a problem with the document: an archived or shared copy is often read-only.
         print(f"read-only: {cannot_write}; it can be read and checked, and Save a copy in the "
               "app makes an editable copy")
-    for line in signature_lines(args.file):
+    for line in signature_lines(args.file, passphrase):
         print(line)
     if report.ok:
-        pdf_line, pdf_problem = kept_pdf_line(args.file)
+        pdf_line, pdf_problem = kept_pdf_line(args.file, passphrase)
         if pdf_line:
             print(pdf_line)
         if pdf_problem:
@@ -160,14 +215,14 @@ def cmd_check(args) -> int:
     return EXIT_OK
 
 
-def kept_pdf_line(path) -> tuple[str, str]:
+def kept_pdf_line(path, passphrase: str | None = None) -> tuple[str, str]:
     """A line on the signed PDF kept with the signature in force ("" if none), and the
     problem with it ("" if none)."""
     from scrutiny_desktop.report.signing import kept_pdf_problem
     from scrutiny_desktop.services import assessments
     from scrutiny_desktop.services.signatures import pdf_to_export
 
-    with assessments.open_assessment(path, readonly=True) as doc:
+    with assessments.open_assessment(path, readonly=True, passphrase=passphrase) as doc:
         pdf = pdf_to_export(doc)
         if pdf is None:
             return "", ""
@@ -177,7 +232,7 @@ def kept_pdf_line(path) -> tuple[str, str]:
     return f"signed PDF: kept ({len(pdf) // 1024} KB), its signatures intact", ""
 
 
-def signature_lines(path) -> list[str]:
+def signature_lines(path, passphrase: str | None = None) -> list[str]:
     """One line per stored signature: signer, certificate, valid or not, trusted or not."""
     from scrutiny_desktop.services import assessments
     from scrutiny_desktop.services.identity import load_certificates, trust_of
@@ -188,7 +243,7 @@ def signature_lines(path) -> list[str]:
     issuers, problems = load_certificates(settings.trusted_issuers)
     lines = [f"warning: trusted issuer {p}" for p in problems]
     try:
-        with assessments.open_assessment(path, readonly=True) as doc:
+        with assessments.open_assessment(path, readonly=True, passphrase=passphrase) as doc:
             checks = signature_checks(doc)
     except Exception:  # noqa: BLE001 - the integrity line above already says what is wrong
         return lines
@@ -262,7 +317,7 @@ def cmd_sign(args) -> int:
     if not args.confirm:
         raise UserError("add --confirm to sign off: it records that you confirm the statement.")
     identity = _identity(args)
-    with assessments.open_assessment(args.file) as doc:
+    with assessments.open_assessment(args.file, passphrase=_doc_passphrase(args)) as doc:
         view = signing.sign_off(doc, identity=identity, name=args.name, role=args.role or "",
                                 statement=_signing_statement(doc, args.statement), confirmed=True,
                                 options=_report_options())
@@ -277,7 +332,7 @@ def cmd_countersign(args) -> int:
     if not args.confirm:
         raise UserError("add --confirm to countersign: it records that you confirm the statement.")
     identity = _identity(args)
-    with assessments.open_assessment(args.file) as doc:
+    with assessments.open_assessment(args.file, passphrase=_doc_passphrase(args)) as doc:
         view = signing.countersign(doc, identity=identity, name=args.name, role=args.role or "",
                                    statement=args.statement or review.DEFAULT_COUNTERSIGN_STATEMENT,
                                    confirmed=True, options=_report_options())
@@ -300,7 +355,8 @@ def cmd_export(args) -> int:
         check_target(out)
     if args.pdf:
         _warn_managed()
-    with assessments.open_assessment(args.file, readonly=True) as doc:
+    passphrase = _doc_passphrase(args)
+    with assessments.open_assessment(args.file, readonly=True, passphrase=passphrase) as doc:
         for kind, out in outputs:
             if kind == "pdf":
                 from scrutiny_desktop.report.signing import export_pdf
@@ -327,11 +383,73 @@ def cmd_import(args) -> int:
     from scrutiny_desktop.services import assessments, progress
     from scrutiny_desktop.services.transfer import import_json
 
-    path = import_json(Path(args.json), Path(args.to))
-    with assessments.open_assessment(path, readonly=True) as doc:
+    passphrase = _new_passphrase(args)
+    if passphrase is None:
+        path = import_json(Path(args.json), Path(args.to))
+    else:
+        path = _import_encrypted(Path(args.json), Path(args.to), passphrase)
+    with assessments.open_assessment(path, readonly=True, passphrase=passphrase) as doc:
         info = assessments.info(doc)
         prog = progress.progress(doc)
-    print(f"created {path}: {info.partnership}, {info.period}, {info.status_label}, {prog.text} answered")
+    print(f"created {path}: {info.partnership}, {info.period}, {info.status_label}, {prog.text} answered"
+          + (", encrypted" if passphrase else ""))
+    return EXIT_OK
+
+
+def _import_encrypted(source: Path, target: Path, passphrase: str) -> Path:
+    """Import into a plain document in a private temporary folder, then make the
+    encrypted copy at ``target``: the plain one never sits beside the target."""
+    import shutil
+    import tempfile
+
+    from scrutiny_desktop.atomic import check_target
+    from scrutiny_desktop.services.encryption import encrypt_copy
+    from scrutiny_desktop.services.transfer import import_json
+
+    check_target(target)
+    if os.path.lexists(target):
+        raise FileExistsError(f"{target} already exists. Choose a new file name; "
+                              "import never replaces a file.")
+    folder = Path(tempfile.mkdtemp(prefix="scrutiny-import-"))
+    try:
+        plain = import_json(source, folder / "imported.scrutiny")
+        return encrypt_copy(plain, target, passphrase)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def cmd_encrypt(args) -> int:
+    from scrutiny_desktop.services.encryption import check_new_passphrase, encrypt_copy
+
+    passphrase = _read_passphrase(args.passphrase_file)
+    assert passphrase is not None  # a required option
+    check_new_passphrase(passphrase, passphrase)
+    out = encrypt_copy(Path(args.file), Path(args.to), passphrase,
+                       source_passphrase=_read_passphrase(args.source_passphrase_file))
+    print(f"wrote {out}: an encrypted copy of {args.file} (the original is unchanged). Keep the "
+          "passphrase safe: without it nothing can recover the file.")
+    return EXIT_OK
+
+
+def cmd_decrypt(args) -> int:
+    from scrutiny_desktop.services.encryption import decrypt_copy
+
+    passphrase = _read_passphrase(args.passphrase_file)
+    assert passphrase is not None
+    out = decrypt_copy(Path(args.file), Path(args.to), passphrase=passphrase)
+    print(f"wrote {out}: a copy of {args.file} that is NOT encrypted (the original is unchanged)")
+    return EXIT_OK
+
+
+def cmd_change_passphrase(args) -> int:
+    from scrutiny_desktop.services.encryption import change_passphrase, check_new_passphrase
+
+    old = _read_passphrase(args.passphrase_file)
+    new = _read_passphrase(args.new_passphrase_file)
+    assert old is not None and new is not None
+    check_new_passphrase(new, new)
+    change_passphrase(Path(args.file), old, new)
+    print(f"changed the passphrase of {args.file}; the old passphrase no longer opens it")
     return EXIT_OK
 
 
@@ -345,7 +463,8 @@ def cmd_verify(args) -> int:
     if not args.against:
         result = verify_pdf(args.pdf, **trust)
     else:
-        with assessments.open_assessment(args.against, readonly=True) as doc:
+        with assessments.open_assessment(args.against, readonly=True,
+                                         passphrase=_doc_passphrase(args)) as doc:
             result = verify_pdf(args.pdf, doc, **trust)
     for line in result.signatures:
         print(_printable(line))
@@ -388,10 +507,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--area", metavar="TEXT", default="")
     p.add_argument("--template", metavar="ID_OR_PATH", default=None,
                    help="template id or .toml file (default: the bundled CIS)")
+    _encrypt_options(p)
     p.set_defaults(func=cmd_new)
 
     p = sub.add_parser("check", help="report a document's format, template, status and progress")
     p.add_argument("file", metavar="FILE")
+    _passphrase_option(p)
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("templates", help="list templates, or validate one with --check")
@@ -408,17 +529,20 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the protective marking on every page of the PDF and Word report "
                         "(default: the preference; 'none' for publication); a signed PDF keeps "
                         "the marking it was signed with")
+    _passphrase_option(p)
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("import", help="build a new document from a JSON export")
     p.add_argument("json", metavar="JSON")
     p.add_argument("--to", required=True, metavar="FILE", help="the new .scrutiny file (must not exist)")
+    _encrypt_options(p)
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("verify", help="check a PDF's digital signatures (and, with --against, "
                                       "that it shows what a document holds)")
     p.add_argument("pdf", metavar="PDF")
     p.add_argument("--against", metavar="FILE", help="the .scrutiny document to check against")
+    _passphrase_option(p, "the passphrase of the --against document, if it is encrypted")
     p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("keys", help="create a personal signing certificate")
@@ -444,7 +568,34 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--statement", metavar="TEXT", default=None,
                        help="the statement you sign (default: the checklist's)")
         p.add_argument("--confirm", action="store_true", help="confirm the statement")
+        p.add_argument("--document-passphrase-file", metavar="F", default=None,
+                       help="a file whose first line is the passphrase of the document, if it "
+                            "is encrypted (--passphrase-file is the certificate's)")
         p.set_defaults(func=func)
+
+    p = sub.add_parser("encrypt", help="make an encrypted copy of a document")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--to", required=True, metavar="NEW", help="the new encrypted file (must not exist)")
+    p.add_argument("--passphrase-file", required=True, metavar="F",
+                   help="a file whose first line is the new copy's passphrase")
+    p.add_argument("--source-passphrase-file", metavar="F", default=None,
+                   help="the passphrase of FILE, if it is already encrypted")
+    p.set_defaults(func=cmd_encrypt)
+
+    p = sub.add_parser("decrypt", help="make a copy of an encrypted document that is not encrypted")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--to", required=True, metavar="NEW", help="the new plain file (must not exist)")
+    p.add_argument("--passphrase-file", required=True, metavar="F",
+                   help="a file whose first line is FILE's passphrase")
+    p.set_defaults(func=cmd_decrypt)
+
+    p = sub.add_parser("change-passphrase", help="give an encrypted document a new passphrase")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--passphrase-file", required=True, metavar="OLD",
+                   help="a file whose first line is the current passphrase")
+    p.add_argument("--new-passphrase-file", required=True, metavar="NEW",
+                   help="a file whose first line is the new passphrase")
+    p.set_defaults(func=cmd_change_passphrase)
 
     p = sub.add_parser("self-test", help="check this installation offscreen, offline")
     p.set_defaults(func=cmd_self_test)
@@ -452,11 +603,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _passphrase_option(p: argparse.ArgumentParser,
+                       what: str = "the document's passphrase, if it is encrypted") -> None:
+    p.add_argument("--passphrase-file", dest="doc_passphrase_file", metavar="F", default=None,
+                   help=f"a file whose first line is {what} (never give a passphrase on the "
+                        "command line)")
+
+
+def _encrypt_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--encrypt", action="store_true",
+                   help="encrypt the new document with a passphrase (if it is lost, nothing "
+                        "can recover the file)")
+    _passphrase_option(p, "the new document's passphrase (with --encrypt)")
+
+
 def run_command(argv: list[str]) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from scrutiny_desktop.checklist import TemplateError
-    from scrutiny_desktop.errors import DocumentError, InvalidInput
+    from scrutiny_desktop.errors import DocumentError, InvalidInput, PassphraseNeeded
 
     parser = build_parser()
     try:
@@ -470,6 +635,11 @@ def run_command(argv: list[str]) -> int:
             return _exit_status(exc)
     try:
         return args.func(args)
+    except PassphraseNeeded as exc:
+        option = ("--document-passphrase-file" if args.command in ("sign", "countersign")
+                  else "--passphrase-file")
+        return _err(f"{exc} Give it with {option} F (a file whose first line is the "
+                    "passphrase).")
     except (DocumentError, TemplateError, InvalidInput, UserError) as exc:
         return _err(str(exc))
     except SQLAlchemyError as exc:

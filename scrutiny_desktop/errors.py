@@ -184,6 +184,28 @@ class InvalidInput(ValueError):
     """Bad input from a person (a blank required field, an unknown option...)."""
 
 
+class PassphraseNeeded(DocumentError):
+    """An encrypted document was opened without a passphrase."""
+
+    def __init__(self, path: Path | str):
+        super().__init__(path, f"{Path(path).name} is encrypted. Enter its passphrase to open it.")
+
+
+class WrongPassphrase(DocumentError):
+    """The passphrase given does not decrypt the document (which is left as it was)."""
+
+    def __init__(self, path: Path | str):
+        super().__init__(
+            path,
+            f"That passphrase does not open {Path(path).name}. Nothing was changed; check it "
+            "and try again (capital letters count).",
+        )
+
+
+class PassphraseTooWeak(InvalidInput):
+    """A new passphrase that is too short or too easily guessed."""
+
+
 class FileWriteFailed(DocumentError, OSError):
     """A file the app was asked to write (an export, an imported document) could not be
     written: the sentence names the file and its folder and says what to do.  Also an

@@ -98,6 +98,7 @@ def run(out=None, *, with_qt: bool = True) -> int:
                 continue
             step(f"template {info.template.id}: document round trip",
                  partial(_round_trip, info.template, tmp, signer))
+        step("encrypted document", partial(_check_encryption, tmp))
         if with_qt:
             step("Qt offscreen", _check_qt)
             step("Qt bindings keep Python sound", _check_qt_refcounts)
@@ -249,6 +250,59 @@ def _round_trip(template: Template, tmp: Path, signer: list | None = None) -> st
             "signature verified; PDF "
             f"({pdf.stat().st_size // 1024} KB), JSON and CSV exported; the PDF's PAdES signature "
             "verified")
+
+
+def _check_encryption(tmp: Path) -> str:
+    """Create an encrypted document, reopen it, refuse a wrong passphrase, export from it,
+    and find none of its text in the file's bytes (SQLCipher, offline)."""
+    import hashlib
+
+    from scrutiny_desktop.checklist import bundled_template
+    from scrutiny_desktop.errors import WrongPassphrase
+    from scrutiny_desktop.report import signing
+    from scrutiny_desktop.report.jsonio import export_json
+    from scrutiny_desktop.services import answers, assessments
+    from scrutiny_desktop.services.assessments import NewAssessment
+
+    folder = tmp / "encrypted"
+    folder.mkdir()
+    passphrase = "self-test 'passphrase' \"quoted\" ☂"
+    findings = "Self-test encrypted findings: Kestrel-7Q."
+    template = bundled_template()
+    path = assessments.create_assessment(folder / "encrypted.scrutiny", template, NewAssessment(
+        partnership="Self-test Encrypted Partnership", period="2025-26",
+        scrutineer_name="Self Test"), passphrase=passphrase)
+    with assessments.open_assessment(path, lock=True, passphrase=passphrase) as doc:
+        answers.set_findings(doc, template.question_ids()[0], findings)
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    try:
+        assessments.open_assessment(path, passphrase=passphrase + "x").close()
+        raise StepFailed("a wrong passphrase opened the encrypted document")
+    except WrongPassphrase:
+        pass
+    if hashlib.sha256(path.read_bytes()).hexdigest() != before:
+        raise StepFailed("refusing a wrong passphrase changed the file")
+    with assessments.open_assessment(path, readonly=True, passphrase=passphrase) as doc:
+        if answers.get_answer(doc, template.question_ids()[0]).findings != findings:
+            raise StepFailed("the findings did not read back")
+        pdf = signing.export_pdf(doc, folder / "encrypted.pdf")
+        exported = export_json(doc, folder / "encrypted.json")
+    raw = path.read_bytes()
+    for secret in (findings, "Self-test Encrypted Partnership", "SQLite format 3"):
+        if secret.encode("utf-8") in raw:
+            raise StepFailed(f"{secret!r} is readable in the encrypted file")
+    if findings not in exported.read_text(encoding="utf-8") or \
+            not pdf.read_bytes().startswith(b"%PDF-"):
+        raise StepFailed("the exports from the encrypted document are not plain files")
+    from sqlcipher3 import dbapi2 as sqlcipher
+
+    conn = sqlcipher.connect(":memory:")
+    try:
+        version = conn.execute("PRAGMA cipher_version").fetchone()[0]
+    finally:
+        conn.close()
+    return (f"SQLCipher {version}: created, reopened, a wrong passphrase refused without a "
+            "change, PDF and JSON exported; no text readable in the file")
 
 
 def _check_qt() -> str:

@@ -206,6 +206,10 @@ class ManagedConfig(BaseModel):
     pinned_fingerprints: list[str] = Field(default_factory=list)
     #: Minutes without use before the window hides its content (0 = never).
     lock_after_minutes: int | None = Field(default=None, ge=0, le=MAX_LOCK_MINUTES)
+    #: New assessments are encrypted with a passphrase unless the person turns it off.
+    encrypt_by_default: bool = False
+    #: Every new assessment must be encrypted with a passphrase (the choice is not offered).
+    require_encryption: bool = False
     #: Settings a user may NOT change (the others are defaults they may override).
     locked: list[Literal["protective_marking", "organisation_name", "organisation_logo",
                          "documents_dir", "signing_key", "lock_after_minutes"]] = Field(
@@ -233,6 +237,10 @@ class Managed:
             how = "set by your organisation" if key in self.locked or key in MANAGED_LISTS \
                 else "default from your organisation"
             out.append(f"{SETTING_LABELS[key]} ({how})")
+        if self.config.require_encryption:
+            out.append("encryption of new assessments (required by your organisation)")
+        elif self.config.encrypt_by_default:
+            out.append("encryption of new assessments (on by default, from your organisation)")
         return out
 
 

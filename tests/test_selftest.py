@@ -12,7 +12,8 @@ def test_self_test_passes_and_reports_each_step(capsys, tmp_path):
     assert cli.main(["self-test"]) == 0
     out = capsys.readouterr().out
     for step in ("resources", "fonts", "migrations", "managed settings", "template cis",
-                 "Qt offscreen", "Qt bindings keep Python sound", "no network"):
+                 "encrypted document", "Qt offscreen", "Qt bindings keep Python sound",
+                 "no network"):
         assert any(line.startswith("ok") and step in line for line in out.splitlines()), step
     assert out.strip().endswith("self-test passed")
     folder = next(line for line in out.splitlines() if "temporary folder" in line).split()[-1].rstrip(")")

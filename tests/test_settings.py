@@ -133,3 +133,13 @@ def test_command_line_pdf_uses_the_managed_marking(tmp_path, monkeypatch, new_do
     assert cli.main(["export", str(new_doc_path), "--pdf", str(out)]) == 0
     first_page = PdfReader(out).pages[0].extract_text()
     assert "OFFICIAL" in first_page and "OFFICIAL-SENSITIVE" not in first_page
+
+
+def test_about_lists_the_encryption_settings_it_set():
+    from scrutiny_desktop.settings import Managed, ManagedConfig
+
+    assert Managed(ManagedConfig(require_encryption=True), None).describe() == [
+        "encryption of new assessments (required by your organisation)"]
+    assert Managed(ManagedConfig(encrypt_by_default=True), None).describe() == [
+        "encryption of new assessments (on by default, from your organisation)"]
+    assert Managed(ManagedConfig(), None).describe() == []

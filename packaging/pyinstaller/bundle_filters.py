@@ -54,6 +54,15 @@ _DATA_DROPPED_RE = re.compile(
 # Individual libraries left out, whatever pulled them in (lower case).
 DROPPED_FILES = {
     "opengl32sw.dll",  # Windows: 20 MB software OpenGL; a widgets app draws with the CPU
+    # Linux: the CUPS client library that Qt's print plugin loads, and the chain it
+    # pulls in (TLS, Kerberos, Avahi...: 10 MB, and network code the app never uses).
+    # Printing uses the computer's own libcups (libcups2), as every Linux desktop that
+    # prints has; without it File > Print can still print to a PDF file.  Nothing else
+    # in the bundle needs these (checked with readelf -d over the bundle).
+    "libcups.so.2", "libgssapi_krb5.so.2", "libkrb5.so.3", "libkrb5support.so.0",
+    "libk5crypto.so.3", "libcom_err.so.2", "libkeyutils.so.1", "libavahi-client.so.3",
+    "libavahi-common.so.3", "libgnutls.so.30", "libp11-kit.so.0", "libidn2.so.0",
+    "libunistring.so.2", "libtasn1.so.6", "libnettle.so.8", "libhogweed.so.6", "libgmp.so.10",
 }
 
 

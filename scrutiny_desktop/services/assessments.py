@@ -99,8 +99,10 @@ def suggested_file_name(partnership: str, period: str) -> str:
 
 
 def create_assessment(path: Path | str, template: Template, details: NewAssessment,
-                      *, actor: str = "") -> Path:
-    """Create a new document at ``path`` (which must not exist)."""
+                      *, actor: str = "", passphrase: str | None = None) -> Path:
+    """Create a new document at ``path`` (which must not exist), encrypted with
+    ``passphrase`` when one is given (check a new one with
+    ``services.encryption.check_new_passphrase`` first)."""
     details = details.validated()
     path = Path(path).expanduser()
     if not path.name or path.name in (".", "..") or path.is_dir():
@@ -108,10 +110,11 @@ def create_assessment(path: Path | str, template: Template, details: NewAssessme
                            f"{suggested_file_name(details.partnership, details.period)}.")
     if path.suffix.lower() != storage.SUFFIX:
         path = path.with_name(path.name + storage.SUFFIX)
-    storage.create_document(path)
+    storage.create_document(path, passphrase=passphrase)
     snapshot, digest = template_snapshot(template)
     now = utcnow()
-    with (storage.open_document(path, actor=actor or details.scrutineer_name) as doc,
+    with (storage.open_document(path, actor=actor or details.scrutineer_name,
+                                passphrase=passphrase) as doc,
           doc.write() as session):
             session.add(Assessment(
                 id=1, uid=str(uuid.uuid4()), partnership=details.partnership, area=details.area,
@@ -164,7 +167,8 @@ def _integrity_problem(doc: Document) -> str:
 
 
 def open_assessment(path: Path | str, *, readonly: bool = False, actor: str = "",
-                    lock: bool = False, detect_writer: bool = False) -> Document:
+                    lock: bool = False, detect_writer: bool = False,
+                    passphrase: str | None = None) -> Document:
     """Open an assessment (see ``storage.open_document`` for the safety checks).
 
     A document asked for editing is checked as ``check`` checks it first; if that
@@ -172,10 +176,12 @@ def open_assessment(path: Path | str, *, readonly: bool = False, actor: str = ""
     signatures that no longer match...) it opens read-only instead, with the problem
     in ``Document.integrity_problem`` and ``Document.readonly_reason``.  With ``lock``
     a stale editing lock is cleared (``Document.cleared_stale_lock``), and a live one
-    raises ``DocumentInUse`` (see ``holder_info`` and ``can_take_over``).
+    raises ``DocumentInUse`` (see ``holder_info`` and ``can_take_over``).  An
+    encrypted document needs its ``passphrase`` (``PassphraseNeeded``,
+    ``WrongPassphrase``); a plain one ignores it.
     """
     doc = _open_checked(path, readonly=readonly, actor=actor, lock=lock,
-                        detect_writer=detect_writer)
+                        detect_writer=detect_writer, passphrase=passphrase)
     if doc.readonly:
         return doc
     try:
@@ -193,7 +199,7 @@ def _reopen_read_only(doc: Document, problem: str, actor: str) -> Document:
     carried = (doc.recovered_backup, doc.recovered_interrupted_save, doc.cleared_stale_lock,
                doc.took_over_from)
     doc.close()
-    ro = _open_checked(doc.path, readonly=True, actor=actor)
+    ro = _open_checked(doc.path, readonly=True, actor=actor, passphrase=doc.passphrase)
     (ro.recovered_backup, ro.recovered_interrupted_save, ro.cleared_stale_lock,
      ro.took_over_from) = carried
     ro.integrity_problem = problem
@@ -201,7 +207,7 @@ def _reopen_read_only(doc: Document, problem: str, actor: str) -> Document:
     return ro
 
 
-def take_over(path: Path | str, actor: str = "") -> Document:
+def take_over(path: Path | str, actor: str = "", passphrase: str | None = None) -> Document:
     """Take over editing from the holder of the editing lock, and return the document
     open for editing.
 
@@ -215,14 +221,14 @@ def take_over(path: Path | str, actor: str = "") -> Document:
     read-only as usual.  Without a live lock this is an ordinary editable open.
     """
     path = Path(path).expanduser()
-    with _open_checked(path, readonly=True, actor=actor) as probe_doc:
+    with _open_checked(path, readonly=True, actor=actor, passphrase=passphrase) as probe_doc:
         problem = _integrity_problem(probe_doc)
     if problem:
-        ro = _open_checked(path, readonly=True, actor=actor)
+        ro = _open_checked(path, readonly=True, actor=actor, passphrase=passphrase)
         ro.integrity_problem = problem
         ro.readonly_reason = f"its integrity check failed: {problem}"
         return ro
-    doc = _open_checked(path, actor=actor, lock=True, take_over=True)
+    doc = _open_checked(path, actor=actor, lock=True, take_over=True, passphrase=passphrase)
     try:
         if doc.readonly:
             return doc
@@ -259,7 +265,8 @@ def info(doc: Document) -> AssessmentInfo:
 
 def save_copy(doc: Document, target: Path | str) -> Path:
     """Save a copy of the open document at ``target``: a clean single file with deleted
-    text purged (``VACUUM INTO``), written atomically (see ``storage.save_copy``)."""
+    text purged (``VACUUM INTO``), written atomically (see ``storage.save_copy``); the
+    copy of an encrypted document is encrypted with the same passphrase."""
     return storage.save_copy(doc, target)
 
 

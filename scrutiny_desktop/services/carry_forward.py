@@ -69,15 +69,20 @@ class CarryResult:
 def carry_forward(previous: Path | str, target: Path | str, *, period: str, scrutineer_name: str,
                   scrutineer_role: str = "", template: Template | None = None,
                   copy_findings: bool = False, bring_judgements: bool | None = None,
-                  actor: str = "") -> CarryResult:
+                  actor: str = "", passphrase: str | None = None,
+                  new_passphrase: str | None = None) -> CarryResult:
     """Create ``target`` from the assessment at ``previous`` (which is only read).
 
     ``bring_judgements`` brings each judgement (and its direction of travel) in to
     confirm; left as None it follows ``copy_findings`` (as before the choice existed).
+    ``passphrase`` opens an encrypted previous assessment.  The new one is encrypted
+    with ``new_passphrase`` if given, else with the previous one's passphrase if that
+    was encrypted, else it is plain.
     """
     if bring_judgements is None:
         bring_judgements = copy_findings
-    with assessments.open_assessment(previous, readonly=True) as prev:
+    with assessments.open_assessment(previous, readonly=True, passphrase=passphrase) as prev:
+        key = new_passphrase if new_passphrase is not None else prev.passphrase
         info = assessments.info(prev)
         prev_template = _template_of(prev)
         template = template or prev_template
@@ -89,7 +94,8 @@ def carry_forward(previous: Path | str, target: Path | str, *, period: str, scru
     details = NewAssessment(partnership=info.partnership, period=period,
                             scrutineer_name=scrutineer_name, area=info.area,
                             scrutineer_role=scrutineer_role)
-    path = assessments.create_assessment(target, template, details, actor=actor or scrutineer_name)
+    path = assessments.create_assessment(target, template, details, actor=actor or scrutineer_name,
+                                         passphrase=key)
     from scrutiny_desktop.services.compare import counterparts
 
     new_ids = set(template.question_ids())
@@ -98,7 +104,7 @@ def carry_forward(previous: Path | str, target: Path | str, *, period: str, scru
     rehomed: list[Rehomed] = []
     moved: list[tuple[str, str]] = []
     carried = 0
-    with assessments.open_assessment(path, actor=actor or scrutineer_name) as doc:
+    with assessments.open_assessment(path, actor=actor or scrutineer_name, passphrase=key) as doc:
         with doc.write() as session:
             a = assessment_of(doc, session)
             a.previous_uid, a.previous_period = info.uid, info.period

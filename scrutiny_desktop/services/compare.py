@@ -10,6 +10,7 @@ itself.  Earlier questions that match nothing are listed in
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -212,20 +213,35 @@ def compare(earlier_doc: Document, later_doc: Document) -> Comparison:
         (et.id, et.version) != (lt.id, lt.version), tuple(unmatched))
 
 
-def compare_paths(earlier: Path | str, later: Path | str) -> Comparison:
+def _passphrase_for(path: Path | str, passphrases: Mapping[Path, str] | None) -> str | None:
+    """The passphrase given for ``path`` (looked up as given, then resolved), or None."""
+    if not passphrases:
+        return None
+    if Path(path) in passphrases:
+        return passphrases[Path(path)]
+    wanted = Path(path).expanduser().resolve()
+    return next((v for p, v in passphrases.items() if Path(p).expanduser().resolve() == wanted),
+                None)
+
+
+def compare_paths(earlier: Path | str, later: Path | str, *,
+                  passphrases: Mapping[Path, str] | None = None) -> Comparison:
     """Open both documents read-only, compare them (earlier with later) and close them.
 
     Raises the storage errors of ``open_assessment`` (a file that cannot be
     opened) and ``InvalidInput`` when the checklists share no question.
     Nothing is written to either file; plain data comes back, so this may run on
-    a worker thread.
+    a worker thread.  ``passphrases`` (by path) open encrypted documents.
     """
-    with assessments.open_assessment(earlier, readonly=True) as e_doc, \
-            assessments.open_assessment(later, readonly=True) as l_doc:
+    with assessments.open_assessment(earlier, readonly=True,
+                                     passphrase=_passphrase_for(earlier, passphrases)) as e_doc, \
+            assessments.open_assessment(later, readonly=True,
+                                        passphrase=_passphrase_for(later, passphrases)) as l_doc:
         return compare(e_doc, l_doc)
 
 
-def in_time_order(a: Path | str, b: Path | str) -> tuple[Path, Path]:
+def in_time_order(a: Path | str, b: Path | str, *,
+                  passphrases: Mapping[Path, str] | None = None) -> tuple[Path, Path]:
     """Two document paths, earlier first: by period text, then when last changed.
 
     For a "Compare two assessments…" command that picks files one by one.
@@ -233,7 +249,8 @@ def in_time_order(a: Path | str, b: Path | str) -> tuple[Path, Path]:
     """
     from scrutiny_desktop.services.library import summarise_file
 
-    sa, sb = summarise_file(a), summarise_file(b)
+    sa = summarise_file(a, passphrase=_passphrase_for(a, passphrases))
+    sb = summarise_file(b, passphrase=_passphrase_for(b, passphrases))
     if not (sa.ok and sb.ok):
         return Path(a), Path(b)
 

@@ -7,7 +7,6 @@ import hashlib
 import mimetypes
 import os
 import shutil
-import sqlite3
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from scrutiny_desktop.services.common import answer_row, clean, record, required
 from scrutiny_desktop.services.permissions import EDIT_ANSWERS, require
 from scrutiny_desktop.storage.document import Document
 from scrutiny_desktop.storage.models import EVIDENCE_KINDS, Attachment, EvidenceItem, utcnow
+from scrutiny_desktop.storage.sqlite import DB_ERRORS, Connection, blob_open
 
 #: Attachments larger than this are refused: the document is emailed to chairs.
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
@@ -149,8 +149,9 @@ def _read_attachment(path: Path | str) -> AttachmentSource:
     return AttachmentSource(path, path.name, size, digest.hexdigest())
 
 
-def driver_connection(session) -> sqlite3.Connection:
-    """The sqlite3 connection under a session, inside the session's transaction."""
+def driver_connection(session) -> Connection:
+    """The driver connection under a session (sqlite3, or sqlcipher3 for an encrypted
+    document), inside the session's transaction."""
     return session.connection().connection.driver_connection
 
 
@@ -174,7 +175,7 @@ def write_attachment(session, *, filename: str, media_type: str, size: int, sha2
     digest, written = hashlib.sha256(), 0
     changed = InvalidInput(f"{filename} changed while it was being copied into the document; "
                            "try again.")
-    with driver_connection(session).blobopen("attachments", "content", att.id) as blob:
+    with blob_open(driver_connection(session), "attachments", "content", att.id) as blob:
         for chunk in chunks:
             if written + len(chunk) > size:
                 raise changed
@@ -190,9 +191,9 @@ def iter_attachment(session, attachment_id: int, chunk_size: int | None = None) 
     """An attachment's bytes in chunks of ``BLOB_CHUNK``, read with SQLite's incremental blob I/O."""
     chunk_size = chunk_size or BLOB_CHUNK
     try:
-        blob = driver_connection(session).blobopen("attachments", "content", attachment_id,
-                                                   readonly=True)
-    except sqlite3.Error:
+        blob = blob_open(driver_connection(session), "attachments", "content", attachment_id,
+                         readonly=True)
+    except DB_ERRORS:
         # Not a BLOB (edited behind the app's back): read the value as it is.
         value = session.scalar(select(Attachment.content).where(Attachment.id == attachment_id))
         if isinstance(value, str):

@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import sqlite3
 from dataclasses import dataclass
 
 from sqlalchemy import Integer, LargeBinary, select
@@ -43,6 +42,7 @@ from scrutiny_desktop.storage.models import (
     Status,
     UTCDateTime,
 )
+from scrutiny_desktop.storage.sqlite import DATABASE_ERRORS, Connection, blob_open
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ def _sqlite_problem(doc: Document) -> str:
         problem = _schema_problem(conn) or _attachments_problem(conn) or _values_problem(conn)
         if problem:
             return problem
-    except sqlite3.DatabaseError as exc:
+    except DATABASE_ERRORS as exc:
         return f"the database is damaged ({exc})"
     finally:
         conn.close()
@@ -72,7 +72,7 @@ def _trigger_name(sql: str) -> str:
     return sql.split()[2]
 
 
-def _schema_problem(conn: sqlite3.Connection) -> str:
+def _schema_problem(conn: Connection) -> str:
     """The tables and columns of the models, and exactly the audit triggers, as the app
     made them (a dropped or altered trigger would let the audit log be rewritten)."""
     objects = {(kind, name): sql for kind, name, sql in conn.execute(
@@ -97,7 +97,7 @@ def _schema_problem(conn: sqlite3.Connection) -> str:
     return ""
 
 
-def _attachments_problem(conn: sqlite3.Connection) -> str:
+def _attachments_problem(conn: Connection) -> str:
     """Every attachment is stored as bytes, of its recorded size and SHA-256."""
     for att_id, name, size, digest, kind, length in conn.execute(
             "SELECT id, filename, size, sha256, typeof(content), length(CAST(content AS BLOB)) "
@@ -107,7 +107,7 @@ def _attachments_problem(conn: sqlite3.Connection) -> str:
             what = {"text": "text", "null": "nothing"}.get(kind, "a number")
             return f"the attached file {label} is stored as {what}, not as the file's bytes"
         sha = hashlib.sha256()
-        blob = conn.blobopen("attachments", "content", att_id, readonly=True)
+        blob = blob_open(conn, "attachments", "content", att_id, readonly=True)
         with blob:
             while chunk := blob.read(1024 * 1024):
                 sha.update(chunk)
@@ -145,7 +145,7 @@ def _parses(kind: type, value: str) -> bool:
     return True
 
 
-def _values_problem(conn: sqlite3.Connection) -> str:
+def _values_problem(conn: Connection) -> str:
     """Every value of every column is of the kind the app stores there: whole numbers,
     UTF-8 text, dates and times that parse, bytes; NULL only where allowed.  (What a
     SQLite shell or a damaged page can put anywhere, and what would otherwise stop
@@ -183,7 +183,7 @@ def values_problem(doc: Document) -> str:
     conn = doc.raw()
     try:
         return _values_problem(conn)
-    except sqlite3.DatabaseError as exc:
+    except DATABASE_ERRORS as exc:
         return f"the database is damaged ({exc})"
     finally:
         conn.close()

@@ -21,7 +21,6 @@ import errno
 import hashlib
 import os
 import re
-import sqlite3
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -62,6 +61,7 @@ from scrutiny_desktop.storage.models import (
     SignOff,
     SummaryPart,
 )
+from scrutiny_desktop.storage.sqlite import DB_ERRORS
 from scrutiny_desktop.storage.sqlite_errors import os_errno
 
 __all__ = ["ImportProblem", "import_json", "validate"]
@@ -251,6 +251,10 @@ def validate(data, source: Path, blobs: _Blobs = _NO_BLOBS) -> tuple[AssessmentE
     return model, template
 
 
+#: What building a document may raise (ours, SQLAlchemy's, either driver's).
+_BUILD_ERRORS: tuple[type[Exception], ...] = (DocumentError, SQLAlchemyError, *DB_ERRORS)
+
+
 def import_json(source: Path | str, target: Path | str) -> Path:
     """Build a new document at ``target`` from a JSON export.
 
@@ -275,7 +279,7 @@ def import_json(source: Path | str, target: Path | str) -> Path:
                 _build(tmp, model, blobs, source)
             except (ImportProblem, FileReadFailed):
                 raise
-            except (DocumentError, sqlite3.Error, SQLAlchemyError) as exc:
+            except _BUILD_ERRORS as exc:
                 # Said of the hidden temporary file ("saving will be retried"): say it of
                 # the file being made, and what to do, instead.
                 raise _write_failed(exc, target) from None

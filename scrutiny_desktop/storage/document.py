@@ -19,13 +19,19 @@ runs checks in order:
 
 An older document is copied aside with the SQLite backup API and then migrated
 with Alembic.
+
+An encrypted document (SQLCipher, :mod:`.sqlite`) is recognised at step 2; without
+its passphrase ``PassphraseNeeded`` is raised, and a wrong one raises
+``WrongPassphrase`` after a read-only test that writes nothing.  Every step after
+that runs as for a plain document, with the passphrase on each connection.  The
+passphrase is kept on the open ``Document`` in memory only (copies made from it
+are encrypted with it too); it is never written anywhere.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import sqlite3
 import struct
 from collections.abc import Iterator
 from pathlib import Path
@@ -47,6 +53,8 @@ from scrutiny_desktop.storage.fileformat import (
     WAL_LEFTOVERS,
     WRITER,
     PrivateCopy,
+    check_header,
+    check_passphrase,
     connect_ro,
     inspect,
     private_copy,
@@ -56,6 +64,14 @@ from scrutiny_desktop.storage.fileformat import (
     sniff,
 )
 from scrutiny_desktop.storage.models import Base
+from scrutiny_desktop.storage.sqlite import (
+    DB_ERRORS,
+    OPERATIONAL_ERRORS,
+    Connection,
+    connect,
+    engine_url,
+    export_database,
+)
 from scrutiny_desktop.storage.sqlite_errors import (
     is_busy,
     result_code,
@@ -73,13 +89,13 @@ def writable_reason(path: Path) -> str | None:
     return None
 
 
-def _probe_writer(path: Path) -> None:
+def _probe_writer(path: Path, passphrase: str | None = None) -> None:
     """Raise DocumentInUse if another connection is in the middle of a write."""
-    conn = sqlite3.connect(str(path), timeout=0.2, isolation_level=None)
+    conn = connect(path, timeout=0.2, isolation_level=None, passphrase=passphrase)
     try:
         conn.execute("BEGIN IMMEDIATE")
         conn.execute("ROLLBACK")
-    except sqlite3.OperationalError as exc:
+    except OPERATIONAL_ERRORS as exc:
         if is_busy(exc):
             raise errors.DocumentInUse(path) from None
         raise errors.DocumentCorrupt(path, str(exc)) from None
@@ -87,22 +103,21 @@ def _probe_writer(path: Path) -> None:
         conn.close()
 
 
-def _make_engine(path: Path, readonly: bool) -> Engine:
+def _make_engine(path: Path, readonly: bool, passphrase: str | None = None) -> Engine:
     if readonly:
         uri = ro_uri(path)
 
         def creator():
-            conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
-                                   isolation_level=None, check_same_thread=False)
-            return conn
+            return connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                           check_same_thread=False, passphrase=passphrase)
     else:
         target = str(path)
 
         def creator():
-            return sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000,
-                                   isolation_level=None, check_same_thread=False)
+            return connect(target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                           check_same_thread=False, passphrase=passphrase)
 
-    engine = create_engine("sqlite://", creator=creator)
+    engine = create_engine(engine_url(passphrase), creator=creator)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
@@ -135,7 +150,8 @@ class Document:
     def __init__(self, path: Path, engine: Engine, *, readonly: bool, readonly_reason: str = "",
                  actor: str = "", lock: lockfile.LockFile | None = None,
                  format_version: int = FORMAT_VERSION, backup_path: Path | None = None,
-                 db_path: Path | None = None, copy: PrivateCopy | None = None):
+                 db_path: Path | None = None, copy: PrivateCopy | None = None,
+                 passphrase: str | None = None):
         self.path = path
         self.db_path = db_path or path
         self.engine = engine
@@ -162,6 +178,14 @@ class Document:
         #: Services keep derived, read-mostly values here (the parsed template).
         self.cache: dict = {}
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        #: The passphrase of an encrypted document, in memory only (never written
+        #: anywhere): copies made from the document are encrypted with it.
+        self.passphrase = passphrase
+
+    @property
+    def encrypted(self) -> bool:
+        """True for an encrypted (SQLCipher) document."""
+        return self.passphrase is not None
 
     @property
     def recovery_message(self) -> str:
@@ -190,7 +214,7 @@ class Document:
         try:
             with RAW_FD_LOCK, self._sessions.begin() as session:
                 yield session
-        except sqlite3.OperationalError as exc:  # pragma: no cover - raw driver errors are wrapped
+        except OPERATIONAL_ERRORS as exc:  # pragma: no cover - raw driver errors are wrapped
             raise errors.DocumentWriteFailed(self.path, str(exc),
                                              sqlite_errorcode=result_code(exc)) from None
         except Exception as exc:
@@ -203,9 +227,10 @@ class Document:
                                                  sqlite_errorcode=result_code(exc)) from None
             raise
 
-    def raw(self) -> sqlite3.Connection:
-        """A plain read-only sqlite3 connection (for integrity checks, other threads)."""
-        return connect_ro(self.db_path)
+    def raw(self) -> Connection:
+        """A read-only driver connection (for integrity checks, other threads): sqlite3,
+        or for an encrypted document sqlcipher3, keyed (see :mod:`.sqlite`)."""
+        return connect_ro(self.db_path, self.passphrase)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -230,7 +255,7 @@ def _in_use(path: Path, exc: lockfile.LockHeld) -> errors.DocumentInUse:
 
 def open_document(path: Path | str, *, readonly: bool = False, actor: str = "",
                   lock: bool = False, detect_writer: bool = False,
-                  take_over: bool = False) -> Document:
+                  take_over: bool = False, passphrase: str | None = None) -> Document:
     """Open a document after every safety check.
 
     ``readonly`` asks for read-only access; a file that cannot be written opens
@@ -241,9 +266,17 @@ def open_document(path: Path | str, *, readonly: bool = False, actor: str = "",
     opening read-only (``check`` uses it; nothing is written to find out).
     An interrupted save is recovered first (see the module notes); the document
     says so in ``recovered_interrupted_save`` and ``recovery_message``.
+    An encrypted document needs its ``passphrase`` (``PassphraseNeeded``,
+    ``WrongPassphrase``: the file is left as it is); a plain one ignores it.
     """
     path = Path(path).expanduser()
-    head, _size = sniff(path, path)
+    head, _size = sniff(path, path, allow_encrypted=True)
+    key: str | None = None
+    if not head.startswith(b"SQLite format 3\x00"):  # sniff: an encrypted document
+        if passphrase is None:
+            raise errors.PassphraseNeeded(path)
+        check_passphrase(path, passphrase)
+        key = passphrase
     reason = "you opened it read-only" if readonly else writable_reason(path)
     acquired = lockfile.Acquired(None)
     copy: PrivateCopy | None = None
@@ -254,24 +287,27 @@ def open_document(path: Path | str, *, readonly: bool = False, actor: str = "",
             except lockfile.LockHeld as exc:
                 raise _in_use(path, exc) from None
         editable = reason is None
-        state = probe(path, wait=BUSY_TIMEOUT_MS / 1000 if (editable or detect_writer) else 0.0)
+        state = probe(path, wait=BUSY_TIMEOUT_MS / 1000 if (editable or detect_writer) else 0.0,
+                      passphrase=key)
         if state == WRITER and (editable or detect_writer):
             raise errors.DocumentInUse(path)
         recovered_backup = None
         recovered = False
         ours = struct.unpack(">I", head[68:72])[0] == APPLICATION_ID if len(head) >= 72 else False
+        if key is not None:  # the header is ciphertext: ours if a private copy says so
+            ours = state != HOT_JOURNAL or _encrypted_is_ours(path, key)
         if state == HOT_JOURNAL and editable and ours:
-            recovered_backup = recover(path)
+            recovered_backup = recover(path, key)
             recovered = True
         elif state == HOT_JOURNAL or (state == WAL_LEFTOVERS and not editable):
-            copy = private_copy(path)
+            copy = private_copy(path, passphrase=key)
             recovered = state == HOT_JOURNAL
         if copy is not None and editable:  # (only for a file that is not ours at all)
             editable, reason = False, "an interrupted save could not be recovered in place"
         db_path = copy.path if copy is not None else path
-        header = inspect(db_path, display=path)
+        header = inspect(db_path, display=path, passphrase=key)
         if editable:
-            _probe_writer(path)
+            _probe_writer(path, key)
         backup = None
         if header.user_version < FORMAT_VERSION:
             from scrutiny_desktop.storage import migrate
@@ -280,18 +316,19 @@ def open_document(path: Path | str, *, readonly: bool = False, actor: str = "",
                 # Read-only: the update is made to a private copy, which is what is read;
                 # the file itself stays byte for byte as it is.
                 if copy is None:
-                    copy = private_copy(path)
+                    copy = private_copy(path, passphrase=key)
                     db_path = copy.path
-                migrate.upgrade(copy.path)
+                migrate.upgrade(copy.path, key)
             else:
-                backup = migrate.backup_copy(path, header.user_version)
-                migrate.upgrade(path)
-        engine = _make_engine(db_path, readonly=not editable)
+                backup = migrate.backup_copy(path, header.user_version, key)
+                migrate.upgrade(path, key)
+        engine = _make_engine(db_path, readonly=not editable, passphrase=key)
         # The file's own format: an older one read through an updated private copy keeps it.
         file_format = header.user_version if reason is not None else FORMAT_VERSION
         doc = Document(path, engine, readonly=not editable, readonly_reason=reason or "",
                        actor=actor, lock=acquired.lock, backup_path=backup, db_path=db_path,
-                       copy=copy, format_version=min(file_format, FORMAT_VERSION))
+                       copy=copy, format_version=min(file_format, FORMAT_VERSION),
+                       passphrase=key)
     except BaseException:
         if acquired.lock is not None:
             acquired.lock.release()
@@ -305,8 +342,27 @@ def open_document(path: Path | str, *, readonly: bool = False, actor: str = "",
     return doc
 
 
-def create_document(path: Path | str, *, overwrite: bool = False) -> Path:
-    """Create an empty document with the current schema, stamped at head.
+def _encrypted_is_ours(path: Path, passphrase: str) -> bool:
+    """An encrypted document with an interrupted save: its application id, read from a
+    private copy with the save rolled back (the file itself is not touched)."""
+    copy = private_copy(path, passphrase=passphrase)
+    try:
+        return check_header(copy.path, display=path, passphrase=passphrase) \
+            .application_id == APPLICATION_ID
+    except errors.DocumentError:
+        return False
+    finally:
+        copy.close()
+
+
+#: What creating a document may raise from below (either driver's errors, SQLAlchemy's).
+_CREATE_ERRORS: tuple[type[Exception], ...] = (*DB_ERRORS, SQLAlchemyError)
+
+
+def create_document(path: Path | str, *, overwrite: bool = False,
+                    passphrase: str | None = None) -> Path:
+    """Create an empty document with the current schema, stamped at head (encrypted
+    with ``passphrase`` when one is given).
 
     The file is built under a temporary name beside it and takes its name only when
     complete (:func:`scrutiny_desktop.atomic.atomic_path`), so a failure never leaves a
@@ -327,27 +383,28 @@ def create_document(path: Path | str, *, overwrite: bool = False) -> Path:
                                          retry=False) from None
     try:
         with atomic_path(path, overwrite=overwrite, tag="creating") as tmp:
-            _create_at(tmp)
+            _create_at(tmp, passphrase)
     except FileExistsError:
         raise FileExistsError(f"{path} already exists. Choose another name.") from None
-    except (sqlite3.Error, SQLAlchemyError) as exc:
+    except _CREATE_ERRORS as exc:
         detail = getattr(exc, "orig", None) or exc
         raise errors.DocumentWriteFailed(path, f"it cannot be written there: {detail}",
                                          retry=False, sqlite_errorcode=result_code(exc)) from None
     return path
 
 
-def _create_at(tmp: Path) -> None:
+def _create_at(tmp: Path, passphrase: str | None = None) -> None:
     from scrutiny_desktop.storage import migrate
 
-    conn = sqlite3.connect(str(tmp))
+    conn = connect(tmp, passphrase=passphrase)
     try:
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.execute("PRAGMA journal_mode = DELETE")
         conn.commit()
     finally:
         conn.close()
-    engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(str(tmp)))
+    engine = create_engine(engine_url(passphrase),
+                           creator=lambda: connect(tmp, passphrase=passphrase))
     try:
         Base.metadata.create_all(engine)
         migrate.stamp_head(engine)
@@ -358,15 +415,25 @@ def _create_at(tmp: Path) -> None:
 def save_copy(doc: Document, target: Path | str) -> Path:
     """``VACUUM INTO`` a clean single file (deleted text purged), written under a
     temporary name and given the target's name only when complete
-    (:func:`scrutiny_desktop.atomic.atomic_path`)."""
+    (:func:`scrutiny_desktop.atomic.atomic_path`).  The copy of an encrypted document
+    is encrypted with the same passphrase (``sqlcipher_export``, a logical copy)."""
     target = Path(target).expanduser()
     if target.resolve() == doc.path.resolve():
         raise errors.InvalidInput("Choose a different file from the one that is open.")
     with atomic_path(target, tag="copying") as tmp:
-        conn = sqlite3.connect(ro_uri(doc.db_path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        if doc.passphrase is not None:
+            # A logical copy (deleted text is not carried either), with a new salt.
+            try:
+                export_database(doc.db_path, tmp, source_passphrase=doc.passphrase,
+                                target_passphrase=doc.passphrase)
+            except DB_ERRORS as exc:
+                raise errors.DocumentWriteFailed(target, str(exc),
+                                                 sqlite_errorcode=result_code(exc)) from None
+            return target
+        conn = connect(ro_uri(doc.db_path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
             conn.execute("VACUUM INTO ?", (str(tmp),))
-        except sqlite3.Error as exc:
+        except DB_ERRORS as exc:
             raise errors.DocumentWriteFailed(target, str(exc),
                                              sqlite_errorcode=result_code(exc)) from None
         finally:

@@ -10,6 +10,11 @@ Everything here only reads, or works on a private copy:
 * ``check_header``, ``quick_check`` and ``inspect``: ours, not too new, and sound;
 * ``recover`` (in place, after keeping a copy) and ``private_copy`` (a temporary
   copy with the crash rolled back, for read-only viewers and ``check``).
+
+An encrypted document (SQLCipher 4, see :mod:`.sqlite`) has no readable header:
+``is_encrypted`` recognises one, ``check_passphrase`` tests a passphrase without
+writing a byte, and the functions that connect take the ``passphrase`` (None for
+a plain document) and read the header values with SQL once it is unlocked.
 """
 
 from __future__ import annotations
@@ -18,7 +23,6 @@ import contextlib
 import errno
 import os
 import shutil
-import sqlite3
 import stat
 import struct
 import sys
@@ -30,6 +34,14 @@ from pathlib import Path
 
 from scrutiny_desktop import errors
 from scrutiny_desktop.storage.models import Base
+from scrutiny_desktop.storage.sqlite import (
+    CIPHER_PAGE_SIZE,
+    DATABASE_ERRORS,
+    DB_ERRORS,
+    OPERATIONAL_ERRORS,
+    Connection,
+    connect,
+)
 from scrutiny_desktop.storage.sqlite_errors import (
     SQLITE_READONLY_ROLLBACK,
     SqliteProblem,
@@ -144,20 +156,74 @@ def _read_head(path: Path, shown: Path) -> tuple[bytes, int]:
     return head, st.st_size
 
 
-def sniff(path: Path, shown: Path) -> tuple[bytes, int]:
-    """The path is a readable regular file that starts like a SQLite database: its
-    first 100 bytes and its size.  (Nothing here depends on a save having finished:
-    the first 16 bytes never change.)"""
+def sniff(path: Path, shown: Path, *, allow_encrypted: bool = False) -> tuple[bytes, int]:
+    """The path is a readable regular file that starts like a SQLite database (or, with
+    ``allow_encrypted``, like an encrypted one: see :func:`is_encrypted`): its first 100
+    bytes and its size.  (Nothing here depends on a save having finished: the first 16
+    bytes never change.)"""
     check_path(path, display=shown)
     head, size = _read_head(path, shown)
     if size == 0:
         raise errors.NotADocument(shown, "empty (0 bytes), not a Scrutiny Desktop document")
     if not head.startswith(_SQLITE_MAGIC):
         for magic, what in _KNOWN_MAGIC:
-            if head.startswith(magic):
+            if head.startswith(magic) and not (allow_encrypted and is_encrypted(path)):
                 raise errors.NotADocument(shown, f"{what}, not a Scrutiny Desktop document")
+        if is_encrypted(path):
+            if allow_encrypted:
+                return head, size
+            raise errors.PassphraseNeeded(shown)  # a check that cannot take a passphrase
         raise errors.NotADocument(shown)
     return head, size
+
+
+def _looks_encrypted(page: bytes, size: int) -> bool:
+    """SQLCipher's standard layout: no SQLite magic (the first 16 bytes are the random
+    salt), a whole number of pages, no other known kind of file, and a first page that
+    looks like ciphertext (no 16-byte block repeats, as none does in random bytes; a
+    patterned or mostly empty file is not taken for an encrypted document)."""
+    if page.startswith(_SQLITE_MAGIC) or size == 0 or size % CIPHER_PAGE_SIZE:
+        return False
+    if len(page) < CIPHER_PAGE_SIZE:
+        return False
+    blocks = {page[i:i + 16] for i in range(0, CIPHER_PAGE_SIZE, 16)}
+    if len(blocks) != CIPHER_PAGE_SIZE // 16:
+        return False
+    # The app never gives a new file a salt that starts like another kind of file; one
+    # made by another SQLCipher tool may, by chance, start like a text file ("{"), but
+    # then its first page is not text.
+    for magic, _what in _KNOWN_MAGIC:
+        if page.startswith(magic):
+            if magic != b"{":
+                return False
+            try:
+                page.decode("utf-8")
+            except UnicodeDecodeError:
+                return True
+            return False
+    return True
+
+
+def is_encrypted(path: Path | str) -> bool:
+    """Is the file an encrypted (SQLCipher) document?  Read without blocking or
+    writing; False for anything that cannot be read (the usual checks say why)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) \
+        | getattr(os, "O_BINARY", 0)
+    with RAW_FD_LOCK:
+        try:
+            fd = os.open(path, flags)
+        except OSError:
+            return False
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                return False
+            page = os.read(fd, CIPHER_PAGE_SIZE)
+        except OSError:
+            return False
+        finally:
+            os.close(fd)
+    return _looks_encrypted(page, st.st_size)
 
 
 def read_header(path: Path, *, display: Path | None = None) -> Header:
@@ -185,8 +251,9 @@ def read_header(path: Path, *, display: Path | None = None) -> Header:
 
 
 def _is_wal_head(head: bytes) -> bool:
-    """Bytes 18-19 of the header say WAL mode (another program switched it)."""
-    return len(head) >= 20 and head[18:20] == b"\x02\x02"
+    """Bytes 18-19 of the header say WAL mode (another program switched it).  (Never
+    for an encrypted document, whose header is not readable.)"""
+    return head.startswith(_SQLITE_MAGIC) and len(head) >= 20 and head[18:20] == b"\x02\x02"
 
 
 def _is_wal(path: Path) -> bool:
@@ -284,7 +351,7 @@ def _other_process_writing(path: Path) -> bool | None:
 CLEAN, HOT_JOURNAL, WAL_LEFTOVERS, WRITER = "clean", "hot journal", "wal leftovers", "writer"
 
 
-def _probe_once(path: Path) -> str:
+def _probe_once(path: Path, passphrase: str | None = None) -> str:
     try:
         head, _size = _read_head(path, path)
     except errors.DocumentError:
@@ -299,26 +366,26 @@ def _probe_once(path: Path) -> str:
     # anywhere holds the RESERVED lock) stops with SQLITE_READONLY_ROLLBACK.
     conn = None
     try:
-        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=0,
-                               isolation_level=None)
+        conn = connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=0,
+                       isolation_level=None, passphrase=passphrase)
         conn.execute("BEGIN")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         # SQLite read the file and did not call the journal hot, so a connection holds
         # the RESERVED lock: a save is under way.  While we hold our read lock nobody
         # can finish it, so if the journal is still there, the writer is live.
         return WRITER if _journal_may_be_hot(path) else CLEAN
-    except sqlite3.OperationalError as exc:
+    except OPERATIONAL_ERRORS as exc:
         if result_code(exc) == SQLITE_READONLY_ROLLBACK or classify(exc) is SqliteProblem.READONLY:
             return HOT_JOURNAL
         return WRITER if is_busy(exc) else CLEAN
-    except sqlite3.Error:
+    except DB_ERRORS:
         return CLEAN
     finally:
         if conn is not None:
             conn.close()
 
 
-def probe(path: Path | str, *, wait: float = 0.0) -> str:
+def probe(path: Path | str, *, wait: float = 0.0, passphrase: str | None = None) -> str:
     """What is beside the document, judged without writing anything:
 
     * ``HOT_JOURNAL``: an interrupted save that SQLite's rollback will undo;
@@ -329,23 +396,47 @@ def probe(path: Path | str, *, wait: float = 0.0) -> str:
     * ``CLEAN``: none of those (a zero-header or empty journal is harmless).
 
     A writer is looked for again until ``wait`` seconds have passed (saves are short).
+    An encrypted document's journal is judged with its ``passphrase``.
     """
     path = Path(path)
     deadline = time.monotonic() + wait
     while True:
-        state = _probe_once(path)
+        state = _probe_once(path, passphrase)
         if state != WRITER or time.monotonic() >= deadline:
             return state
         time.sleep(0.05)
 
 
-def connect_ro(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(ro_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+def connect_ro(path: Path, passphrase: str | None = None) -> Connection:
+    conn = connect(ro_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000, passphrase=passphrase)
     conn.execute("PRAGMA query_only = ON")
     return conn
 
 
-def _check_schema(path: Path, conn: sqlite3.Connection) -> None:
+def check_passphrase(path: Path, passphrase: str, *, display: Path | None = None) -> None:
+    """Raise ``WrongPassphrase`` unless ``passphrase`` decrypts the encrypted document at
+    ``path``.  Nothing is written: the first page is read over a read-only connection,
+    or, when an interrupted save must be rolled back first, in a private copy."""
+    shown = display or path
+    try:
+        conn = connect_ro(path, passphrase)
+    except DB_ERRORS as exc:
+        raise errors.DocumentCorrupt(shown, f"it cannot be read: {exc}") from None
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return
+    except DB_ERRORS as exc:
+        problem = classify(exc)
+        if problem is SqliteProblem.NOTADB:
+            raise errors.WrongPassphrase(shown) from None
+        if problem is not SqliteProblem.READONLY:
+            return  # busy or damaged: the checks that follow say which
+    finally:
+        conn.close()
+    private_copy(path, display=shown, passphrase=passphrase).close()  # a hot journal
+
+
+def _check_schema(path: Path, conn: Connection) -> None:
     """Every table and column of the current format is there (a current-format file)."""
     names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     missing = [t for t in Base.metadata.tables if t not in names]
@@ -360,12 +451,13 @@ def _check_schema(path: Path, conn: sqlite3.Connection) -> None:
             raise errors.DocumentCorrupt(path, f"columns are missing from {name} ({', '.join(lost)})")
 
 
-def quick_check(path: Path, *, schema: bool = True, display: Path | None = None) -> None:
+def quick_check(path: Path, *, schema: bool = True, display: Path | None = None,
+                passphrase: str | None = None) -> None:
     """``PRAGMA quick_check`` and the schema, on a read-only connection; raises on damage."""
     shown = display or path
     try:
-        conn = connect_ro(path)
-    except sqlite3.Error as exc:
+        conn = connect_ro(path, passphrase)
+    except DB_ERRORS as exc:
         raise errors.DocumentCorrupt(shown, str(exc)) from None
     try:
         rows = conn.execute("PRAGMA quick_check").fetchall()
@@ -377,24 +469,61 @@ def quick_check(path: Path, *, schema: bool = True, display: Path | None = None)
             names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if "assessments" not in names or "alembic_version" not in names:
                 raise errors.DocumentCorrupt(shown, "its tables are missing")
-    except sqlite3.OperationalError as exc:
+    except OPERATIONAL_ERRORS as exc:
         if is_busy(exc):
             raise errors.DocumentInUse(shown) from None
         if classify(exc) is SqliteProblem.READONLY and has_journal(path):
             # Only a hot journal (no live writer) makes a read-only reader fail so.
             raise errors.DocumentNeedsRecovery(shown) from None
         raise errors.DocumentCorrupt(shown, str(exc)) from None
-    except sqlite3.DatabaseError as exc:
+    except DATABASE_ERRORS as exc:
+        if passphrase is not None and classify(exc) is SqliteProblem.NOTADB:
+            raise errors.WrongPassphrase(shown) from None
         raise errors.DocumentCorrupt(shown, str(exc)) from None
     finally:
         conn.close()
 
 
-def check_header(path: Path | str, *, display: Path | None = None) -> Header:
-    """The cheap checks (path, SQLite, ours, not too new) from the header alone."""
+def read_keyed_header(path: Path, passphrase: str, *, display: Path | None = None) -> Header:
+    """The header values of an encrypted document, read with SQL once it is unlocked
+    (its first page is ciphertext on disk)."""
+    shown = display or path
+    size = check_path(path, display=shown).st_size
+    try:
+        conn = connect_ro(path, passphrase)
+    except DB_ERRORS as exc:
+        raise errors.DocumentCorrupt(shown, f"it cannot be read: {exc}") from None
+    try:
+        values = [conn.execute(f"PRAGMA {name}").fetchone()[0] for name in
+                  ("page_size", "page_count", "user_version", "application_id")]
+    except OPERATIONAL_ERRORS as exc:
+        if is_busy(exc):
+            raise errors.DocumentInUse(shown) from None
+        if classify(exc) is SqliteProblem.READONLY and has_journal(path):
+            raise errors.DocumentNeedsRecovery(shown) from None
+        raise errors.DocumentCorrupt(shown, str(exc)) from None
+    except DATABASE_ERRORS as exc:
+        if classify(exc) is SqliteProblem.NOTADB:
+            raise errors.WrongPassphrase(shown) from None
+        raise errors.DocumentCorrupt(shown, str(exc)) from None
+    finally:
+        conn.close()
+    page_size, page_count, user_version, application_id = (int(v) for v in values)
+    if size < CIPHER_PAGE_SIZE * page_count:
+        raise errors.DocumentCorrupt(shown, "the file is cut short")
+    return Header(page_size, page_count, True, user_version, application_id)
+
+
+def check_header(path: Path | str, *, display: Path | None = None,
+                 passphrase: str | None = None) -> Header:
+    """The cheap checks (path, SQLite, ours, not too new) from the header alone (an
+    encrypted document's, given its ``passphrase``, from SQL)."""
     path = Path(path)
     shown = display or path
-    header = read_header(path, display=shown)
+    if passphrase is not None:
+        header = read_keyed_header(path, passphrase, display=shown)
+    else:
+        header = read_header(path, display=shown)
     if header.application_id != APPLICATION_ID:
         raise errors.ForeignDatabase(shown)
     if header.user_version > FORMAT_VERSION:
@@ -404,15 +533,17 @@ def check_header(path: Path | str, *, display: Path | None = None) -> Header:
     return header
 
 
-def inspect(path: Path | str, *, display: Path | None = None) -> Header:
+def inspect(path: Path | str, *, display: Path | None = None,
+            passphrase: str | None = None) -> Header:
     """Every read-only check, in order.  Returns the header when all pass."""
     path = Path(path)
-    header = check_header(path, display=display)
-    quick_check(path, schema=header.user_version == FORMAT_VERSION, display=display)
+    header = check_header(path, display=display, passphrase=passphrase)
+    quick_check(path, schema=header.user_version == FORMAT_VERSION, display=display,
+                passphrase=passphrase)
     return header
 
 
-def recover(path: Path) -> Path:
+def recover(path: Path, passphrase: str | None = None) -> Path:
     """Finish an interrupted save: keep a copy of the file and its journal, then
     let SQLite roll the unfinished change back (the standard recovery)."""
     stamp = stamp_for_name()
@@ -421,10 +552,10 @@ def recover(path: Path) -> Path:
         shutil.copy2(path, backup)
     with contextlib.suppress(FileNotFoundError):  # another program finished it meanwhile
         shutil.copy2(journal_path(path), backup.with_name(backup.name + "-journal"))
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+    conn = connect(path, timeout=BUSY_TIMEOUT_MS / 1000, passphrase=passphrase)
     try:
         conn.execute("PRAGMA quick_check").fetchall()
-    except sqlite3.Error as exc:
+    except DB_ERRORS as exc:
         raise errors.DocumentCorrupt(path, f"it could not be recovered ({exc})") from None
     finally:
         conn.close()
@@ -455,9 +586,12 @@ def _file_stamps(path: Path) -> tuple[tuple[int, int, int] | None, ...]:
     return tuple(out)
 
 
-def private_copy(path: Path, *, display: Path | None = None) -> PrivateCopy:
+def private_copy(path: Path, *, display: Path | None = None,
+                 passphrase: str | None = None) -> PrivateCopy:
     """Copy the document and its ``-journal`` or ``-wal`` to a private folder and let
-    SQLite recover the copy there: the original and its sidecars stay byte for byte."""
+    SQLite recover the copy there: the original and its sidecars stay byte for byte.
+    (An encrypted document's journal holds encrypted pages: it is rolled back with
+    the ``passphrase``; a wrong one raises ``WrongPassphrase``.)"""
     shown = display or path
     for _attempt in range(5):
         before = _file_stamps(path)
@@ -475,7 +609,7 @@ def private_copy(path: Path, *, display: Path | None = None) -> PrivateCopy:
                 copy.close()  # another program changed it while we copied: again
                 time.sleep(0.05)
                 continue
-            conn = sqlite3.connect(str(copy.path), isolation_level=None)
+            conn = connect(copy.path, isolation_level=None, passphrase=passphrase)
             try:
                 conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # rolls back
                 if wal:
@@ -483,8 +617,10 @@ def private_copy(path: Path, *, display: Path | None = None) -> PrivateCopy:
             finally:
                 conn.close()
             return copy
-        except sqlite3.DatabaseError as exc:
+        except DB_ERRORS as exc:
             copy.close()
+            if passphrase is not None and classify(exc) is SqliteProblem.NOTADB:
+                raise errors.WrongPassphrase(shown) from None
             raise errors.DocumentCorrupt(shown, f"it could not be recovered ({exc})") from None
         except OSError:
             copy.close()

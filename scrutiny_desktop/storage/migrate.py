@@ -7,7 +7,6 @@ header without running SQL.
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from alembic import command
@@ -18,6 +17,7 @@ from sqlalchemy.engine import Engine
 
 from scrutiny_desktop import paths
 from scrutiny_desktop.atomic import atomic_path
+from scrutiny_desktop.storage.sqlite import connect, engine_url
 from scrutiny_desktop.text import stamp_for_name
 
 
@@ -48,7 +48,7 @@ def stamp_head(engine: Engine) -> None:
         _mirror_user_version(connection)
 
 
-def backup_copy(path: Path, format_version: int) -> Path:
+def backup_copy(path: Path, format_version: int, passphrase: str | None = None) -> Path:
     """Copy a document aside with the SQLite backup API before migrating it.
 
     The copy is made under a temporary name and takes its name only when complete
@@ -57,9 +57,9 @@ def backup_copy(path: Path, format_version: int) -> Path:
     stamp = stamp_for_name()
     target = path.with_name(f"{path.stem}.format{format_version}-backup-{stamp}{path.suffix}")
     with atomic_path(target, overwrite=False, tag="backup") as tmp:
-        src = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        src = connect(path.resolve().as_uri() + "?mode=ro", uri=True, passphrase=passphrase)
         try:
-            dst = sqlite3.connect(str(tmp))
+            dst = connect(tmp, passphrase=passphrase)  # encrypted like the original
             try:
                 src.backup(dst)
             finally:
@@ -69,9 +69,10 @@ def backup_copy(path: Path, format_version: int) -> Path:
     return target
 
 
-def upgrade(path: Path) -> None:
+def upgrade(path: Path, passphrase: str | None = None) -> None:
     engine = create_engine(
-        "sqlite://", creator=lambda: sqlite3.connect(str(path), isolation_level=None)
+        engine_url(passphrase),
+        creator=lambda: connect(path, isolation_level=None, passphrase=passphrase),
     )
     try:
         with engine.begin() as connection:

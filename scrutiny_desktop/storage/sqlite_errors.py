@@ -15,6 +15,8 @@ import errno
 import sqlite3
 from enum import StrEnum
 
+from scrutiny_desktop.storage.sqlite import DB_ERRORS
+
 
 def _code(name: str, value: int) -> int:
     return getattr(sqlite3, name, value)
@@ -101,7 +103,7 @@ def result_code(exc: BaseException | None) -> int | None:
         if orig is None or orig is exc:
             break
         exc, seen = orig, seen + 1
-    if not isinstance(exc, sqlite3.Error):
+    if not isinstance(exc, DB_ERRORS):  # either driver's (plain or encrypted document)
         return None
     text = " ".join(str(exc).split()).lower()
     for words, code in _STANDARD_TEXT.items():

@@ -6,12 +6,12 @@ are read over a read-only SQLite connection.  Nothing is migrated, locked or
 written.  A journal beside the file is judged as SQLite judges it (see
 :func:`~scrutiny_desktop.storage.fileformat.probe`): a program saving right now is
 reported; an interrupted save is rolled back in a private copy and what was saved
-before it is read; WAL leftovers are read from a private copy too.
+before it is read; WAL leftovers are read from a private copy too.  An encrypted
+document is read only with its passphrase (``PassphraseNeeded`` without one).
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Container
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,11 +22,14 @@ from scrutiny_desktop.storage.fileformat import (
     WAL_LEFTOVERS,
     WRITER,
     check_header,
+    check_passphrase,
     check_path,
+    is_encrypted,
     private_copy,
     probe,
     ro_uri,
 )
+from scrutiny_desktop.storage.sqlite import DATABASE_ERRORS, DB_ERRORS, connect
 from scrutiny_desktop.storage.sqlite_errors import is_busy
 
 
@@ -51,36 +54,46 @@ class StoredSummary:
     countersigned_at: str | None
 
 
-def read_summary(path: Path | str, *, known_templates: Container[str] = ()) -> StoredSummary:
+def read_summary(path: Path | str, *, known_templates: Container[str] = (),
+                 passphrase: str | None = None) -> StoredSummary:
     """Read the summary of the document at ``path`` without changing, locking or
     migrating it.  The template snapshot is left out when its SHA-256 is in
     ``known_templates`` (a folder of documents shares one or two).
 
     Raises the typed errors of opening (``DocumentNotFound``, ``NotADocument``,
     ``DocumentTooNew``...), ``DocumentInUse`` when another program is writing the file
-    right now, and ``DocumentCorrupt`` when its rows cannot be read.
+    right now, and ``DocumentCorrupt`` when its rows cannot be read.  An encrypted
+    document raises ``PassphraseNeeded`` without its ``passphrase`` and
+    ``WrongPassphrase`` with a wrong one (a plain document ignores it).
     """
     path = Path(path)
     check_path(path)
-    state = probe(path)
+    key = None
+    if is_encrypted(path):
+        if passphrase is None:
+            raise errors.PassphraseNeeded(path)
+        check_passphrase(path, passphrase)
+        key = passphrase
+    state = probe(path, passphrase=key)
     if state == WRITER:
         raise errors.DocumentInUse(path)
     copy = None
     try:
         if state in (HOT_JOURNAL, WAL_LEFTOVERS):
-            copy = private_copy(path)
+            copy = private_copy(path, passphrase=key)
         db_path = copy.path if copy is not None else path
-        check_header(db_path, display=path)
-        return _read_rows(path, db_path, known_templates)
+        check_header(db_path, display=path, passphrase=key)
+        return _read_rows(path, db_path, known_templates, key)
     finally:
         if copy is not None:
             copy.close()
 
 
-def _read_rows(path: Path, db_path: Path, known_templates: Container[str]) -> StoredSummary:
+def _read_rows(path: Path, db_path: Path, known_templates: Container[str],
+               passphrase: str | None = None) -> StoredSummary:
     try:
-        conn = sqlite3.connect(ro_uri(db_path), uri=True, timeout=1.0)
-    except sqlite3.Error as exc:
+        conn = connect(ro_uri(db_path), uri=True, timeout=1.0, passphrase=passphrase)
+    except DB_ERRORS as exc:
         raise errors.DocumentCorrupt(path, f"it cannot be read: {exc}") from None
     try:
         conn.execute("PRAGMA query_only = ON")
@@ -104,7 +117,7 @@ def _read_rows(path: Path, db_path: Path, known_templates: Container[str]) -> St
             "SELECT max(signed_at) FROM signoffs WHERE voided_at IS NULL").fetchone()[0]
         countersigned = conn.execute(
             "SELECT max(signed_at) FROM countersignatures WHERE voided_at IS NULL").fetchone()[0]
-    except sqlite3.DatabaseError as exc:
+    except DATABASE_ERRORS as exc:
         if is_busy(exc):
             raise errors.DocumentInUse(path) from None
         raise errors.DocumentCorrupt(path, str(exc)[:120]) from None

@@ -31,10 +31,20 @@ class ExportActions:
                  notify: Callable[[str, Path], None] | None = None):
         self.host = host
         self._finished = finished
-        self._notify = notify or (lambda what, path: None)
+        self._notify_saved = notify or (lambda what, path: None)
         self._op: object | None = None
 
+    def _plain(self) -> bool:
+        """Whether an export from the open assessment is a plain copy of an encrypted one."""
+        return bool(self.host.doc is not None and getattr(self.host.doc, "encrypted", False))
+
+    def _notify(self, what: str, path: Path) -> None:
+        self._notify_saved(f"{what} (not encrypted)" if self._plain() else what, path)
+
     def _target(self, doc: Document, title: str, extension: str, file_filter: str) -> Path | None:
+        if self._plain():
+            # Said before the file is written: exports are never encrypted.
+            title += " (the exported file is not encrypted)"
         target = self.host.ask_save_path(title, doc.path.with_suffix(extension), file_filter)
         if target is None:
             return None

@@ -76,6 +76,8 @@ class RecentEntry:
 def status_text(s: DocumentSummary) -> str:
     """"Draft", "Signed off 3 March 2026", "Countersigned 5 April 2026"; "Missing" or
     "Cannot be opened" for a file that cannot be read."""
+    if s.encrypted and not s.ok and not s.error:
+        return "🔒 Encrypted"
     if not s.ok:
         return "Missing" if s.missing else "Cannot be opened"
     if s.status == Status.SIGNED_OFF:
@@ -88,6 +90,10 @@ def status_text(s: DocumentSummary) -> str:
 def recent_entry(s: DocumentSummary) -> RecentEntry:
     """The text of the recent-list entry for ``s``."""
     name = s.path.name
+    if s.encrypted and not s.ok and not s.error:
+        # Listed by name only: its details are inside the encryption.
+        return RecentEntry(s.path, name, f"{name} · Open it and enter its passphrase to see more",
+                           status_text(s), "", None, ok=True)
     if not s.ok:
         detail = (f"Not found in {s.path.parent}; it may have been moved or deleted" if s.missing
                   else " ".join(s.error.split()).replace(str(s.path), "This file"))

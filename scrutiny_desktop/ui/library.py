@@ -95,8 +95,12 @@ class LibraryPage(QWidget):
     def __init__(self, folders: Sequence[str | Path] = (), *,
                  ask_folder: Callable[[QWidget], Path | str | None] | None = None,
                  save_folders: Callable[[list[str]], None] | None = None,
+                 passphrases: Callable[[], dict[str, str]] | None = None,
                  parent: QWidget | None = None):
         super().__init__(parent)
+        #: The session's passphrases (by path): encrypted assessments opened this session
+        #: are listed in full; the others by name, with a padlock.
+        self._passphrases = passphrases or dict
         self._ask_folder = ask_folder or _default_ask_folder
         self._save_folders = save_folders or (lambda folders: None)
         self._folders: list[str] = []
@@ -337,9 +341,11 @@ class LibraryPage(QWidget):
         self.status_label.setText(self._listing_text)
         self.refresh_button.setEnabled(False)
 
+        known = {Path(p): v for p, v in self._passphrases().items()}
+
         def work(progress):
             missing = [f for f in folders if not Path(f).expanduser().is_dir()]
-            return list_library(folders, progress), missing
+            return list_library(folders, progress, passphrases=known), missing
 
         # The operation belongs to the application, not to the page: if the page is
         # deleted mid-listing (the window closes), the late result still arrives

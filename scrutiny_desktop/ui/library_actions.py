@@ -10,6 +10,7 @@ window forward.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QRect
@@ -31,6 +32,7 @@ class LibraryActions:
     def __init__(self, host: Host):
         self.host = host
         self.page = LibraryPage(host.state.library_folders, save_folders=self._save_folders,
+                                passphrases=lambda: dict(getattr(host, "passphrases", {})),
                                 ask_folder=lambda _parent: host.ask_folder())
         self.page.open_requested.connect(self._open_from_library)
         # A child of the main window (closed and deleted with it), but a window of its own.
@@ -127,7 +129,23 @@ class LibraryActions:
 
     def compare_documents(self, earlier: Path, later: Path, *, parent: QWidget | None = None) -> None:
         """Compare two documents (on a worker thread) and show the comparison, over
-        ``parent`` (the library window when started there) or the main window."""
+        ``parent`` (the library window when started there) or the main window.
+        An encrypted one needs its passphrase (asked here, on the UI thread, first)."""
+        from scrutiny_desktop.services.encryption import is_encrypted
+
+        passphrases: dict[Path, str] = {}
+        for path in (earlier, later):
+            if not is_encrypted(path):
+                continue
+            try:
+                ok, passphrase = self.host.unlocked(path, self.host.known_passphrase(path),
+                                                    partial(_check_unlocks, path))
+            except (DocumentError, InvalidInput) as exc:
+                self.host.show_error("Cannot compare these assessments", str(exc))
+                return
+            if ok is None or passphrase is None:
+                return
+            passphrases[path] = passphrase
         self.host.show_status("Comparing…", 0)
 
         def done(comparison) -> None:
@@ -141,18 +159,25 @@ class LibraryActions:
             self.host.show_error("Cannot compare these assessments", " ".join(str(exc).split()))
 
         self._compare_op = self.host.run_in_background(
-            lambda _progress: compare_paths(earlier, later), done, failed)
+            lambda _progress: compare_paths(earlier, later, passphrases=passphrases), done, failed)
 
     def carry_forward(self) -> None:
         from scrutiny_desktop.services.carry_forward import carry_forward
         from scrutiny_desktop.ui.carry_forward import CarryForwardDialog, result_note
 
         host = self.host
+        # The open assessment stays open until the new one exists (cancelling keeps it).
         previous = host.doc.path if host.doc is not None else host.ask_open_path()
-        if previous is None or not host.close_document():
+        if previous is None:
             return
+        host.autosaver.flush()
         try:
-            with assessments.open_assessment(previous, readonly=True) as prev:
+            prev, passphrase = host.unlocked(previous, host.known_passphrase(previous),
+                                             lambda p: assessments.open_assessment(
+                                                 previous, readonly=True, passphrase=p))
+            if prev is None:
+                return
+            with prev:
                 info = assessments.info(prev)
                 open_count = sum(r.status != "done"
                                  for r in recommendations.list_recommendations(prev))
@@ -169,13 +194,23 @@ class LibraryActions:
                                    scrutineer_name=choice.scrutineer_name,
                                    scrutineer_role=choice.scrutineer_role, template=choice.template,
                                    copy_findings=choice.copy_findings,
-                                   bring_judgements=choice.bring_judgements, actor=host.actor())
+                                   bring_judgements=choice.bring_judgements, actor=host.actor(),
+                                   passphrase=passphrase)
         except (DocumentError, InvalidInput, FileExistsError, OSError) as exc:
             host.show_error("Could not create the assessment", str(exc))
             return
         host.forget_state(result.path)
+        if passphrase is not None:  # the new one is encrypted with the same passphrase
+            getattr(host, "remember_passphrase", lambda p, v: None)(result.path, passphrase)
         host.open_path(result.path)
         note, tell = result_note(result)
         if tell:
             host.show_info("New assessment created", note)
         host.show_status(note, 15000)
+
+
+def _check_unlocks(path: Path, passphrase: str | None) -> bool:
+    """Open ``path`` read-only with ``passphrase`` and close it (raises the passphrase
+    errors that ``unlocked`` asks again on)."""
+    with assessments.open_assessment(path, readonly=True, passphrase=passphrase):
+        return True

@@ -56,9 +56,15 @@ def earlier_first(a: DocumentSummary, b: DocumentSummary) -> tuple[DocumentSumma
     return (a, b) if key(a) <= key(b) else (b, a)
 
 
+#: How an encrypted assessment is listed before its passphrase is given.
+LOCKED = "🔒 Encrypted: open it to unlock"
+
+
 def status_text(s: DocumentSummary) -> str:
     if s.ok:
-        return s.status_label
+        return f"🔒 {s.status_label}" if s.encrypted else s.status_label
+    if s.encrypted and not s.error:
+        return LOCKED
     return MISSING if s.missing else CANNOT_BE_READ
 
 
@@ -120,7 +126,10 @@ def row_items(n: int, s: DocumentSummary, folders: Sequence[str | Path] = ()) ->
         item = QStandardItem(text)
         item.setEditable(False)
         item.setData(key, SORT_ROLE)
-        if not s.ok:
+        if s.encrypted and not s.ok and not s.error:
+            item.setToolTip(f"{s.path}\nEncrypted: its details show once you open it with its "
+                            "passphrase (kept for this session only).")
+        elif not s.ok:
             item.setToolTip(f"{s.path}\n{s.error}")
             font = item.font()
             font.setItalic(True)

@@ -33,7 +33,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from scrutiny_desktop import APP_NAME
 from scrutiny_desktop.checklist import bundled_template, discover_templates
-from scrutiny_desktop.errors import DocumentError, DocumentInUse, InvalidInput
+from scrutiny_desktop.errors import (
+    DocumentError,
+    DocumentInUse,
+    InvalidInput,
+    PassphraseNeeded,
+    WrongPassphrase,
+)
 from scrutiny_desktop.services import assessments, library, summary
 from scrutiny_desktop.settings import (
     AppState,
@@ -50,6 +56,7 @@ from scrutiny_desktop.ui import open_notices
 from scrutiny_desktop.ui.announce import announce
 from scrutiny_desktop.ui.assessment_page import AssessmentPage, open_with_system_viewer
 from scrutiny_desktop.ui.autosave import CEILING_MS, DEFAULT_DELAY_MS, RETRY_MS, Autosaver
+from scrutiny_desktop.ui.encryption_actions import EncryptionActions
 from scrutiny_desktop.ui.export_actions import ExportActions
 from scrutiny_desktop.ui.home import HomePage
 from scrutiny_desktop.ui.idle_lock import IdleLock
@@ -154,6 +161,8 @@ class MainWindow(QMainWindow):
         self._save_settings = save_settings or (lambda s: None)
         self._save_state = save_state or (lambda s: None)
         self.doc: Document | None = None
+        #: Passphrases given this session, by resolved path: memory only, never saved.
+        self.passphrases: dict[str, str] = {}
         self.setWindowTitle(APP_NAME)
         self.setAcceptDrops(True)
         apply_style(self)
@@ -198,6 +207,8 @@ class MainWindow(QMainWindow):
         self.library = self.library_actions.page
         self.exports: ExportActions = ExportActions(self, self.export_finished.emit,
                                                     self.notice.show_saved)
+        self.encryption_actions = EncryptionActions(self, self.remember_passphrase,
+                                                    self.known_passphrase)
 
         # Its accessible name is its text ("All changes saved 12:31:05"), so a screen
         # reader's read-the-status-bar command says it; failures are announced.
@@ -410,12 +421,14 @@ class MainWindow(QMainWindow):
         """Ask for the new assessment, create it, and only then close the open one
         (in ``open_path``): cancelling leaves the open assessment open."""
         templates = discover_templates(self.settings.extra_template_folders())
-        result = NewAssessmentDialog.ask(self, templates, self.settings)
+        result = NewAssessmentDialog.ask(self, templates, self.settings,
+                                         encryption=self.encryption_policy())
         if result is None:
             return
         try:
             path = assessments.create_assessment(result.path, result.template, result.details,
-                                                 actor=result.details.scrutineer_name)
+                                                 actor=result.details.scrutineer_name,
+                                                 passphrase=result.passphrase)
         except (DocumentError, InvalidInput, FileExistsError, OSError) as exc:
             self.show_error("Could not create the assessment", str(exc))
             return
@@ -426,6 +439,8 @@ class MainWindow(QMainWindow):
             self._save_settings(self.user_settings)
             self.settings = effective(self.user_settings, self.managed)
         self.forget_state(path)
+        if result.passphrase is not None:
+            self.remember_passphrase(path, result.passphrase)
         self.open_path(path)
 
     def open_dialog(self) -> None:
@@ -441,13 +456,22 @@ class MainWindow(QMainWindow):
         if not self.close_document():
             return False
         banner, banner_action = "", None
+        passphrase = self.known_passphrase(path)
         try:
-            doc = assessments.open_assessment(path, actor=self.actor(), lock=True)
+            doc, passphrase = self.unlocked(path, passphrase, lambda p: assessments.open_assessment(
+                path, actor=self.actor(), lock=True, passphrase=p))
+            if doc is None:
+                self.refresh_home()
+                return False
         except DocumentInUse as exc:
             try:
-                doc = assessments.open_assessment(path, actor=self.actor(), readonly=True)
+                doc, _p = self.unlocked(path, self.known_passphrase(path),
+                                         lambda p: assessments.open_assessment(
+                                             path, actor=self.actor(), readonly=True, passphrase=p))
             except (DocumentError, InvalidInput, ValueError) as exc2:
                 self.show_error("Cannot open this assessment", str(exc2))
+                return False
+            if doc is None:
                 return False
             doc.readonly_reason, banner = open_notices.in_use_banner(exc)
             if exc.can_take_over:
@@ -458,6 +482,52 @@ class MainWindow(QMainWindow):
             return False
         return self._show_document(doc, banner, banner_action)
 
+    # -- encrypted assessments -------------------------------------------------------------
+    def encryption_policy(self) -> str:
+        """What IT's settings say about encrypting new assessments."""
+        config = self.managed.config
+        if getattr(config, "require_encryption", False):
+            return "required"
+        return "default" if getattr(config, "encrypt_by_default", False) else "optional"
+
+    def known_passphrase(self, path: Path) -> str | None:
+        return self.passphrases.get(str(Path(path).resolve()))
+
+    def remember_passphrase(self, path: Path, passphrase: str | None) -> None:
+        """Keep ``passphrase`` for ``path`` for this session (None forgets it)."""
+        key = str(Path(path).resolve())
+        if passphrase is None:
+            self.passphrases.pop(key, None)
+        else:
+            self.passphrases[key] = passphrase
+
+    def ask_passphrase(self, path: Path, problem: str = "") -> str | None:
+        """The passphrase of the encrypted assessment at ``path`` (None if cancelled)."""
+        from scrutiny_desktop.ui.passphrase import UnlockDialog
+
+        with restoring_focus(self):
+            return UnlockDialog.ask(self, Path(path).name, problem)
+
+    def unlocked(self, path: Path, passphrase: str | None, attempt):
+        """Run ``attempt(passphrase)`` (an open), asking for the passphrase while the file
+        says it needs one or the one given is wrong; returns (result, passphrase), or
+        (None, None) if the person cancelled.  Every try leaves the file as it was."""
+        problem = ""
+        while True:
+            try:
+                result = attempt(passphrase)
+            except PassphraseNeeded:
+                problem = ""
+            except WrongPassphrase as exc:
+                problem = str(exc)
+            else:
+                if passphrase is not None:
+                    self.remember_passphrase(path, passphrase)
+                return result, passphrase
+            passphrase = self.ask_passphrase(path, problem)
+            if passphrase is None:
+                return None, None
+
     def take_over_editing(self, path: Path) -> bool:
         """Replace another person's lock with ours (after a clear warning) and edit."""
         if not self.confirm("Take over editing", open_notices.TAKE_OVER_WARNING):
@@ -465,7 +535,8 @@ class MainWindow(QMainWindow):
         self.autosaver.flush()
         self._abandon_document()
         try:
-            doc = assessments.take_over(path, actor=self.actor())
+            doc = assessments.take_over(path, actor=self.actor(),
+                                        passphrase=self.known_passphrase(path))
         except (DocumentError, InvalidInput, ValueError) as exc:
             self.show_error("Cannot take over editing", str(exc))
             self.open_path(path)
@@ -577,7 +648,8 @@ class MainWindow(QMainWindow):
         self.refresh_home()
 
     def refresh_home(self) -> None:
-        self.home.show_recent([library.summarise_file(Path(p)) for p in self.state.recent])
+        self.home.show_recent([library.summarise_file(Path(p), passphrase=self.known_passphrase(Path(p)))
+                               for p in self.state.recent])
 
     # -- preferences and help ------------------------------------------------------------
     def preferences(self) -> None:

@@ -57,6 +57,14 @@ class Menus:
                                           "Ctrl+Shift+S", "save_copy")
         self.close_action = self._add(m, "&Close assessment", w.close_document,
                                       QKeySequence.StandardKey.Close, "close_assessment")
+        e = self.encryption_menu = m.addMenu("Encr&yption")
+        enc = w.encryption_actions
+        self.encrypt_action = self._add(e, "&Encrypt with a passphrase…", enc.encrypt, None,
+                                        "encrypt")
+        self.change_passphrase_action = self._add(e, "&Change passphrase…", enc.change_passphrase,
+                                                  None, "change_passphrase")
+        self.decrypt_action = self._add(e, "&Remove encryption…", enc.remove, None,
+                                        "remove_encryption")
         m.addSeparator()
         self.export_pdf_action = self._add(m, "&Export PDF summary…", w.exports.export_pdf,
                                            "Ctrl+E", "export_pdf")
@@ -173,6 +181,11 @@ class Menus:
                        self.ready_action, self.find_action):
             action.setEnabled(doc is not None)
         self.summary_action.setEnabled(doc is not None)
+        changeable = doc is not None and not doc.readonly
+        encrypted = bool(doc is not None and getattr(doc, "encrypted", False))
+        self.encrypt_action.setEnabled(changeable and not encrypted)
+        self.change_passphrase_action.setEnabled(changeable and encrypted)
+        self.decrypt_action.setEnabled(changeable and encrypted)
         chair = self.window.status_actions.chair()
         allowed = permissions(doc, chair=chair is not None) if doc is not None else None
         self.chair_action.setEnabled(bool(allowed and allowed.status != Status.DRAFT

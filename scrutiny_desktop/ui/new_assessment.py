@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -24,6 +25,7 @@ from scrutiny_desktop.checklist import Template, TemplateInfo
 from scrutiny_desktop.services.assessments import NewAssessment, suggested_file_name
 from scrutiny_desktop.settings import Settings
 from scrutiny_desktop.storage import SUFFIX
+from scrutiny_desktop.ui.passphrase import LOST_WARNING, NewPassphrase
 from scrutiny_desktop.ui.style import primary
 from scrutiny_desktop.ui.widgets import ErrorLabel, document_target, named, restoring_focus, run_dialog
 
@@ -61,7 +63,8 @@ def unusable_note(templates: list[TemplateInfo]) -> str:
 
 #: How each missing or wrong field is named in the "Still needed" line.
 NEEDED = {"partnership": "the partnership's name", "period": "the period covered",
-          "name": "the scrutineer's name", "location": "where to save it"}
+          "name": "the scrutineer's name", "location": "where to save it",
+          "passphrase": "a passphrase"}
 
 
 @dataclass(frozen=True)
@@ -69,11 +72,15 @@ class NewAssessmentResult:
     template: Template
     details: NewAssessment
     path: Path
+    #: The new document's passphrase, or None for an unencrypted one.
+    passphrase: str | None = None
 
 
 class NewAssessmentDialog(QDialog):
     def __init__(self, templates: list[TemplateInfo], settings: Settings,
-                 parent: QWidget | None = None, defaults: dict | None = None):
+                 parent: QWidget | None = None, defaults: dict | None = None,
+                 encryption: str = "optional"):
+        """``encryption``: "optional", "default" (ticked) or "required" (IT's settings)."""
         super().__init__(parent)
         self.setWindowTitle("New assessment")
         self.setMinimumWidth(560)
@@ -127,6 +134,24 @@ class NewAssessmentDialog(QDialog):
         form.addRow(save_label, loc_row)
         form.addRow("", self.errors["location"])
 
+        # Encryption: offered, on by default, or required, as IT's settings say.
+        self.encrypt = named(QCheckBox("&Encrypt with a passphrase"), "Encrypt with a passphrase",
+                             "Only someone with the passphrase can open the file")
+        self.encrypt.setChecked(encryption in ("default", "required"))
+        self.encrypt.setEnabled(encryption != "required")
+        if encryption == "required":
+            self.encrypt.setToolTip("Your organisation requires assessments to be encrypted.")
+        self.passphrase = NewPassphrase()
+        self.lost_warning = QLabel(LOST_WARNING)
+        self.lost_warning.setWordWrap(True)
+        form.addRow("", self.encrypt)
+        form.addRow("", self.passphrase)
+        form.addRow("", self.lost_warning)
+        self.encrypt.toggled.connect(self._encryption_toggled)
+        self.passphrase.first.textChanged.connect(self._validate)
+        self.passphrase.repeat.textChanged.connect(self._validate)
+        self.passphrase.repeat.textEdited.connect(lambda _t: self._touch("passphrase"))
+
         note = QLabel("The assessment is saved as you work; there is no Save button.")
         note.setWordWrap(True)
         # Create is never greyed out without a reason: what is still needed is said
@@ -161,7 +186,7 @@ class NewAssessmentDialog(QDialog):
                           ("name", self.name), ("location", self.location)):
             edit.textEdited.connect(lambda _t, k=key: self._touch(k))
         self._suggest_path()
-        self._validate()
+        self._encryption_toggled(self.encrypt.isChecked())
 
     # -- behaviour ----------------------------------------------------------
     def _touch(self, key: str) -> None:
@@ -201,6 +226,10 @@ class NewAssessmentDialog(QDialog):
         problem = location_problem(self.location.text())
         if problem:
             out["location"] = problem
+        if self.encrypt.isChecked():
+            problem = self.passphrase.problem()
+            if problem:
+                out["passphrase"] = problem
         return out
 
     def _validate(self) -> None:
@@ -209,7 +238,9 @@ class NewAssessmentDialog(QDialog):
             # Blank fields are only flagged once someone has typed in them.
             show = key in problems and (key in self._touched or key == "location")
             label.show_error(problems[key] if show else "")
-        missing = [NEEDED[key] for key in ("partnership", "period", "name", "location")
+        passphrase_problem = problems.get("passphrase", "") if "passphrase" in self._touched else ""
+        self.passphrase.error.show_error(passphrase_problem)
+        missing = [NEEDED[key] for key in ("partnership", "period", "name", "location", "passphrase")
                    if key in problems]
         self.needed.setText(f"Still needed before Create: {', '.join(missing)}." if missing else "")
         self.needed.setVisible(bool(missing))
@@ -220,14 +251,20 @@ class NewAssessmentDialog(QDialog):
         """The file to create (``.scrutiny`` added), or None while "Save as" names none."""
         return document_target(self.location.text())[0]
 
+    def _encryption_toggled(self, on: bool) -> None:
+        self.passphrase.setVisible(on)
+        self.lost_warning.setVisible(on)
+        self._validate()
+        self.adjustSize()
+
     def accept(self) -> None:
-        self._touched.update(self.errors)
+        self._touched.update([*self.errors, "passphrase"])
         self._validate()
         problems = self.problems()
         if problems:
             # Show every problem, and put the cursor where the first one is.
             fields = {"partnership": self.partnership, "period": self.period, "name": self.name,
-                      "location": self.location}
+                      "location": self.location, "passphrase": self.passphrase.first}
             first = next(key for key in fields if key in problems)
             fields[first].setFocus()
             return
@@ -243,12 +280,13 @@ class NewAssessmentDialog(QDialog):
                                   scrutineer_name=self.name.text(), area=self.area.text(),
                                   scrutineer_role=self.role.text()),
             path=path,
+            passphrase=self.passphrase.value() if self.encrypt.isChecked() else None,
         )
 
     @classmethod
     def ask(cls, parent, templates: list[TemplateInfo], settings: Settings,
-            defaults: dict | None = None) -> NewAssessmentResult | None:
-        dialog = cls(templates, settings, parent, defaults)
+            defaults: dict | None = None, encryption: str = "optional") -> NewAssessmentResult | None:
+        dialog = cls(templates, settings, parent, defaults, encryption)
         if run_dialog(dialog) == QDialog.DialogCode.Accepted:
             return dialog.result_value()
         return None

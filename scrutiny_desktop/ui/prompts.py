@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
@@ -77,3 +77,8 @@ class Host(Prompts, Protocol):
     def document_changed(self, what: str) -> None: ...
 
     def run_in_background(self, work: Callable, done: Callable, failed: Callable) -> BackgroundOp: ...
+
+    def known_passphrase(self, path: Path) -> str | None: ...
+
+    def unlocked(self, path: Path, passphrase: str | None,
+                 attempt: Callable[[str | None], Any]) -> tuple[Any, str | None]: ...

@@ -29,6 +29,9 @@ when it passes ``--max-mb``.
 Run: ``python tests/torture/service_torture.py --trials 200`` (``make torture``).
 The child is forked from this process after the imports (fast); ``--spawn`` starts a
 fresh interpreter per trial instead (closer to the app, about twice as slow).
+``--encrypted`` runs every trial on an encrypted document (SQLCipher, its passphrase
+given to every open and to ``check``): its journal holds encrypted pages, recovered
+with the key.
 Prints ``trials: N  harmed files: X  committed edits lost: Y  false 'being changed': Z``
 and exits 1 if any of those counts is not zero.
 """
@@ -59,6 +62,16 @@ WORDS = ("partnership", "evidence", "threshold", "practitioners", "minutes", "de
          "scrutiny", "learning", "children", "families", "review", "plan")
 
 
+#: The passphrase of the document with ``--encrypted`` (set in the environment, so that
+#: forked and spawned children both see it).
+ENCRYPTED_ENV = "SCRUTINY_TORTURE_ENCRYPTED"
+PASSPHRASE = "torture 'test' passphrase ☂"
+
+
+def passphrase() -> str | None:
+    return PASSPHRASE if os.environ.get(ENCRYPTED_ENV) == "1" else None
+
+
 def sha(data: bytes | str) -> str:
     if isinstance(data, str):
         data = data.encode("utf-8")
@@ -79,7 +92,8 @@ def child(doc_path: Path, log_path: Path, seed: int, ready_fd: int, work: Path) 
         os.fsync(log)
 
     try:
-        doc = assessments.open_assessment(doc_path, actor="torture", lock=True)
+        doc = assessments.open_assessment(doc_path, actor="torture", lock=True,
+                                          passphrase=passphrase())
         if doc.readonly:
             raise RuntimeError(f"opened read-only: {doc.readonly_reason}")
         ids = assessments.question_ids(doc)
@@ -129,7 +143,8 @@ def make_document(path: Path) -> None:
 
     create_assessment(path, bundled_template(), NewAssessment(
         partnership="Northshire Safeguarding Children Partnership", period="2025-26",
-        scrutineer_name="Torture Test", scrutineer_role="Independent scrutineer"))
+        scrutineer_name="Torture Test", scrutineer_role="Independent scrutineer"),
+        passphrase=passphrase())
 
 
 def read_log(log: Path) -> list[list[str]]:
@@ -188,9 +203,14 @@ def files_beside(doc: Path) -> dict[str, bytes]:
 def run_check(doc: Path) -> tuple[int, str]:
     from scrutiny_desktop.cli import main
 
+    extra = []
+    if passphrase() is not None:
+        key_file = doc.with_name("passphrase.txt")
+        key_file.write_text(PASSPHRASE + "\n", encoding="utf-8")
+        extra = ["--passphrase-file", str(key_file)]
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(["check", str(doc)])
+        code = main(["check", str(doc), *extra])
     return code, out.getvalue() + err.getvalue()
 
 
@@ -202,7 +222,8 @@ def verify(doc: Path, entries: list[list[str]]) -> tuple[str, int]:
     from scrutiny_desktop.storage.models import Attachment, EvidenceItem, Recommendation
 
     try:
-        opened = assessments.open_assessment(doc, actor="torture", lock=True)
+        opened = assessments.open_assessment(doc, actor="torture", lock=True,
+                                             passphrase=passphrase())
     except Exception as exc:  # noqa: BLE001 - any refusal is a harmed file
         return f"refused on reopen: {type(exc).__name__}: {exc}", 0
     lost = 0
@@ -261,6 +282,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="start a new interpreter per trial instead of forking")
     parser.add_argument("--dir", type=Path, default=None, help="work folder (default: a temp)")
     parser.add_argument("--keep", action="store_true", help="keep harmed documents for study")
+    parser.add_argument("--encrypted", action="store_true",
+                        help="torture an encrypted document (SQLCipher) instead of a plain one")
     parser.add_argument("-v", "--verbose", action="store_true")
     parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -269,6 +292,8 @@ def main(argv: list[str] | None = None) -> int:
         child(Path(doc), Path(log), int(seed), int(fd), Path(work))
         return 0
 
+    if args.encrypted:
+        os.environ[ENCRYPTED_ENV] = "1"
     import scrutiny_desktop.cli  # noqa: F401 - imported before forking: children start fast
     from scrutiny_desktop.services import answers, assessments, evidence, recommendations  # noqa: F401
 
@@ -309,9 +334,9 @@ def main(argv: list[str] | None = None) -> int:
             leftover.unlink()
         entries = read_log(log)
         problem = "" if state == "ready" else f"the child could not open it: {state}"
-        found = probe(doc)
+        found = probe(doc, passphrase=passphrase())
         hot += found == HOT_JOURNAL
-        if found == HOT_JOURNAL:
+        if found == HOT_JOURNAL and passphrase() is None:  # (an encrypted header is unreadable)
             try:
                 read_header(doc)
             except DocumentCorrupt:
@@ -351,7 +376,8 @@ def main(argv: list[str] | None = None) -> int:
     elapsed = time.monotonic() - started
     for line in notes[:20]:
         print(line)
-    print(f"(seed {seed}; {checks} trials ran check first; {killed_editing} killed after at "
+    kind = "encrypted document; " if args.encrypted else ""
+    print(f"({kind}seed {seed}; {checks} trials ran check first; {killed_editing} killed after at "
           f"least one committed edit; {hot} left a hot journal, {cut_short} of them with the "
           f"header saying the file was cut short; {elapsed:.0f} s; work folder {folder})")
     print(f"trials: {args.trials}  harmed files: {harmed}  committed edits lost: {lost}  "
