@@ -76,6 +76,7 @@ a11y: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/pdf_long_text.py
 	$(PY) benchmarks/encryption.py
+	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/edit_latency.py
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m scrutiny_desktop.ui.screenshots docs/screenshots

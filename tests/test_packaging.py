@@ -455,3 +455,22 @@ def test_install_md_quotes_the_bundle_size_and_startup_figures():
     assert re.search(r"du -sh dist/scrutiny-desktop", text)
     assert "hyperfine" in text or "timing loop" in text
     assert re.search(r"\d+(\.\d+)?\s*ms", text)
+
+
+def test_the_bundle_starts_without_loading_qt_until_the_window_needs_it():
+    """Issue 17: our run-time hook replaces PyInstaller's stock PySide6 one, which
+    imports QtCore at every start (command-line commands included)."""
+    import ast
+
+    hooks = Path(__file__).resolve().parents[1] / "packaging" / "pyinstaller" / "hooks"
+    table = ast.literal_eval((hooks / "rthooks.dat").read_text(encoding="utf-8"))
+    assert list(table) == ["PySide6"]
+    for name in table["PySide6"]:
+        source = (hooks / "rthooks" / name).read_text(encoding="utf-8")
+        tree = ast.parse(source)
+        imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                    for alias in node.names}
+        imported |= {node.module or "" for node in ast.walk(tree)
+                     if isinstance(node, ast.ImportFrom)}
+        assert not any(m.startswith("PySide6") for m in imported), imported
+        assert "QT_PLUGIN_PATH" in source

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -209,32 +210,44 @@ class QuestionState:
         return "not_started"
 
 
-def question_states(doc: Document) -> list[QuestionState]:
-    """Every question's state, in template order (for the navigator and progress)."""
+def question_states(doc: Document, question_ids: Iterable[str] | None = None) -> list[QuestionState]:
+    """Every question's state (or only those of ``question_ids``), in template order,
+    for the navigator and progress.
+
+    One query, and never the findings text itself: only whether there is any (an
+    edit to one question re-reads that question's state alone; see the assessment
+    page)."""
     from sqlalchemy import func
 
     from scrutiny_desktop.storage.models import EvidenceItem, Recommendation
 
     template = template_of(doc)
+    wanted = None if question_ids is None else set(question_ids)
+    evidence = (select(func.count()).where(EvidenceItem.answer_id == Answer.id)
+                .correlate(Answer).scalar_subquery())
+    recs = (select(func.count()).where(Recommendation.answer_id == Answer.id)
+            .correlate(Answer).scalar_subquery())
+    query = select(Answer.question_id, Answer.judgement, Answer.carried_from,
+                   func.length(func.trim(Answer.findings)) > 0, evidence, recs)
+    if wanted is not None:
+        query = query.where(Answer.question_id.in_(wanted))
     with doc.read() as session:
-        rows = {r.question_id: r for r in session.scalars(select(Answer))}
-        ev = dict(session.execute(
-            select(EvidenceItem.answer_id, func.count()).group_by(EvidenceItem.answer_id)).all())
-        rc = dict(session.execute(
-            select(Recommendation.answer_id, func.count()).group_by(Recommendation.answer_id)).all())
+        rows = {r[0]: r for r in session.execute(query)}
     states = []
     for _section, q in template.questions():
+        if wanted is not None and q.id not in wanted:
+            continue
         row = rows.get(q.id)
-        judgement = row.judgement if row else None
-        carried = row.carried_from if row is not None and judgement is not None else None
+        judgement = row[1] if row else None
+        carried = row[2] if row is not None and judgement is not None else None
         states.append(QuestionState(
             question_id=q.id, judgement=judgement,
             # A carried-forward judgement counts only once confirmed.
             answered=template.counts_as_answered(judgement) and carried is None,
             required=q.required,
-            has_findings=bool(row and row.findings.strip()),
-            evidence_count=ev.get(row.id, 0) if row else 0,
-            recommendation_count=rc.get(row.id, 0) if row else 0,
+            has_findings=bool(row and row[3]),
+            evidence_count=row[4] if row else 0,
+            recommendation_count=row[5] if row else 0,
             carried_from=carried,
         ))
     return states

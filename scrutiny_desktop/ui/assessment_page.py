@@ -232,9 +232,12 @@ class AssessmentPage(QWidget):
         box.setTextCursor(cursor)
 
     # -- edits ----------------------------------------------------------------
-    def _refresh_states(self) -> None:
+    def _refresh_states(self, question_id: str | None = None) -> None:
+        """Show the new state of the question an edit touched (the current one unless
+        named): one row of the navigator and the progress, not every question."""
         if self.doc is not None:
-            self.navigator.update_states(answers.question_states(self.doc))
+            qid = question_id or self.current_question
+            self.navigator.update_some(answers.question_states(self.doc, [qid]))
             self.changed.emit()
 
     def _judgement_chosen(self, question_id: str, value) -> None:
@@ -245,7 +248,7 @@ class AssessmentPage(QWidget):
                                    partial(answers.set_judgement, doc, question_id, value), value):
             if self.page.question_id == question_id:
                 self.page.set_carried(None)  # choosing a judgement confirms it
-            self._refresh_states()
+            self._refresh_states(question_id)
             # Alt+1... leave the focus in Findings: say what was chosen.
             label = dict(self.template.judgement_options()).get(value, "") if self.template else ""
             announce(self.page.findings, f"Judgement: {label}" if value else "Judgement cleared")
@@ -259,7 +262,7 @@ class AssessmentPage(QWidget):
                                    partial(answers.confirm_judgement, doc, question_id), True):
             if self.page.question_id == question_id:
                 self.page.set_carried(None)
-            self._refresh_states()
+            self._refresh_states(question_id)
 
     def _direction_chosen(self, question_id: str, value) -> None:
         doc = self.doc
@@ -267,7 +270,7 @@ class AssessmentPage(QWidget):
             return
         if self.autosaver.save_now(("direction", question_id),
                                    partial(answers.set_direction, doc, question_id, value), value):
-            self._refresh_states()
+            self._refresh_states(question_id)
 
     def _findings_edited(self, question_id: str, text: str) -> None:
         if self.doc is None:

@@ -221,40 +221,62 @@ class Navigator(QWidget):
         self.update_states(states)
 
     def update_states(self, states: list[QuestionState]) -> None:
+        """Show every question's state (on opening; see ``update_some`` after an edit)."""
         self._states = {s.question_id: s for s in states}
         for qid, state in self._states.items():
-            item = self._items.get(qid)
-            if item is None:
-                continue
-            label = STATE_TEXT[state.state]
-            if state.state == "answered" and self._template is not None:
-                # The judgement's own mark, as in the PDF, and its name.
-                item.setIcon(0, mark_icon(mark_for(self._template, state.judgement)))
-                options = dict(self._template.judgement_options())
-                label = f"{label}: {options.get(state.judgement or '', state.judgement)}"
-            else:
-                item.setIcon(0, self._icons[state.state])
-            if state.state == "carried":
-                label = f"Carried from {state.carried_from}: confirm or change the judgement"
-            if state.state == "not_started" and state.required:
-                label += " (required)"
-            item.setData(0, Qt.ItemDataRole.AccessibleDescriptionRole, label)
-            item.setData(0, Qt.ItemDataRole.AccessibleTextRole,
-                         f"{item.text(0)}, {label}")
-            item.setToolTip(0, f"{item.toolTip(0).split(chr(10))[0]}\n{label}")
-        answered = sum(s.answered for s in states)
-        self.progress.setRange(0, max(1, len(states)))
-        self.progress.setValue(answered)
-        self.progress.setAccessibleName(f"{answered} of {len(states)} answered")
+            self._show_state(qid, state)
+        self._show_progress()
         self.apply_filter()
+
+    def update_some(self, states: list[QuestionState]) -> None:
+        """Show the new state of the questions an edit touched (usually one): only
+        their rows, their sections' visibility and the progress count change."""
+        self._states.update((s.question_id, s) for s in states)
+        for state in states:
+            self._show_state(state.question_id, state)
+        self._show_progress()
+        if self.filter.isChecked():
+            ids = {s.question_id for s in states}
+            self.apply_filter(sections=[
+                s for s in self._sections
+                if any(i.data(0, Qt.ItemDataRole.UserRole) in ids
+                       for i in self._questions_of.get(id(s), []))])
+
+    def _show_state(self, qid: str, state: QuestionState) -> None:
+        item = self._items.get(qid)
+        if item is None:
+            return
+        label = STATE_TEXT[state.state]
+        if state.state == "answered" and self._template is not None:
+            # The judgement's own mark, as in the PDF, and its name.
+            item.setIcon(0, mark_icon(mark_for(self._template, state.judgement)))
+            options = dict(self._template.judgement_options())
+            label = f"{label}: {options.get(state.judgement or '', state.judgement)}"
+        else:
+            item.setIcon(0, self._icons[state.state])
+        if state.state == "carried":
+            label = f"Carried from {state.carried_from}: confirm or change the judgement"
+        if state.state == "not_started" and state.required:
+            label += " (required)"
+        item.setData(0, Qt.ItemDataRole.AccessibleDescriptionRole, label)
+        item.setData(0, Qt.ItemDataRole.AccessibleTextRole,
+                     f"{item.text(0)}, {label}")
+        item.setToolTip(0, f"{item.toolTip(0).split(chr(10))[0]}\n{label}")
+
+    def _show_progress(self) -> None:
+        total = len(self._states)
+        answered = sum(s.answered for s in self._states.values())
+        self.progress.setRange(0, max(1, total))
+        self.progress.setValue(answered)
+        self.progress.setAccessibleName(f"{answered} of {total} answered")
 
     def state_of(self, question_id: str) -> str:
         state = self._states.get(question_id)
         return state.state if state else "not_started"
 
-    def apply_filter(self, *_args) -> None:
+    def apply_filter(self, *_args, sections: list[QTreeWidgetItem] | None = None) -> None:
         only_open = self.filter.isChecked()
-        for s_item in self._sections:
+        for s_item in self._sections if sections is None else sections:
             visible_children = 0
             for child in self._questions_of.get(id(s_item), []):
                 qid = child.data(0, Qt.ItemDataRole.UserRole)

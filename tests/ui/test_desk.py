@@ -274,3 +274,28 @@ def test_after_sign_off_the_review_page_is_headed_signed_off(make_window, qtbot,
     window.show_ready()
     assert window.ready.title.text() == "Signed off"
     assert "Signed off by Ann Jones" in window.ready.status.text()
+
+
+def test_a_judgement_change_redraws_only_its_own_row(make_window, qtbot, new_doc_path,
+                                                     monkeypatch):
+    """Issue 17: an edit re-reads the state of the question it touched, not all of them,
+    and the navigator and progress show it."""
+    from scrutiny_desktop.services import answers as answers_service
+
+    window = make_window()
+    window.open_path(new_doc_path)
+    nav = window.assessment.navigator
+    qid = window.assessment.current_question
+    asked: list = []
+    real = answers_service.question_states
+    monkeypatch.setattr(answers_service, "question_states",
+                        lambda doc, ids=None: asked.append(ids) or real(doc, ids))
+    before = nav.progress.value()
+    window.assessment.page.choose_option(0)
+    assert asked == [[qid]]
+    assert nav.state_of(qid) == "answered"
+    assert nav.progress.value() == before + 1
+    assert nav.progress.accessibleName() == f"{before + 1} of {len(nav._states)} answered"
+    # The same state as a full read gives.
+    assert answers_service.question_states(window.doc, [qid]) == [
+        s for s in real(window.doc) if s.question_id == qid]
