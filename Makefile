@@ -74,9 +74,11 @@ a11y: $(STAMP)
 
 # Speed as ratios against the bare libraries on this machine (nothing is asserted).
 bench: $(STAMP)
+	$(PY) benchmarks/pdf_speed.py
 	$(PY) benchmarks/pdf_long_text.py
 	$(PY) benchmarks/encryption.py
 	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/edit_latency.py
+	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/library.py
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m scrutiny_desktop.ui.screenshots docs/screenshots

@@ -11,24 +11,29 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
 from scrutiny_desktop.checklist.model import Template
 from scrutiny_desktop.services import answers, assessments, progress, review, signoff, summary
+from scrutiny_desktop.services.answers import AnswerView
 from scrutiny_desktop.services.assessments import AssessmentInfo, Status
 from scrutiny_desktop.services.common import template_of
-from scrutiny_desktop.services.evidence import EvidenceView
+from scrutiny_desktop.services.evidence import EvidenceView, evidence_view
 from scrutiny_desktop.services.fingerprint import (
-    content_fingerprint,
     countersign_fingerprint,
+    fingerprint,
     part_hashes,
     scrutineer_content,
 )
 from scrutiny_desktop.services.progress import Progress, SectionProgress
-from scrutiny_desktop.services.recommendations import RecommendationView
+from scrutiny_desktop.services.recommendations import RecommendationView, recommendation_view
 from scrutiny_desktop.services.review import CountersignatureView
 from scrutiny_desktop.services.signoff import SignOffView
 from scrutiny_desktop.services.summary import SummaryView
 from scrutiny_desktop.settings import DEFAULT_MARKING
 from scrutiny_desktop.storage.document import Document
+from scrutiny_desktop.storage.models import Answer, EvidenceItem
 
 
 @dataclass(frozen=True)
@@ -131,13 +136,35 @@ class ReportData:
         return sum(len(q.evidence) for s in self.sections for q in s.questions)
 
 
+def _all_answers(doc: Document) -> dict[str, AnswerView]:
+    """Every question's answer with its evidence (and their attachments' details) and
+    recommendations, read in one session with one query per table."""
+    with doc.read() as session:
+        rows = session.scalars(
+            select(Answer).options(
+                selectinload(Answer.evidence).selectinload(EvidenceItem.attachment),
+                selectinload(Answer.recommendations))
+        ).all()
+        return {row.question_id: AnswerView(
+            question_id=row.question_id, judgement=row.judgement, findings=row.findings,
+            updated_at=row.updated_at,
+            evidence=tuple(evidence_view(e) for e in row.evidence),
+            recommendations=tuple(recommendation_view(r, row.question_id) for r in row.recommendations),
+            direction=row.direction, carried_from=row.carried_from) for row in rows}
+
+
 def collect(doc: Document, options: ReportOptions | None = None) -> ReportData:
-    """Read everything the report needs, in one go, on the caller's thread."""
+    """Read everything the report needs, in one go, on the caller's thread: the
+    answers with their evidence and recommendations in one session (a query per
+    table, not per question), the signed content once for both the fingerprint and
+    the part hashes."""
     options = options or ReportOptions()
     template: Template = template_of(doc)
     info = assessments.info(doc)
-    prog = progress.progress(doc)
-    states = {s.question_id: s for s in answers.question_states(doc)}
+    state_list = answers.question_states(doc)
+    prog = progress.summarise(template, state_list)
+    states = {s.question_id: s for s in state_list}
+    all_answers = _all_answers(doc)
     section_progress = {sp.section_id: sp for sp in prog.sections}
     sections = []
     number = 0
@@ -146,7 +173,9 @@ def collect(doc: Document, options: ReportOptions | None = None) -> ReportData:
         questions = []
         for q in section.questions:
             number += 1
-            a = answers.get_answer(doc, q.id)
+            a = all_answers.get(q.id)
+            if a is None:  # as get_answer would: every question has its row
+                a = answers.get_answer(doc, q.id)
             questions.append(ReportQuestion(
                 number=number, id=q.id, text=q.text, guidance=q.guidance, source=q.source,
                 required=q.required, judgement=a.judgement,
@@ -183,7 +212,7 @@ def collect(doc: Document, options: ReportOptions | None = None) -> ReportData:
         recommendations=tuple(numbered_recs), signoff=current,
         signature_png=signoff.signature_png(doc, current.id) if current and current.has_signature else None,
         signoff_history=tuple(signoff.history(doc)),
-        fingerprint=content_fingerprint(doc), parts=part_hashes(content), options=options,
+        fingerprint=fingerprint(content), parts=part_hashes(content), options=options,
         review=report_review, summary=summary.get_summary(doc),
     )
 

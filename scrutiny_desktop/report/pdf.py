@@ -46,9 +46,12 @@ from scrutiny_desktop.report.pdfkit import (
     PdfInfo,
     Progress,
     Styles,
+    ZeroSize,
     clean_text,
     draw_watermark,
+    keep_headings,
     markup,
+    merge_markers,
     one_line,
     para,
     shared_styles,
@@ -99,7 +102,7 @@ def _styles() -> Styles:
     add("item", leftIndent=14, spaceAfter=2)
     add("item_title", leftIndent=14, firstLineIndent=-14, spaceBefore=3, spaceAfter=1)
     add("item_meta", leftIndent=14, fontSize=9, leading=12, textColor=MUTED, spaceAfter=2)
-    add("count_head", parent="cell_head_num", fontSize=7, leading=9, splitLongWords=0)
+    add("count_head", parent="cell_head_num", fontSize=6.5, leading=8.5, splitLongWords=0)
     add("cell_note", fontSize=8.5, leading=11, textColor=MUTED, spaceAfter=0)
     add("hash", fontSize=7.5, leading=9.5, textColor=MUTED, spaceAfter=0)
     add("label", fontName=FONT_BOLD, fontSize=9.5, leading=13, spaceAfter=0, textColor=MUTED)
@@ -124,16 +127,12 @@ def _logo(path: Path | None) -> Image | None:
     return fitted_image(raw, LOGO_MAX_WIDTH, LOGO_MAX_HEIGHT)
 
 
-class Tick(Flowable):
+class Tick(ZeroSize):
     """Zero-size marker that reports progress when the layout reaches it."""
 
     def __init__(self, report: Callable[[], None]) -> None:
         super().__init__()
         self.report = report
-        self.width = self.height = 0
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        return 0, 0
 
     def draw(self) -> None:
         self.report()
@@ -202,6 +201,10 @@ class _Builder:
 
     # the document ---------------------------------------------------------------------
     def story(self) -> list[Flowable]:
+        """The whole report, each heading kept with the start of what follows it."""
+        return merge_markers(keep_headings(self._story()))
+
+    def _story(self) -> list[Flowable]:
         body = self.body
         if self.response_only:
             return [*body.response_section(), *body.review_block(), self.tick()]

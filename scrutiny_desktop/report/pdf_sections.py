@@ -16,6 +16,7 @@ fonts, safe text and tables in :mod:`scrutiny_desktop.report.pdfkit`.
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from reportlab.lib import colors
 from reportlab.lib.units import cm
 from reportlab.lib.utils import ImageReader
-from reportlab.platypus import CondPageBreak, Flowable, Image, KeepTogether, Paragraph, Spacer
+from reportlab.platypus import CondPageBreak, Flowable, Image, Paragraph, Spacer
 from reportlab.platypus.flowables import HRFlowable
 
 from scrutiny_desktop.checklist import marks
@@ -35,7 +36,10 @@ from scrutiny_desktop.report.pdfkit import (
     RULE,
     Anchor,
     Bookmark,
+    KeepWithStart,
+    Para,
     Styles,
+    ZeroSize,
     clean_text,
     linked,
     markup,
@@ -84,8 +88,10 @@ def mark_of(data: ReportData, value: str | None) -> Mark:
 def mark_markup(mark: Mark, label: str, *, bold: bool = True) -> str:
     """The mark's symbol in its colour, then the label."""
     text = markup(label, bold=bold)
-    return (f'<font color="{mark.colour.hexval()}">{markup(mark.symbol, bold=bold)}</font> '
-            + (f"<b>{text}</b>" if bold else text))
+    symbol = f'<font color="{mark.colour.hexval()}">{markup(mark.symbol, bold=bold)}</font>'
+    # (the space goes with a bold label: one run fewer to lay out, and Noto Sans's
+    # space is as wide in bold)
+    return symbol + (f"<b> {text}</b>" if bold else f" {text}")
 
 
 # -- small helpers ------------------------------------------------------------------------
@@ -160,17 +166,13 @@ def recommendation_key(number: int) -> str:
     return f"r-{number}"
 
 
-class Marker(Flowable):
+class Marker(ZeroSize):
     """Zero-size marker: tells the builder, as the layout passes it, which section and
     question the page is in (for the running head of the next page)."""
 
     def __init__(self, report: Callable[[], None]) -> None:
         super().__init__()
         self.report = report
-        self.width = self.height = 0
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        return 0, 0
 
     def draw(self) -> None:
         self.report()
@@ -197,8 +199,7 @@ class ReportBody:
     def judgement_paragraph(self, value: str | None, label: str, style: str = "judgement") -> Paragraph:
         mark = mark_of(self.data, value)
         st = self.s[style]
-        return Paragraph(mark_markup(mark, label or "Not answered"),
-                         _tinted(st, mark.tint))
+        return Para(mark_markup(mark, label or "Not answered"), _tinted(st, mark.tint))
 
     def summary(self) -> list[Flowable]:
         d, s = self.data, self.s
@@ -236,18 +237,18 @@ class ReportBody:
                                     "Select a section to go to its findings.", s["small"])]
         # Room for the longest word of a judgement's name ("Insufficient", "Reasonable")
         # on one line: words are never split inside the heading.
-        count_w = min(2.3 * cm, (CONTENT_WIDTH - 3.6 * cm) / len(options))
+        count_w = min(2.3 * cm, (CONTENT_WIDTH - 4.2 * cm) / len(options))
         widths = [CONTENT_WIDTH - count_w * len(options)] + [count_w] * len(options)
         head = [para("Section", s["cell_head"])] + [
-            Paragraph(mark_markup(mark_of(d, v), label), s["count_head"]) for v, label in options]
+            Para(mark_markup(mark_of(d, v), label), s["count_head"]) for v, label in options]
         rows: list[list[Flowable]] = [head]
         totals = [0] * len(options)
         for section, sp in zip(d.sections, d.progress.sections, strict=False):
             counts = [sp.judgements.get(v, 0) if v is not None
                       else max(sp.total - sum(sp.judgements.values()), 0) for v, _ in options]
             totals = [a + b for a, b in zip(totals, counts, strict=True)]
-            rows.append([Paragraph(linked(f"{section.number}. {section.title}",
-                                          section_key(section.id)), s["cell"])]
+            rows.append([Para(linked(f"{section.number}. {section.title}",
+                                     section_key(section.id)), s["cell"])]
                         + [para(str(c) if c else "–", s["cell_num"]) for c in counts])
         rows.append([para("All sections", s["cell_head"])]
                     + [para(str(c), s["cell_head_num"]) for c in totals])
@@ -288,7 +289,7 @@ class ReportBody:
                 para(r.priority_label, s["cell"]),
                 para(date_text(r.due) or "None set", s["cell"]),
                 para(r.status_label, s["cell"]),
-                Paragraph(linked(f"Q{n.question_number}", question_key(n.question_id)), s["cell"]),
+                Para(linked(f"Q{n.question_number}", question_key(n.question_id)), s["cell"]),
             ])
         out.append(table(rows, widths))
         return out
@@ -338,10 +339,16 @@ class ReportBody:
         ]
         if q.direction_label:
             head.append(para(f"Direction of travel: {q.direction_label}", s["item_meta"]))
-        out: list[Flowable] = [KeepTogether(head)]
-        found = paragraphs(q.findings, s["body"])
-        out.append(para("Findings", s["h3"]))
-        out += found or [para("No findings recorded.", s["empty"])]
+        found = paragraphs(q.findings, s["body"]) or [para("No findings recorded.", s["empty"])]
+        findings = para("Findings", s["h3"])
+        findings.keepWithNext = 0  # kept by the question's own keeper below
+        # the question's heading lines and the findings' heading stay together, with
+        # the start of the findings
+        # (a page the question starts at the top of is headed by its section alone)
+        out: list[Flowable] = [
+            KeepWithStart([*head, findings], found[0],
+                          on_break=getattr(self.context(section_title, ""), "report", None)),
+            *head, findings, *found]
         if q.evidence:
             out.append(para(f"Evidence ({len(q.evidence)})", s["h3"]))
             for i, e in enumerate(q.evidence, start=1):
@@ -379,7 +386,7 @@ class ReportBody:
             head = f'<b>{linked(f"R{number}.", recommendation_key(number))}</b> {body}'
         else:
             head = f"<b>•</b> {body}"
-        out: list[Flowable] = [Paragraph(head, s["item_title"])]
+        out: list[Flowable] = [Para(head, s["item_title"])]
         meta = [f"Owner: {one_line(r.owner_label)}", f"Priority: {r.priority_label}",
                 f"Due: {date_text(r.due) or 'none set'}", f"Status: {r.status_label}"]
         out.append(para(" · ".join(meta), s["item_meta"]))
@@ -535,7 +542,9 @@ class ReportBody:
         return out
 
 
+@functools.lru_cache(maxsize=64)
 def _tinted(style, tint: colors.Color):
+    """``style`` on a background of ``tint`` (one style per judgement, not per paragraph)."""
     from reportlab.lib.styles import ParagraphStyle
 
     return ParagraphStyle(f"{style.name}_{tint.hexval()}", parent=style, backColor=tint)

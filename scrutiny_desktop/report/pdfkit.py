@@ -25,9 +25,10 @@ Nothing here touches storage or Qt, so a report can be built on a worker thread.
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime as dt
 import functools
-import io
+import re
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -51,23 +52,41 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.pdfdoc import XMP, PDFDate, PDFDictionary, PDFInfo, PDFName, PDFString
+from reportlab.pdfbase import pdfdoc, pdfmetrics
+from reportlab.pdfbase.pdfdoc import (
+    XMP,
+    PDFDate,
+    PDFDictionary,
+    PDFImageXObject,
+    PDFInfo,
+    PDFName,
+    PDFString,
+)
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
+    CondPageBreak,
     Flowable,
     Frame,
+    PageBreak,
     PageTemplate,
     Paragraph,
+    Spacer,
     Table,
     TableStyle,
 )
+from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 from scrutiny_desktop import __version__, paths
 from scrutiny_desktop.atomic import atomic_write
 from scrutiny_desktop.text import clean_text, one_line
+
+# reportlab spells every dictionary key of the PDF as a name character by character in
+# Python, the same few hundred names over and over (a report has thousands of keys):
+# the spelling of each is kept.  Names are plain strings, so nothing else changes.
+if not hasattr(pdfdoc.PDFName, "cache_info"):
+    pdfdoc.PDFName = functools.lru_cache(maxsize=4096)(pdfdoc.PDFName)
 
 #: Called with (pages or steps done, total) as a report is laid out.
 Progress = Callable[[int, int], None]
@@ -169,15 +188,50 @@ def _ignorable(ch: str) -> bool:
             or 0x1F3FB <= cp <= 0x1F3FF)  # emoji skin-tone modifiers
 
 
+@functools.cache
+def _noto_characters() -> frozenset[str]:
+    """The characters Noto Sans has (and the line break), as strings: a paragraph
+    made only of these needs no fallback, which one set difference tells."""
+    return frozenset(map(chr, _coverage()[0])) | {"\n"}
+
+
 def _font_runs(text: str) -> list[tuple[bool, str]]:
     """``text`` cut into (needs the fallback font, run) pairs.
 
     A character Noto Sans lacks goes to a fallback run if DejaVu Sans has it;
     otherwise it becomes :data:`MISSING_GLYPH` (itself a fallback character),
     or disappears if it is an invisible format character.
+
+    Text Noto covers (nearly all of it: "£", curly quotes, dashes, Welsh, Greek...)
+    is one run, found by one set difference; otherwise the text is cut only at the
+    characters Noto lacks, and only those are looked at one by one.
     """
     if text.isascii():
         return [(False, text)] if text else []
+    missing = set(text).difference(_noto_characters())
+    if not missing:
+        return [(False, text)]
+    runs: list[tuple[bool, str]] = []
+    pieces = re.split("([" + "".join(map(re.escape, sorted(missing))) + "]+)", text)
+    for i, piece in enumerate(pieces):
+        if not piece:
+            continue
+        if i % 2 == 0:  # what Noto has, as it is
+            runs.append((False, piece))
+        else:
+            runs += _fallback_runs(piece)
+    # neighbours of the same kind (a dropped character between them) become one run
+    merged: list[tuple[bool, str]] = []
+    for fallback, run in runs:
+        if merged and merged[-1][0] == fallback:
+            merged[-1] = (fallback, merged[-1][1] + run)
+        else:
+            merged.append((fallback, run))
+    return merged
+
+
+def _fallback_runs(text: str) -> list[tuple[bool, str]]:
+    """Runs of characters Noto Sans lacks, character by character (see _font_runs)."""
     noto, dejavu = _coverage()
     runs: list[tuple[bool, list[str]]] = []
     for ch in text:
@@ -220,13 +274,64 @@ def _is_bold(font_name: str) -> bool:
         return "bold" in font_name.lower()
 
 
+class Para(Paragraph):
+    """A Paragraph that is laid out once for a width: reportlab asks again for the same
+    width (a KeepTogether, then the frame; a table sizing its rows, then drawing them;
+    :class:`KeepWithStart`), and the lines are the same, so they are kept."""
+
+    _laid: tuple[float, tuple[float, float]] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        laid = self._laid
+        # (split() drops the lines when the paragraph must move on whole)
+        if laid is not None and laid[0] == availWidth and "blPara" in self.__dict__:
+            return laid[1]
+        size = super().wrap(availWidth, availHeight)
+        self._laid = (availWidth, size)
+        return size
+
+
+_plain_frags: dict[int, tuple[ParagraphStyle, Any]] = {}
+
+
+def _plain_frag(style: ParagraphStyle) -> Any:
+    """What reportlab's parser makes of one run of plain text in ``style`` (parsed once
+    per style, as the pattern for :func:`para`'s plain paragraphs)."""
+    known = _plain_frags.get(id(style))
+    if known is None or known[0] is not style:
+        frags = Paragraph("x", style).frags
+        known = (style, frags[0] if len(frags) == 1 else None)
+        if len(_plain_frags) > 512:  # each report makes its own styles: keep a few reports'
+            _plain_frags.clear()
+        _plain_frags[id(style)] = known
+    return known[1]
+
+
 def para(text: object, style: ParagraphStyle, *, label: str = "") -> Paragraph:
-    """A Paragraph of user text, always escaped; ``label`` (ours) is set in bold before it."""
+    """A Paragraph of user text, always escaped; ``label`` (ours) is set in bold before it.
+
+    Text that needs no markup at all (one font, no line breaks: most of a report) is
+    not run through reportlab's markup parser: its one fragment is the parser's own
+    for the style, copied, with the text as the parser would have cleaned it."""
     register_fonts()  # the styles name our fonts; reportlab must know them when parsing
+    if not label:
+        plain = clean_text(text).replace("\t", " ")
+        if "\n" not in plain and not _font_runs_needed(plain):
+            cleaned = cleanBlockQuotedText(plain)
+            pattern = _plain_frag(style) if cleaned else None
+            if pattern is not None:
+                frag = copy.copy(pattern)
+                frag.text = cleaned
+                return Para(escape(cleaned), style, frags=[frag])
     body = markup(text, bold=_is_bold(style.fontName))
     if label:
         body = f"<b>{markup(label, bold=True)}</b> {body}"
-    return Paragraph(body, style)
+    return Para(body, style)
+
+
+def _font_runs_needed(text: str) -> bool:
+    """Whether ``text`` has a character Noto Sans lacks (see :func:`_font_runs`)."""
+    return not text.isascii() and not _noto_characters().issuperset(text)
 
 
 #: A paragraph longer than this is set as several (split after a sentence), so that a
@@ -274,7 +379,7 @@ def paragraphs(text: object, style: ParagraphStyle) -> list[Paragraph]:
             bullet = "•" if block.kind == "bullet" else f"{block.number}."
             item = _derived(style, "item")
             body = markup(block.text, bold=_is_bold(style.fontName))
-            out.append(Paragraph(body, item, bulletText=bullet))
+            out.append(Para(body, item, bulletText=bullet))
             continue
         pieces = _chunks(block.text)
         for i, piece in enumerate(pieces):
@@ -439,36 +544,58 @@ class PageFurniture:
         canv.setLineWidth(0.5)
         canv.line(self.page.margin, y, self.page.width - self.page.margin, y)
 
-    def draw_header(self, canv: Canvas, running_head: str = "") -> None:
-        """The header (drawn before a page's content); ``running_head`` goes under the
-        marking on the left, in small type (the section and question a page continues)."""
+    def _form(self, canv: Canvas, part: str, draw: Callable[[Canvas], None]) -> None:
+        """Draw what every page repeats (``draw``) as a form XObject: defined once per PDF
+        and reused on each page, so it is laid out and written once."""
+        name = f"furniture{part}{id(self):x}"
+        if not canv.hasForm(name):
+            canv.beginForm(name)
+            canv.saveState()
+            draw(canv)
+            canv.restoreState()
+            canv.endForm()
+        canv.doForm(name)
+
+    def _header_fixed(self, canv: Canvas) -> None:
         page = self.page
-        canv.saveState()
         y = page.height - page.header_drop
         self._marking(canv, y)
-        line2 = page.height - (page.header_drop + page.header_rule_drop) / 2 - 3
         if self.header_left:
             canv.setFont(self.header_left_font, 8)
             canv.setFillColor(MUTED)
             canv.drawString(page.margin, y, self.header_left)
+        self._rule(canv, page.height - page.header_rule_drop)
+
+    def _footer_fixed(self, canv: Canvas) -> None:
+        page = self.page
+        self._rule(canv, page.footer_rule_rise)
+        self._marking(canv, page.footer_rise)
+        canv.setFont(FONT, 8)
+        canv.setFillColor(MUTED)
+        canv.drawString(page.margin, page.footer_rise - 13, self.footer_left)
+
+    def draw_header(self, canv: Canvas, running_head: str = "") -> None:
+        """The header (drawn before a page's content); ``running_head`` goes under the
+        marking on the left, in small type (the section and question a page continues)."""
+        page = self.page
+        self._form(canv, "Header", self._header_fixed)
         if running_head:
+            canv.saveState()
+            line2 = page.height - (page.header_drop + page.header_rule_drop) / 2 - 3
             canv.setFont(FONT, 8)
             canv.setFillColor(MUTED)
             canv.drawString(page.margin, line2, truncate(running_head, FONT, 8, page.content_width))
-        self._rule(canv, page.height - page.header_rule_drop)
-        canv.restoreState()
+            canv.restoreState()
 
     def draw_footer(self, canv: Canvas, number: int, total: int) -> None:
         """The footer (drawn once the page count is known)."""
         page = self.page
+        self._form(canv, "Footer", self._footer_fixed)
         canv.saveState()
-        self._rule(canv, page.footer_rule_rise)
-        self._marking(canv, page.footer_rise)
-        y = page.footer_rise - 13
         canv.setFont(FONT, 8)
         canv.setFillColor(MUTED)
-        canv.drawRightString(page.width - page.margin, y, f"{self.page_label} {number} of {total}")
-        canv.drawString(page.margin, y, self.footer_left)
+        canv.drawRightString(page.width - page.margin, page.footer_rise - 13,
+                             f"{self.page_label} {number} of {total}")
         canv.restoreState()
 
 
@@ -505,17 +632,182 @@ class PagedCanvas(Canvas):
         super().save()
 
 
-class Anchor(Flowable):
+class ZeroSize(Flowable):
+    """A marker that takes no room (a destination, a bookmark, progress, the running
+    head's context): :func:`keep_headings` looks through it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.width = self.height = 0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        pass
+
+
+def _takes_no_room(f: Flowable) -> bool:
+    return isinstance(f, ZeroSize) or (type(f) is Spacer and not f.height)
+
+
+class KeepWithStart(ZeroSize):
+    """Goes before a heading (or a run of headings, or a short block such as a
+    question's heading lines): when they and the start of what follows them
+    (``after``: its first two lines, or all of it if shorter) would not fit in what is
+    left of the frame, they start the next one; so no heading is left alone at the
+    foot of a page.
+
+    It does what reportlab's ``keepWithNext`` and ``KeepTogether`` do for headings,
+    without laying the heading and the whole paragraph after it out twice
+    (``keepWithNext`` wraps them in a KeepTogether that lays everything out, then the
+    frame lays it out again); a long first paragraph may now flow on to the next
+    page once two of its lines are under the heading.  Never a page break at the top
+    of a frame (nothing would gain room).
+    """
+
+    #: The room kept for what follows when it is a table (its header row and first row).
+    TABLE_START = 40.0
+    #: The space after the paragraph before it still overlaps the heading's space before
+    #: (reportlab's attached space), as if this marker were not there.
+    _SPACETRANSFER = True
+
+    def __init__(self, block: Sequence[Flowable], after: Flowable | None = None,
+                 before_after: float = 0.0, *, on_break: Callable[[], None] | None = None) -> None:
+        super().__init__()
+        self.block = list(block)
+        self.after = after
+        self.before_after = before_after  # spacers between the block and what follows
+        #: Called when the block goes to the next page, before that page is begun.
+        self.on_break = on_break
+
+    def _start_of_after(self, width: float, height: float) -> float:
+        f = self.after
+        if f is None:
+            return 0.0
+        if isinstance(f, KeepWithStart):  # a block kept together: all of it
+            f.canv = self.canv  # (set on a flowable only when the frame wraps it)
+            return f.need(width, height)
+        if isinstance(f, Table):
+            return self.TABLE_START
+        _, h = f.wrapOn(self.canv, width, height)
+        if isinstance(f, Paragraph):
+            h = min(h, 2 * f.style.leading)
+        return f.getSpaceBefore() + h  # an image, a rule: small, all of it
+
+    def need(self, width: float, height: float) -> float:
+        """The room the block and the start of what follows take (stopping early once
+        it is more than ``height``)."""
+        need = self.before_after
+        for i, f in enumerate(self.block):
+            _, h = f.wrapOn(self.canv, width, height)
+            need += (f.getSpaceBefore() if i else 0) + h
+            if i < len(self.block) - 1 or self.after is not None:
+                need += f.getSpaceAfter()
+            if need > height:
+                return need
+        return need + self._start_of_after(width, height - need)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        frame = self._doctemplateAttr("frame")
+        if frame is None or getattr(frame, "_atTop", False):
+            return 0, 0
+        if self.need(availWidth, availHeight) > availHeight:
+            from reportlab.platypus.doctemplate import FrameBreak
+
+            if self.on_break is not None:
+                self.on_break()
+            frame.add_generated_content(FrameBreak)
+        return 0, 0
+
+
+def _is_heading(f: Flowable) -> bool:
+    return isinstance(f, Paragraph) and bool(f.getKeepWithNext())
+
+
+def _passed_over(f: Flowable) -> bool:
+    """A marker between a heading and what follows it (not a block kept together)."""
+    return _takes_no_room(f) and not isinstance(f, KeepWithStart)
+
+
+def keep_headings(story: list[Flowable]) -> list[Flowable]:
+    """``story`` with each heading (a paragraph whose style says ``keepWithNext``) kept
+    with the start of what follows by a :class:`KeepWithStart` before it (and before
+    the markers just above it, its bookmark among them), instead of reportlab's
+    ``keepWithNext``, which is turned off on those paragraphs."""
+    out: list[Flowable] = []
+    i, n = 0, len(story)
+    while i < n:
+        f = story[i]
+        if not _is_heading(f):
+            out.append(f)
+            i += 1
+            continue
+        # the run of headings (markers between them go with them)
+        j = i
+        headings: list[Flowable] = []
+        while j < n and (_is_heading(story[j]) or _passed_over(story[j])):
+            if _is_heading(story[j]):
+                headings.append(story[j])
+                story[j].__dict__["keepWithNext"] = 0
+            j += 1
+        # what follows: the next flowable that takes room (spacers before it count),
+        # or the next block kept together
+        k, spaced = j, 0.0
+        while k < n and (_passed_over(story[k]) or type(story[k]) is Spacer):
+            if type(story[k]) is Spacer:
+                spaced += story[k].height
+            k += 1
+        after = story[k] if k < n and not isinstance(story[k], (PageBreak, CondPageBreak)) else None
+        m = len(out)
+        while m > 0 and _passed_over(out[m - 1]):
+            m -= 1
+        out.insert(m, KeepWithStart(headings, after, spaced))
+        out.extend(story[i:j])
+        i = j
+    return out
+
+
+class _Markers(ZeroSize):
+    """Markers that stand together in a story, as one flowable (they are drawn at the
+    same place anyway): fewer flowables for the layout to step through."""
+
+    def __init__(self, markers: list[Flowable]) -> None:
+        super().__init__()
+        self.markers = markers
+
+    def draw(self) -> None:
+        for marker in self.markers:
+            marker.canv = self.canv
+            marker.draw()
+
+
+def merge_markers(story: list[Flowable]) -> list[Flowable]:
+    """``story`` with each run of adjacent markers (bookmarks, anchors, progress and
+    context markers; not :class:`KeepWithStart`, which may move what follows it to the
+    next page) made into one."""
+    out: list[Flowable] = []
+    run: list[Flowable] = []
+    for f in story:
+        if isinstance(f, ZeroSize) and not isinstance(f, KeepWithStart):
+            run.append(f)
+            continue
+        if run:
+            out.append(run[0] if len(run) == 1 else _Markers(run))
+            run = []
+        out.append(f)
+    if run:
+        out.append(run[0] if len(run) == 1 else _Markers(run))
+    return out
+
+
+class Anchor(ZeroSize):
     """Zero-size marker: a named destination where it is drawn, for links to point at
     (placed when its page is written, like :class:`Bookmark`'s)."""
 
     def __init__(self, key: str) -> None:
         super().__init__()
         self.key = key
-        self.width = self.height = 0
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        return 0, 0
 
     def draw(self) -> None:
         _destination(self.canv, self.key)
@@ -544,16 +836,12 @@ def linked(text: object, target: str) -> str:
     return f'<a href="#{target}" color="{hex_colour(LINK)}"><u>{markup(text)}</u></a>'
 
 
-class Bookmark(Flowable):
+class Bookmark(ZeroSize):
     """Zero-size marker: a PDF outline entry pointing at where it is drawn."""
 
     def __init__(self, key: str, title: str, level: int = 0) -> None:
         super().__init__()
         self.key, self.title, self.level = key, title, level
-        self.width = self.height = 0
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        return 0, 0
 
     def draw(self) -> None:
         canv = self.canv
@@ -566,12 +854,14 @@ class Bookmark(Flowable):
 
 WATERMARK_ANGLE = 52
 WATERMARK_SIZE = 120  # points
+WATERMARK_DPI = 200
 _WATERMARK_FORM = "draftWatermark"
 
 
 @functools.lru_cache(maxsize=1)
-def _watermark_png() -> bytes | None:
-    """The diagonal DRAFT as a transparent PNG (about 200 dpi), or None.
+def _watermark_picture() -> Any | None:
+    """The diagonal DRAFT as a transparent Pillow image (about 200 dpi), or None;
+    drawn once per process.
 
     A picture rather than text: text-extraction tools (pdftotext, screen
     readers) break diagonal text into fragments such as "DR AF T" scattered
@@ -581,7 +871,7 @@ def _watermark_png() -> bytes | None:
         from PIL import Image as PILImage
         from PIL import ImageDraw, ImageFont
 
-        scale = 200 / 72
+        scale = WATERMARK_DPI / 72
         font = ImageFont.truetype(str(paths.fonts_dir().resolve() / _FONT_FILES[FONT_BOLD]),
                                   round(WATERMARK_SIZE * scale))
         left, top, right, bottom = font.getbbox("DRAFT")
@@ -591,12 +881,52 @@ def _watermark_png() -> bytes | None:
         grey = round(WATERMARK.red * 255)
         ImageDraw.Draw(img).text((pad - left, pad - top), "DRAFT", font=font,
                                  fill=(grey, grey, grey, 255))
-        img = img.rotate(WATERMARK_ANGLE, expand=True, resample=PILImage.Resampling.BICUBIC)
-        buf = io.BytesIO()
-        img.save(buf, "PNG", optimize=True)
-        return buf.getvalue()
+        return img.rotate(WATERMARK_ANGLE, expand=True, resample=PILImage.Resampling.BICUBIC)
     except Exception:  # noqa: BLE001 - no picture rather than no PDF; the header still says DRAFT
         return None
+
+
+@functools.lru_cache(maxsize=1)
+def _watermark_xobject() -> PDFImageXObject | None:
+    """The watermark as a PDF image (its pixels and transparency mask compressed and
+    encoded as reportlab writes them), made once per process and copied into each
+    PDF: no PDF pays for Pillow, decoding or compressing it again."""
+    picture = _watermark_picture()
+    if picture is None:
+        return None
+    reader = ImageReader(picture)
+    name = "draftWatermarkImage"
+    image = PDFImageXObject(name, reader, mask="auto")
+    image.name = name
+    smask = getattr(image, "_smask", None)
+    if smask is not None:
+        smask.name = name + "Mask"
+    return image
+
+
+def _draw_prepared_image(canv: Canvas, prototype: PDFImageXObject, x: float, y: float,
+                         width: float, height: float) -> None:
+    """What ``Canvas.drawImage`` does for an image, with the image already made:
+    registered in this PDF once (a copy of ``prototype``, with its soft mask), then drawn."""
+    doc = canv._doc
+    reg_name = doc.getXObjectName(prototype.name)
+    if doc.idToObject.get(reg_name) is None:
+        image = copy.copy(prototype)
+        smask = image.__dict__.pop("_smask", None)
+        canv._setXObjects(image)
+        doc.Reference(image, reg_name)
+        doc.addForm(prototype.name, image)
+        if smask is not None:
+            mask = copy.copy(smask)
+            canv._setXObjects(mask)
+            image.smask = doc.Reference(mask, doc.getXObjectName(mask.name))
+    canv._currentPageHasImages = 1
+    canv.saveState()
+    canv.translate(x, y)
+    canv.scale(width, height)
+    canv._code.append(f"/{reg_name} Do")
+    canv.restoreState()
+    canv._formsinuse.append(prototype.name)
 
 
 def draw_watermark(canv: Canvas, page: PageGeometry) -> None:
@@ -604,12 +934,10 @@ def draw_watermark(canv: Canvas, page: PageGeometry) -> None:
     reused on each page)."""
     if not canv.hasForm(_WATERMARK_FORM):
         canv.beginForm(_WATERMARK_FORM)
-        png = _watermark_png()
-        if png is not None:
-            reader = ImageReader(io.BytesIO(png))
-            w, h = reader.getSize()
-            w, h = w * 72 / 200, h * 72 / 200
-            canv.drawImage(reader, (page.width - w) / 2, (page.height - h) / 2, w, h, mask="auto")
+        image = _watermark_xobject()
+        if image is not None:
+            w, h = image.width * 72 / WATERMARK_DPI, image.height * 72 / WATERMARK_DPI
+            _draw_prepared_image(canv, image, (page.width - w) / 2, (page.height - h) / 2, w, h)
         else:  # no Pillow/FreeType: the same mark as (diagonal) text
             canv.saveState()
             canv.setFillColor(WATERMARK)

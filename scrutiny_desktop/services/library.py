@@ -9,9 +9,13 @@ back as rows carrying their error.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
+import secrets
+import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from scrutiny_desktop.checklist.model import Template
@@ -70,7 +74,7 @@ def summarise_file(path: Path | str, *, passphrase: str | None = None) -> Docume
     (:func:`scrutiny_desktop.storage.summary.read_summary`); a file that cannot be read
     comes back as a row carrying its error.  An encrypted document is read with its
     ``passphrase``; without one it is listed by name only (see ``encrypted``)."""
-    path = Path(path)
+    path = path if isinstance(path, Path) else Path(path)
     try:
         stored = read_summary(path, known_templates=_TEMPLATES, passphrase=passphrase)
     except PassphraseNeeded:
@@ -93,60 +97,226 @@ def summarise_file(path: Path | str, *, passphrase: str | None = None) -> Docume
 
 
 def _summary(path: Path, stored: StoredSummary, *, encrypted: bool = False) -> DocumentSummary:
-    template = _template(stored)
-    ids = template.question_ids()
-    answered = sum(template.counts_as_answered(stored.judgements.get(q)) for q in ids)
+    counting = _counting(stored)
+    answered = counting.answered(stored.judgements)
     status = Status.coerce(stored.status)
     return DocumentSummary(
         path=path, ok=True, partnership=stored.partnership, area=stored.area,
         period=stored.period, scrutineer=stored.scrutineer, status=status,
-        status_label=Status.label_of(stored.status), answered=answered, total=len(ids),
+        status_label=Status.label_of(stored.status), answered=answered, total=counting.total,
         modified_at=_time(stored.modified_at),
         signed_off_at=_time(stored.signed_off_at) if status != Status.DRAFT else None,
         reviewed_at=_time(stored.countersigned_at) if status == Status.REVIEWED else None,
         encrypted=encrypted)
 
 
-def _template(stored: StoredSummary) -> Template:
+class _Counting:
+    """How a template counts answered questions, ready for a folder of documents: its
+    question ids as a set, and whether each judgement value counts (asked once a value)."""
+
+    def __init__(self, template: Template):
+        self.template = template
+        ids = template.question_ids()
+        self.ids = frozenset(ids)
+        self.total = len(ids)
+        self._counts: dict[str, bool] = {}
+
+    def answered(self, judgements: Mapping[str, str | None]) -> int:
+        """As ``sum(template.counts_as_answered(judgements.get(q)) for q in ids)``."""
+        counts, ids = self._counts, self.ids
+        n = 0
+        for question, value in judgements.items():
+            if value is None or question not in ids:
+                continue
+            counted = counts.get(value)
+            if counted is None:
+                counted = counts[value] = self.template.counts_as_answered(value)
+            n += counted
+        return n
+
+
+def _counting(stored: StoredSummary) -> _Counting:
     cached = _TEMPLATES.get(stored.template_sha256)
     if cached is None:
-        cached = Template.model_validate_json(stored.template_snapshot or "")
+        cached = _Counting(Template.model_validate_json(stored.template_snapshot or ""))
         _TEMPLATES[stored.template_sha256] = cached
     return cached
 
 
 #: Parsed templates by SHA-256: a folder of assessments shares one or two.
-_TEMPLATES: dict[str, Template] = {}
+_TEMPLATES: dict[str, _Counting] = {}
 
 
 def find_documents(folders: Iterable[Path | str]) -> list[Path]:
     """Every ``.scrutiny`` file in the folders and their subfolders, sorted, without duplicates."""
-    found: dict[str, Path] = {}
+    return [path for path, _real, _wal in _find(folders)]
+
+
+def _find(folders: Iterable[Path | str]) -> list[tuple[Path, str, bool]]:
+    """Every document as (its path under the folder it was found in, its resolved path,
+    whether a ``-wal`` file was beside it), sorted by path.  Hidden files and folders
+    are skipped and symbolic links to folders are not followed.  Only the folders (and
+    any file that is a symbolic link) are resolved: a path found by walking a resolved
+    folder without following links is already resolved, and resolving each of
+    thousands of files is slow."""
+    found: dict[str, tuple[Path, bool]] = {}
     for folder in folders:
-        folder = Path(folder).expanduser()
-        if not folder.is_dir():
+        top = Path(folder).expanduser()
+        if not top.is_dir():
             continue
-        for root, dirs, files in os.walk(folder):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in files:
-                if name.lower().endswith(SUFFIX) and not name.startswith("."):
-                    p = Path(root) / name
-                    found.setdefault(str(p.resolve()), p)
-    return sorted(found.values(), key=lambda p: str(p).lower())
+        stack = [(str(top), os.path.realpath(top))]
+        while stack:
+            here, real = stack.pop()
+            try:
+                with os.scandir(here) as it:
+                    entries = list(it)
+            except OSError:
+                continue  # as os.walk: a folder that cannot be read is passed over
+            subfolders = []
+            names = {entry.name for entry in entries}
+            for entry in entries:
+                name = entry.name
+                if name.startswith("."):
+                    continue
+                try:
+                    is_dir = entry.is_dir()
+                    link = entry.is_symlink()
+                except OSError:
+                    continue
+                if is_dir:
+                    if not link:
+                        subfolders.append(name)
+                elif name.lower().endswith(SUFFIX):
+                    key = os.path.realpath(entry.path) if link else os.path.join(real, name)
+                    found.setdefault(key, (Path(entry.path), f"{name}-wal" in names))
+            stack.extend((os.path.join(here, name), os.path.join(real, name))
+                         for name in sorted(subfolders, reverse=True))
+    return sorted(((p, k, wal) for k, (p, wal) in found.items()), key=lambda e: str(e[0]).lower())
+
+
+# -- the summary cache ---------------------------------------------------------------------
+#
+# A refresh reads again only the files that changed.  Summaries are kept in memory for
+# the session, by resolved path, with the file's size, modification and change times
+# and inode (and those of a ``-wal`` file beside it, where another program switched the
+# document to WAL mode and its changes land there).  Only rows that read are kept (and
+# encrypted ones listed by name): a file that could not be read is tried again.
+#
+# Timestamps are coarse on some file systems (2 s on FAT, 1 s on many shares; a few ms
+# on Linux), so a file changed twice within one tick, keeping its size, would keep its
+# stamp.  As git does with its index, a summary is kept only when the file's
+# modification time is at least RACY_SECONDS older than the moment its reading began:
+# a file changed just now is read again next time.
+
+#: How much older than the read a file's modification time must be for its summary to be kept.
+RACY_SECONDS = 2.0
+#: The most summaries kept; past it the oldest half is dropped.
+CACHE_LIMIT = 50_000
+
+_Stamp = tuple[int, int, int, int, int, int]
+_CACHE: dict[str, tuple[_Stamp, bytes | None, DocumentSummary]] = {}
+_CACHE_LOCK = threading.Lock()
+#: Keys the passphrase an encrypted summary was read with (never stored as such).
+_TAG_KEY = secrets.token_bytes(16)
+
+
+def clear_cache() -> None:
+    """Forget every kept summary: the next listing reads every file."""
+    with _CACHE_LOCK:
+        _CACHE.clear()
+
+
+def _stamp(real: str, wal: bool = True) -> _Stamp | None:
+    """What changes when the file (or a ``-wal`` file beside it) changes; None when
+    it cannot be looked at (it is then read, and the read says why).  ``wal`` False:
+    the folder's listing showed no ``-wal`` file (one that appears later shows in the
+    next listing, whose stamp then differs)."""
+    try:
+        st = os.stat(real)
+    except OSError:
+        return None
+    wal_size = wal_mtime = -1
+    if wal:
+        try:
+            sidecar = os.stat(real + "-wal")
+            wal_size, wal_mtime = sidecar.st_size, sidecar.st_mtime_ns
+        except FileNotFoundError:
+            pass
+        except OSError:
+            return None
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, wal_size, wal_mtime)
+
+
+def _tag(passphrase: str | None) -> bytes | None:
+    if passphrase is None:
+        return None
+    return hashlib.blake2b(passphrase.encode(), key=_TAG_KEY, digest_size=16).digest()
+
+
+def _cached(path: Path, real: str, stamp: _Stamp | None,
+            passphrase: str | None) -> DocumentSummary | None:
+    if stamp is None:
+        return None
+    entry = _CACHE.get(real)
+    if entry is None or entry[0] != stamp:
+        return None
+    summary = entry[2]
+    if summary.encrypted and entry[1] != _tag(passphrase):
+        return None  # read with another passphrase (or none): read it again
+    return summary if summary.path == path else replace(summary, path=path)
+
+
+def _keep(real: str, stamp: _Stamp | None, passphrase: str | None,
+          summary: DocumentSummary, started_ns: int) -> None:
+    if stamp is None or not (summary.ok or (summary.encrypted and not summary.error)):
+        return
+    if stamp[1] > started_ns - int(RACY_SECONDS * 1e9):
+        return  # changed too recently to trust its stamp (see above)
+    with _CACHE_LOCK:
+        if len(_CACHE) >= CACHE_LIMIT:
+            for old in list(_CACHE)[:CACHE_LIMIT // 2]:
+                del _CACHE[old]
+        _CACHE[real] = (stamp, _tag(passphrase) if summary.encrypted else None, summary)
+
+
+#: How often (in seconds) ``list_library`` hands over the summaries read so far.
+BATCH_SECONDS = 0.25
 
 
 def list_library(folders: Iterable[Path | str],
                  progress: Callable[[int, int], None] | None = None, *,
-                 passphrases: Mapping[Path, str] | None = None) -> list[DocumentSummary]:
+                 passphrases: Mapping[Path, str] | None = None,
+                 found: Callable[[list[DocumentSummary]], None] | None = None,
+                 cache: bool = True) -> list[DocumentSummary]:
     """Summaries of every document in the folders (safe to run on a worker thread).
-    ``passphrases`` (the session's, by path) unlock encrypted documents' summaries."""
-    paths = find_documents(folders)
-    known = {Path(p).resolve(): v for p, v in (passphrases or {}).items()}
-    out = []
-    for n, path in enumerate(paths, start=1):
-        out.append(summarise_file(path, passphrase=known.get(path.resolve())))
-        if progress is not None and (n % 10 == 0 or n == len(paths)):
-            progress(n, len(paths))
-    if progress is not None and not paths:
+    ``passphrases`` (the session's, by path) unlock encrypted documents' summaries.
+
+    ``found`` is given the summaries in batches as they are read (in order, about every
+    ``BATCH_SECONDS``, the last batch at the end), for a table that fills as it goes.
+    With ``cache`` (the default) a file whose stamp has not changed since it was last
+    listed is not read again (see ``_stamp``)."""
+    entries = _find(folders)
+    known = {str(Path(p).expanduser().resolve()): v for p, v in (passphrases or {}).items()}
+    out: list[DocumentSummary] = []
+    total = len(entries)
+    sent = 0
+    last = time.monotonic()
+    for n, (path, real, wal) in enumerate(entries, start=1):
+        passphrase = known.get(real) if known else None
+        stamp = _stamp(real, wal) if cache else None
+        summary = _cached(path, real, stamp, passphrase)
+        if summary is None:
+            started = time.time_ns()
+            summary = summarise_file(path, passphrase=passphrase)
+            if cache:
+                _keep(real, stamp, passphrase, summary, started)
+        out.append(summary)
+        if progress is not None and (n % 10 == 0 or n == total):
+            progress(n, total)
+        if found is not None and (n == total or time.monotonic() - last >= BATCH_SECONDS):
+            found(out[sent:])
+            sent = n
+            last = time.monotonic()
+    if progress is not None and not entries:
         progress(0, 0)
     return out

@@ -1,24 +1,39 @@
 """A document's summary read straight from the file, never changing it.
 
-For the recent list and the library, which must be quick on a folder of hundreds
-of documents and must never change a file: the header is checked, then a few rows
-are read over a read-only SQLite connection.  Nothing is migrated, locked or
-written.  A journal beside the file is judged as SQLite judges it (see
-:func:`~scrutiny_desktop.storage.fileformat.probe`): a program saving right now is
-reported; an interrupted save is rolled back in a private copy and what was saved
-before it is read; WAL leftovers are read from a private copy too.  An encrypted
-document is read only with its passphrase (``PassphraseNeeded`` without one).
+For the recent list and the library, which must be quick on a folder of thousands
+of documents and must never change a file: the header is checked, then one query
+reads what a summary shows over a read-only SQLite connection.  Nothing is
+migrated, locked or written.  A journal beside the file is judged as SQLite judges
+it (see :func:`~scrutiny_desktop.storage.fileformat.probe`): a program saving right
+now is reported; an interrupted save is rolled back in a private copy and what was
+saved before it is read; WAL leftovers are read from a private copy too.  An
+encrypted document is read only with its passphrase (``PassphraseNeeded`` without
+one).
+
+The usual case (a plain document in rollback-journal mode whose header is plainly ours)
+takes a short path: one 100-byte read of the header, then the one query.  Anything
+else, and any failure on the short path, goes through the full checks, which say
+exactly what is wrong.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import re
+import stat
+import struct
 from collections.abc import Container
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote_from_bytes
 
 from scrutiny_desktop import errors
 from scrutiny_desktop.storage.fileformat import (
+    APPLICATION_ID,
+    FORMAT_VERSION,
     HOT_JOURNAL,
+    RAW_FD_LOCK,
     WAL_LEFTOVERS,
     WRITER,
     check_header,
@@ -54,6 +69,31 @@ class StoredSummary:
     countersigned_at: str | None
 
 
+#: The format that added ``answers.carried_from`` (a judgement carried from last year
+#: counts once it is confirmed).
+_CARRIED_FROM_FORMAT = 6
+
+
+def _summary_sql(version: int) -> str:
+    """Everything a summary shows in one row: the assessment's details, every answer's
+    judgement as a JSON object and the newest sign-off and countersignature in force."""
+    judgement = ("CASE WHEN carried_from IS NULL THEN judgement END"
+                 if version >= _CARRIED_FROM_FORMAT else "judgement")
+    return ("SELECT partnership, area, period, scrutineer_name, status, modified_at, "
+            "template_sha256, "
+            f"(SELECT json_group_object(question_id, {judgement}) FROM answers), "
+            "(SELECT max(signed_at) FROM signoffs WHERE voided_at IS NULL), "
+            "(SELECT max(signed_at) FROM countersignatures WHERE voided_at IS NULL) "
+            "FROM assessments WHERE id = 1")
+
+
+_SQL = {v: _summary_sql(v) for v in range(1, FORMAT_VERSION + 1)}
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+               | getattr(os, "O_BINARY", 0))
+
+
 def read_summary(path: Path | str, *, known_templates: Container[str] = (),
                  passphrase: str | None = None) -> StoredSummary:
     """Read the summary of the document at ``path`` without changing, locking or
@@ -66,7 +106,13 @@ def read_summary(path: Path | str, *, known_templates: Container[str] = (),
     document raises ``PassphraseNeeded`` without its ``passphrase`` and
     ``WrongPassphrase`` with a wrong one (a plain document ignores it).
     """
-    path = Path(path)
+    path = path if isinstance(path, Path) else Path(path)
+    version = _plainly_ours(path)
+    if version is not None:
+        try:
+            return _read_rows(path, _fast_uri(path), known_templates, None, version)
+        except errors.DocumentError:
+            pass  # the full checks below say what is wrong (or read it after all)
     check_path(path)
     key = None
     if is_encrypted(path):
@@ -82,46 +128,91 @@ def read_summary(path: Path | str, *, known_templates: Container[str] = (),
         if state in (HOT_JOURNAL, WAL_LEFTOVERS):
             copy = private_copy(path, passphrase=key)
         db_path = copy.path if copy is not None else path
-        check_header(db_path, display=path, passphrase=key)
-        return _read_rows(path, db_path, known_templates, key)
+        header = check_header(db_path, display=path, passphrase=key)
+        return _read_rows(path, ro_uri(db_path), known_templates, key, header.user_version)
     finally:
         if copy is not None:
             copy.close()
 
 
-def _read_rows(path: Path, db_path: Path, known_templates: Container[str],
-               passphrase: str | None = None) -> StoredSummary:
+def _plainly_ours(path: Path) -> int | None:
+    """The format version of a plain document in rollback-journal mode whose header is
+    plainly ours and sound: the usual case, read without the full checks.  None for
+    anything else (the full checks then say what it is)."""
+    with RAW_FD_LOCK:  # see RAW_FD_LOCK: never close a descriptor during a save
+        try:
+            fd = os.open(path, _OPEN_FLAGS)
+        except OSError:
+            return None
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                return None
+            head = os.read(fd, 100)
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+    if len(head) < 100 or not head.startswith(_SQLITE_MAGIC) or head[18:20] == b"\x02\x02":
+        return None  # not SQLite, cut short, or WAL mode (read from a private copy)
+    (page_size,) = struct.unpack(">H", head[16:18])
+    page_size = 65536 if page_size == 1 else page_size
+    change_counter, page_count = struct.unpack(">II", head[24:32])
+    (valid_for,) = struct.unpack(">I", head[92:96])
+    (user_version,) = struct.unpack(">I", head[60:64])
+    (application_id,) = struct.unpack(">I", head[68:72])
+    if page_size < 512 or page_size & (page_size - 1):
+        return None
+    if valid_for == change_counter and page_count > 0 and st.st_size < page_size * page_count:
+        return None
+    if application_id != APPLICATION_ID or not 1 <= user_version <= FORMAT_VERSION:
+        return None
+    # A journal beside the file needs no look here: SQLite reads what was saved before
+    # a save under way, and a read-only connection refuses a file whose journal is hot
+    # (SQLITE_READONLY_ROLLBACK), which sends it through the full checks.
+    return user_version
+
+
+def _fast_uri(path: Path) -> str:
+    """``ro_uri`` for a file known not to be in WAL mode (without resolving links:
+    SQLite follows them itself to find the journal)."""
+    full = os.path.abspath(path)
+    if os.name == "posix":  # what Path.as_uri does there, without building two paths
+        if _URI_SAFE.fullmatch(full) is None:
+            full = quote_from_bytes(os.fsencode(full))
+        return "file://" + full + "?mode=ro"
+    return Path(full).as_uri() + "?mode=ro"
+
+
+#: A path that percent-encoding leaves as it is.
+_URI_SAFE = re.compile(r"[A-Za-z0-9_.~/-]*")
+
+
+def _read_rows(path: Path, uri: str, known_templates: Container[str],
+               passphrase: str | None, version: int) -> StoredSummary:
     try:
-        conn = connect(ro_uri(db_path), uri=True, timeout=1.0, passphrase=passphrase)
+        conn = connect(uri, uri=True, timeout=1.0, passphrase=passphrase)
     except DB_ERRORS as exc:
         raise errors.DocumentCorrupt(path, f"it cannot be read: {exc}") from None
     try:
-        conn.execute("PRAGMA query_only = ON")
-        row = conn.execute(
-            "SELECT partnership, area, period, scrutineer_name, status, modified_at, "
-            "template_sha256 FROM assessments WHERE id = 1").fetchone()
+        row = conn.execute(_SQL.get(version) or _summary_sql(version)).fetchone()
         if row is None:
             raise errors.DocumentCorrupt(path, "it holds no assessment")
-        partnership, area, period, scrutineer, status, modified, sha = row
+        (partnership, area, period, scrutineer, status, modified, sha, judged, signed,
+         countersigned) = row
         snapshot = None
         if sha not in known_templates:
             snapshot = conn.execute(
                 "SELECT template_snapshot FROM assessments WHERE id = 1").fetchone()[0]
-        # A judgement carried from last year counts once it is confirmed (format 6 on).
-        columns = {r[1] for r in conn.execute("PRAGMA table_info(answers)")}
-        judgement = ("CASE WHEN carried_from IS NULL THEN judgement END"
-                     if "carried_from" in columns else "judgement")
-        judgements = dict(conn.execute(
-            f"SELECT question_id, {judgement} FROM answers").fetchall())
-        signed = conn.execute(
-            "SELECT max(signed_at) FROM signoffs WHERE voided_at IS NULL").fetchone()[0]
-        countersigned = conn.execute(
-            "SELECT max(signed_at) FROM countersignatures WHERE voided_at IS NULL").fetchone()[0]
     except DATABASE_ERRORS as exc:
         if is_busy(exc):
             raise errors.DocumentInUse(path) from None
         raise errors.DocumentCorrupt(path, str(exc)[:120]) from None
     finally:
         conn.close()
+    try:
+        judgements = json.loads(judged) if judged else {}
+    except ValueError:
+        raise errors.DocumentCorrupt(path, "its answers cannot be read") from None
     return StoredSummary(partnership, area, period, scrutineer, status, modified, sha, snapshot,
                          judgements, signed, countersigned)

@@ -4,7 +4,11 @@
 their subfolders) on a worker thread through :func:`run_in_background`; the
 listing only reads metadata over read-only connections
 (:func:`scrutiny_desktop.services.library.list_library`), so it never changes,
-locks or migrates a file.  Unreadable files are rows with their problem.
+locks or migrates a file.  Unreadable files are rows with their problem.  The
+table fills as the listing goes: the worker hands over batches of rows (worked
+out there, see :func:`~scrutiny_desktop.ui.library_table.table_row`) and the
+model inserts each batch in its sorted place.  A refresh reads again only the
+files that changed (the service keeps the others' summaries) and reuses their rows.
 
 The page talks to the main window only through signals (``open_requested``,
 ``compare_requested``, ``folders_changed``) and two injectable callables: the
@@ -18,6 +22,8 @@ closes it.
 
 from __future__ import annotations
 
+import contextlib
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -27,10 +33,11 @@ from PySide6.QtCore import (
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
+    QObject,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QStandardItemModel
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -62,16 +69,34 @@ from scrutiny_desktop.ui.library_table import (
     COL_SIGNED,
     COL_STATUS,
     COLUMNS,
-    INDEX_ROLE,
     ElideLeft,
-    LibraryFilter,
+    LibraryModel,
+    Row,
     earlier_first,
     listing_status,
     plural,
-    row_items,
+    table_row,
 )
 from scrutiny_desktop.ui.ops import BackgroundOp, run_in_background
 from scrutiny_desktop.ui.widgets import named, restoring_focus
+
+
+class _Batches(QObject):
+    """Carries batches of rows from the listing's worker thread to the page (queued to
+    the UI thread).  Owned by the application, like the listing itself, so a batch sent
+    after the page has gone is dropped safely."""
+
+    #: (the listing's number, a list of Row)
+    arrived = Signal(int, list)
+
+    def send(self, listing: int, rows: list[Row]) -> None:
+        if isValid(self):
+            with contextlib.suppress(RuntimeError):  # deleted meanwhile: nobody is waiting
+                self.arrived.emit(listing, rows)
+
+
+#: How often the listing's progress is shown, at most (seconds).
+PROGRESS_SECONDS = 0.1
 
 
 def _default_ask_folder(parent: QWidget) -> Path | None:
@@ -107,8 +132,20 @@ class LibraryPage(QWidget):
         for f in folders:
             if str(f) not in self._folders:
                 self._folders.append(str(f))
-        self.summaries: list[DocumentSummary] = []
         self._op: BackgroundOp | None = None
+        #: The listing under way (batches of another are dropped), whether its first
+        #: batch has come (it replaces the rows shown), what was selected when it began,
+        #: and the channel its batches come through.
+        self._listing = 0
+        self._batched = False
+        self._selected_before: set[str] = set()
+        self._batches: _Batches | None = None
+        self._progress_shown = 0.0
+        #: The rows of the last listing, by id() of their summary (the service gives the
+        #: same summary object back for a file that has not changed), and the folders
+        #: they were worked out for (a row shows the path relative to its folder).
+        self._rows_by_summary: dict[int, Row] = {}
+        self._rows_folders: tuple[str, ...] = ()
         self._again = False
         self._missing_folders: set[str] = set()
         self._listing_text = ""
@@ -187,13 +224,10 @@ class LibraryPage(QWidget):
         status_row.addWidget(self.status_label, 1)
 
         # -- the table ---------------------------------------------------------------
-        self.model = QStandardItemModel(0, len(COLUMNS), self)
-        self.model.setHorizontalHeaderLabels(COLUMNS)
-        self.proxy = LibraryFilter(self)
-        self.proxy.setSourceModel(self.model)
+        self.model = LibraryModel(self)
         self.table = named(QTableView(), "Assessments in the library",
                            "Press Enter to open the selected assessment; select two to compare them")
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(COL_PARTNERSHIP, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -319,6 +353,11 @@ class LibraryPage(QWidget):
     def listing(self) -> bool:
         return self._op is not None
 
+    @property
+    def summaries(self) -> list[DocumentSummary]:
+        """The summaries listed (so far, while listing), in listing order."""
+        return [row.summary for row in self.model.rows]
+
     def showEvent(self, event) -> None:
         """The first time the page is shown, list its folders."""
         super().showEvent(event)
@@ -342,23 +381,63 @@ class LibraryPage(QWidget):
         self.refresh_button.setEnabled(False)
 
         known = {Path(p): v for p, v in self._passphrases().items()}
+        self._listing += 1
+        listing = self._listing
+        self._batched = False
+        self._selected_before = {str(p) for p in self.selected_paths()}
+        before = self._rows_by_summary if self._rows_folders == tuple(folders) else {}
+        kept: dict[int, Row] = {}
+        # The channel and the operation belong to the application, not to the page: if
+        # the page is deleted mid-listing (the window closes), late batches and the late
+        # result still arrive safely and are dropped.
+        app = QCoreApplication.instance() or self
+        batches = self._batches = _Batches(app)
+        batches.arrived.connect(self._batch)
+
+        def found(summaries: list[DocumentSummary]) -> None:
+            # On the worker thread: the rows' text is worked out here, off the UI thread
+            # (plain data, no Qt object), or taken over from the last listing.
+            rows = []
+            for summary in summaries:
+                row = before.get(id(summary))
+                if row is None or row.summary is not summary:
+                    row = table_row(summary, folders)
+                kept[id(summary)] = row
+                rows.append(row)
+            batches.send(listing, rows)
 
         def work(progress):
             missing = [f for f in folders if not Path(f).expanduser().is_dir()]
-            return list_library(folders, progress, passphrases=known), missing
+            return list_library(folders, progress, passphrases=known, found=found), missing, kept
 
-        # The operation belongs to the application, not to the page: if the page is
-        # deleted mid-listing (the window closes), the late result still arrives
-        # safely and _listed drops it.
-        self._op = run_in_background(QCoreApplication.instance() or self, work, self._listed,
-                                     self._listing_failed)
+        self._op = run_in_background(app, work, self._listed, self._listing_failed)
         self._op.progress.connect(self._progress)
+
+    def _batch(self, listing: int, rows: list[Row]) -> None:
+        """A batch of rows from the listing under way: the first replaces the rows shown,
+        the others join them, each in its sorted place."""
+        if listing != self._listing or not self._alive():
+            return
+        if self._batched:
+            self.model.add_rows(rows)
+        else:
+            self._batched = True
+            self.model.set_rows(rows)
+        if self.table.isColumnHidden(COL_PROBLEM) and not all(r.summary.ok for r in rows):
+            self.table.setColumnHidden(COL_PROBLEM, False)
+            self._fit_columns()
 
     def _alive(self) -> bool:
         """False once Qt has deleted the page (a listing may finish after that)."""
         return isValid(self) and isValid(self.status_label)
 
     def _progress(self, done: int, total: int) -> None:
+        # At most about ten times a second (and always the last): every repaint of the
+        # window costs the listing time.
+        now = time.monotonic()
+        if done < total and now - self._progress_shown < PROGRESS_SECONDS:
+            return
+        self._progress_shown = now
         if total and self._alive():
             self._listing_text = f"Listing {done} of {total}…"
             self.status_label.setText(self._listing_text)
@@ -367,17 +446,33 @@ class LibraryPage(QWidget):
 
     def _listed(self, result) -> None:
         self._op = None
+        self._drop_batches()
         if not self._alive():
             return
-        summaries, missing = result
+        summaries, missing, kept = result
         self._missing_folders = set(missing)
         self._fill_folder_list()
-        self.show_summaries(summaries)
+        rows = self.model.rows
+        if not (self._batched and len(rows) == len(summaries)
+                and all(r.summary is s for r, s in zip(rows, summaries, strict=True))):
+            rows = [kept.get(id(s)) or table_row(s, self._folders) for s in summaries]
+            self.model.set_rows(rows)
+        self._rows_by_summary = {id(r.summary): r for r in rows}
+        self._rows_folders = tuple(self._folders)
+        # What was selected before the listing, unless something was chosen meanwhile.
+        self._filled(self._selected_before if not self.selected_paths() else set())
         self._end_listing()
         self.listing_finished.emit(list(summaries))
 
+    def _drop_batches(self) -> None:
+        if self._batches is not None:
+            if isValid(self._batches):
+                self._batches.deleteLater()
+            self._batches = None
+
     def _listing_failed(self, exc: Exception) -> None:
         self._op = None
+        self._drop_batches()
         if not self._alive():
             return
         self._end_listing()
@@ -393,17 +488,13 @@ class LibraryPage(QWidget):
             self.refresh()
 
     def show_summaries(self, summaries: Sequence[DocumentSummary]) -> None:
-        """Fill the table in one go: a new model is built off-screen, then swapped in."""
+        """Fill the table with these summaries in one go (the selection stays on its files)."""
         selected = {str(p) for p in self.selected_paths()}
-        self.summaries = list(summaries)
-        model = QStandardItemModel(0, len(COLUMNS), self)
-        model.setHorizontalHeaderLabels(COLUMNS)
-        for n, s in enumerate(self.summaries):
-            model.appendRow(row_items(n, s, self._folders))
-        old = self.model
-        self.model = model
-        self.proxy.setSourceModel(model)
-        old.deleteLater()
+        self.model.set_rows(table_row(s, self._folders) for s in summaries)
+        self._filled(selected)
+
+    def _filled(self, selected: set[str]) -> None:
+        """The rows are in: fit the columns, select these files again, say what is listed."""
         self._set_column_widths()
         if selected:
             self._reselect(selected)
@@ -414,10 +505,10 @@ class LibraryPage(QWidget):
     def _reselect(self, paths: set[str]) -> None:
         sel = self.table.selectionModel()
         selection = QItemSelection()
-        for row in range(self.proxy.rowCount()):
+        for row in range(self.model.rowCount()):
             if str(self._summary_at(row).path) in paths:
-                selection.select(self.proxy.index(row, 0),
-                                 self.proxy.index(row, len(COLUMNS) - 1))
+                selection.select(self.model.index(row, 0),
+                                 self.model.index(row, len(COLUMNS) - 1))
         sel.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
 
     def _set_column_widths(self) -> None:
@@ -473,20 +564,19 @@ class LibraryPage(QWidget):
         text = listing_status(self.summaries)
         if self._missing_folders:
             text += f"; {plural(len(self._missing_folders), 'folder')} not found"
-        shown = self.proxy.rowCount()
-        if self.proxy.active and self.summaries:
+        shown = self.model.rowCount()
+        if self.model.active and self.model.rows:
             text += f"; {shown} shown by the filter"
         self.status_label.setText(text)
 
     def _filter_changed(self, text: str) -> None:
-        self.proxy.set_text(text)
+        self.model.set_text(text)
         self._show_status()
         self._update_buttons()
 
     # -- selection ---------------------------------------------------------------------
-    def _summary_at(self, proxy_row: int) -> DocumentSummary:
-        n = self.proxy.index(proxy_row, 0).data(INDEX_ROLE)
-        return self.summaries[n]
+    def _summary_at(self, row: int) -> DocumentSummary:
+        return self.model.summary_at(row)
 
     def selected_summaries(self) -> list[DocumentSummary]:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})

@@ -352,3 +352,30 @@ def test_a_listing_that_ends_after_the_page_is_gone_is_ignored(qtbot, tmp_path, 
     qtbot.wait(1)
     assert QThreadPool.globalInstance().waitForDone(10_000)
     qtbot.wait(50)  # the queued results arrive now, after the page was deleted
+
+
+def test_the_table_fills_in_batches_sorted_and_keeps_the_selection(qtbot, make_page, tmp_path,
+                                                                    answered, monkeypatch):
+    """Rows arrive in batches while listing (never one reset per file), each in its sorted
+    place; a refresh keeps the selected file selected and the order."""
+    from scrutiny_desktop.services import library as service
+
+    folder = tmp_path / "many"
+    docs = make_many(folder, answered, 40)
+    monkeypatch.setattr(service, "BATCH_SECONDS", 0.0)  # a batch per file
+    page = make_page([folder])
+    model = page.table.model()
+    inserted, resets = [], []
+    model.rowsInserted.connect(lambda _p, first, last: inserted.append(last - first + 1))
+    model.modelReset.connect(lambda: resets.append(True))
+    show_and_list(qtbot, page)
+    assert model.rowCount() == 40 and len(resets) == 1 and sum(inserted) == 39
+    table(page).sortByColumn(COL_FILE, Qt.SortOrder.DescendingOrder)
+    files = column(page, COL_FILE)
+    assert files == sorted(files, key=str.casefold, reverse=True)
+
+    click_row(qtbot, page, row_of(page, "team-03/assessment-013.scrutiny"))
+    with qtbot.waitSignal(page.listing_finished, timeout=LISTING_TIMEOUT_MS):
+        page.refresh()
+    assert [s.path for s in page.selected_summaries()] == [docs[13]]
+    assert column(page, COL_FILE) == files
