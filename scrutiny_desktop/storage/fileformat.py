@@ -79,6 +79,14 @@ class Header:
     user_version: int
     application_id: int
 
+    @property
+    def page_size_sound(self) -> bool:
+        return self.page_size >= 512 and not self.page_size & (self.page_size - 1)
+
+    def cut_short(self, size: int) -> bool:
+        """Whether a file of ``size`` bytes is shorter than its header says."""
+        return self.page_count_valid and size < self.page_size * self.page_count
+
 
 #: Held while this process has a Python-level file descriptor open on a document,
 #: and for the whole of every write transaction.  POSIX drops *all* of a process's
@@ -207,23 +215,8 @@ def _looks_encrypted(page: bytes, size: int) -> bool:
 def is_encrypted(path: Path | str) -> bool:
     """Is the file an encrypted (SQLCipher) document?  Read without blocking or
     writing; False for anything that cannot be read (the usual checks say why)."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) \
-        | getattr(os, "O_BINARY", 0)
-    with RAW_FD_LOCK:
-        try:
-            fd = os.open(path, flags)
-        except OSError:
-            return False
-        try:
-            st = os.fstat(fd)
-            if not stat.S_ISREG(st.st_mode):
-                return False
-            page = os.read(fd, CIPHER_PAGE_SIZE)
-        except OSError:
-            return False
-        finally:
-            os.close(fd)
-    return _looks_encrypted(page, st.st_size)
+    start = read_start(path, CIPHER_PAGE_SIZE)
+    return start is not None and _looks_encrypted(start[0], start[1].st_size)
 
 
 def read_header(path: Path, *, display: Path | None = None) -> Header:
@@ -236,18 +229,46 @@ def read_header(path: Path, *, display: Path | None = None) -> Header:
     head, size = sniff(path, shown)
     if len(head) < 100:
         raise errors.DocumentCorrupt(shown, "the file is cut short")
+    header = header_fields(head)
+    if not header.page_size_sound:
+        raise errors.DocumentCorrupt(shown, "the file header is damaged")
+    if header.cut_short(size):
+        raise errors.DocumentCorrupt(shown, "the file is cut short")
+    return header
+
+
+def header_fields(head: bytes) -> Header:
+    """The values in the first 100 bytes of a SQLite file, as they are (unchecked)."""
     (page_size,) = struct.unpack(">H", head[16:18])
     page_size = 65536 if page_size == 1 else page_size
     change_counter, page_count = struct.unpack(">II", head[24:32])
     (valid_for,) = struct.unpack(">I", head[92:96])
     (user_version,) = struct.unpack(">I", head[60:64])
     (application_id,) = struct.unpack(">I", head[68:72])
-    valid = valid_for == change_counter and page_count > 0
-    if page_size < 512 or page_size & (page_size - 1):
-        raise errors.DocumentCorrupt(shown, "the file header is damaged")
-    if valid and size < page_size * page_count:
-        raise errors.DocumentCorrupt(shown, "the file is cut short")
-    return Header(page_size, page_count, valid, user_version, application_id)
+    return Header(page_size, page_count, valid_for == change_counter and page_count > 0,
+                  user_version, application_id)
+
+
+def read_start(path: Path | str, size: int) -> tuple[bytes, os.stat_result] | None:
+    """The first ``size`` bytes of a regular file and its status, read without
+    blocking or writing; None for anything that cannot be read so (the full checks
+    then say why)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) \
+        | getattr(os, "O_BINARY", 0)
+    with RAW_FD_LOCK:  # see RAW_FD_LOCK: never close a descriptor during a save
+        try:
+            fd = os.open(path, flags)
+        except OSError:
+            return None
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                return None
+            return os.read(fd, size), st
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
 
 
 def _is_wal_head(head: bytes) -> bool:
@@ -469,19 +490,24 @@ def quick_check(path: Path, *, schema: bool = True, display: Path | None = None,
             names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if "assessments" not in names or "alembic_version" not in names:
                 raise errors.DocumentCorrupt(shown, "its tables are missing")
-    except OPERATIONAL_ERRORS as exc:
-        if is_busy(exc):
-            raise errors.DocumentInUse(shown) from None
-        if classify(exc) is SqliteProblem.READONLY and has_journal(path):
-            # Only a hot journal (no live writer) makes a read-only reader fail so.
-            raise errors.DocumentNeedsRecovery(shown) from None
-        raise errors.DocumentCorrupt(shown, str(exc)) from None
     except DATABASE_ERRORS as exc:
-        if passphrase is not None and classify(exc) is SqliteProblem.NOTADB:
-            raise errors.WrongPassphrase(shown) from None
-        raise errors.DocumentCorrupt(shown, str(exc)) from None
+        raise _document_error(exc, path, shown, passphrase) from None
     finally:
         conn.close()
+
+
+def _document_error(exc: Exception, path: Path, shown: Path,
+                    passphrase: str | None) -> errors.DocumentError:
+    """What a SQLite error met while checking a document means for the person."""
+    if is_busy(exc):
+        return errors.DocumentInUse(shown)
+    problem = classify(exc)
+    if problem is SqliteProblem.READONLY and has_journal(path):
+        # Only a hot journal (no live writer) makes a read-only reader fail so.
+        return errors.DocumentNeedsRecovery(shown)
+    if passphrase is not None and problem is SqliteProblem.NOTADB:
+        return errors.WrongPassphrase(shown)
+    return errors.DocumentCorrupt(shown, str(exc))
 
 
 def read_keyed_header(path: Path, passphrase: str, *, display: Path | None = None) -> Header:
@@ -496,16 +522,8 @@ def read_keyed_header(path: Path, passphrase: str, *, display: Path | None = Non
     try:
         values = [conn.execute(f"PRAGMA {name}").fetchone()[0] for name in
                   ("page_size", "page_count", "user_version", "application_id")]
-    except OPERATIONAL_ERRORS as exc:
-        if is_busy(exc):
-            raise errors.DocumentInUse(shown) from None
-        if classify(exc) is SqliteProblem.READONLY and has_journal(path):
-            raise errors.DocumentNeedsRecovery(shown) from None
-        raise errors.DocumentCorrupt(shown, str(exc)) from None
     except DATABASE_ERRORS as exc:
-        if classify(exc) is SqliteProblem.NOTADB:
-            raise errors.WrongPassphrase(shown) from None
-        raise errors.DocumentCorrupt(shown, str(exc)) from None
+        raise _document_error(exc, path, shown, passphrase) from None
     finally:
         conn.close()
     page_size, page_count, user_version, application_id = (int(v) for v in values)

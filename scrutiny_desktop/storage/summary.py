@@ -21,8 +21,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import stat
-import struct
 from collections.abc import Container
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,15 +31,16 @@ from scrutiny_desktop.storage.fileformat import (
     APPLICATION_ID,
     FORMAT_VERSION,
     HOT_JOURNAL,
-    RAW_FD_LOCK,
     WAL_LEFTOVERS,
     WRITER,
     check_header,
     check_passphrase,
     check_path,
+    header_fields,
     is_encrypted,
     private_copy,
     probe,
+    read_start,
     ro_uri,
 )
 from scrutiny_desktop.storage.sqlite import DATABASE_ERRORS, DB_ERRORS, connect
@@ -90,8 +89,6 @@ def _summary_sql(version: int) -> str:
 _SQL = {v: _summary_sql(v) for v in range(1, FORMAT_VERSION + 1)}
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
-_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-               | getattr(os, "O_BINARY", 0))
 
 
 def read_summary(path: Path | str, *, known_templates: Container[str] = (),
@@ -139,38 +136,22 @@ def _plainly_ours(path: Path) -> int | None:
     """The format version of a plain document in rollback-journal mode whose header is
     plainly ours and sound: the usual case, read without the full checks.  None for
     anything else (the full checks then say what it is)."""
-    with RAW_FD_LOCK:  # see RAW_FD_LOCK: never close a descriptor during a save
-        try:
-            fd = os.open(path, _OPEN_FLAGS)
-        except OSError:
-            return None
-        try:
-            st = os.fstat(fd)
-            if not stat.S_ISREG(st.st_mode):
-                return None
-            head = os.read(fd, 100)
-        except OSError:
-            return None
-        finally:
-            os.close(fd)
+    start = read_start(path, 100)
+    if start is None:
+        return None
+    head, st = start
     if len(head) < 100 or not head.startswith(_SQLITE_MAGIC) or head[18:20] == b"\x02\x02":
         return None  # not SQLite, cut short, or WAL mode (read from a private copy)
-    (page_size,) = struct.unpack(">H", head[16:18])
-    page_size = 65536 if page_size == 1 else page_size
-    change_counter, page_count = struct.unpack(">II", head[24:32])
-    (valid_for,) = struct.unpack(">I", head[92:96])
-    (user_version,) = struct.unpack(">I", head[60:64])
-    (application_id,) = struct.unpack(">I", head[68:72])
-    if page_size < 512 or page_size & (page_size - 1):
+    header = header_fields(head)
+    if not header.page_size_sound or header.cut_short(st.st_size):
         return None
-    if valid_for == change_counter and page_count > 0 and st.st_size < page_size * page_count:
-        return None
-    if application_id != APPLICATION_ID or not 1 <= user_version <= FORMAT_VERSION:
+    if header.application_id != APPLICATION_ID \
+            or not 1 <= header.user_version <= FORMAT_VERSION:
         return None
     # A journal beside the file needs no look here: SQLite reads what was saved before
     # a save under way, and a read-only connection refuses a file whose journal is hot
     # (SQLITE_READONLY_ROLLBACK), which sends it through the full checks.
-    return user_version
+    return header.user_version
 
 
 def _fast_uri(path: Path) -> str:
