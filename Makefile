@@ -74,6 +74,8 @@ a11y: $(STAMP)
 
 # Speed as ratios against the bare libraries on this machine (nothing is asserted).
 bench: $(STAMP)
+	$(PY) benchmarks/startup.py
+	$(PY) benchmarks/save_speed.py
 	$(PY) benchmarks/pdf_speed.py
 	$(PY) benchmarks/pdf_long_text.py
 	$(PY) benchmarks/encryption.py

@@ -207,11 +207,13 @@ def _signature_problem(rows, entries, what: str) -> str:
     """Each signature row must match the audit row written when it was made: who, the
     statement, the fingerprint, the drawn signature, the signing time, (format 2) the
     certificate and (format 3) the SHA-256 of the signed PDF."""
+    if len(rows) != len(entries):
+        return f"the {what} records do not match the audit log"
+    if not rows:
+        return ""  # nothing signed: no need to load the certificate code (issue 17)
     from scrutiny_desktop.services.fingerprint import _time
     from scrutiny_desktop.services.identity import certificate_fingerprint
 
-    if len(rows) != len(entries):
-        return f"the {what} records do not match the audit log"
     for row, entry in zip(rows, entries, strict=True):
         try:
             new = json.loads(entry.new_value or "{}")

@@ -32,7 +32,6 @@ import hashlib
 import os
 import sqlite3
 import urllib.parse
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -80,8 +79,10 @@ def _file_of(target: Path | str, uri: bool) -> Path | None:
         return Path(text)
     if not text.startswith("file:"):
         return None
+    from urllib.request import url2pathname  # here: it pulls in http and email (start-up)
+
     parsed = urllib.parse.urlsplit(text)
-    return Path(urllib.request.url2pathname(parsed.path)) if parsed.path else None
+    return Path(url2pathname(parsed.path)) if parsed.path else None
 
 
 def _salt_of(path: Path | None) -> bytes | None:

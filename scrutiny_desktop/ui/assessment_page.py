@@ -26,7 +26,6 @@ from scrutiny_desktop.services.recommendations import RecommendationView
 from scrutiny_desktop.storage.document import Document
 from scrutiny_desktop.ui.announce import announce
 from scrutiny_desktop.ui.autosave import Autosaver
-from scrutiny_desktop.ui.item_dialogs import EvidenceDialog, RecommendationDialog
 from scrutiny_desktop.ui.navigator import Navigator
 from scrutiny_desktop.ui.question_page import QuestionPage
 from scrutiny_desktop.ui.review import ResponseDialog
@@ -330,6 +329,7 @@ class AssessmentPage(QWidget):
         doc = self.doc
         if doc is None:
             return
+        from scrutiny_desktop.ui.item_dialogs import EvidenceDialog  # here, not at start-up
         result = EvidenceDialog.ask(self.window_)
         if result is not None:
             self._run("Could not add the evidence", lambda: evidence.add_evidence(
@@ -363,6 +363,7 @@ class AssessmentPage(QWidget):
         existing = None if doc is None else self._find_evidence(doc, evidence_id)
         if doc is None or existing is None:
             return
+        from scrutiny_desktop.ui.item_dialogs import EvidenceDialog  # here, not at start-up
         result = EvidenceDialog.ask(self.window_, existing)
         if result is not None:
             self._run("Could not change the evidence", lambda: evidence.update_evidence(
@@ -394,6 +395,7 @@ class AssessmentPage(QWidget):
         doc = self.doc
         if doc is None:
             return
+        from scrutiny_desktop.ui.item_dialogs import RecommendationDialog  # here, not at start-up
         item = RecommendationDialog.ask(self.window_)
         if item is not None:
             self._run("Could not add the recommendation", lambda: recommendations.add_recommendation(
@@ -408,6 +410,7 @@ class AssessmentPage(QWidget):
         existing = None if doc is None else self._find_rec(doc, rec_id)
         if doc is None or existing is None:
             return
+        from scrutiny_desktop.ui.item_dialogs import RecommendationDialog  # here, not at start-up
         item = RecommendationDialog.ask(self.window_, existing)
         if item is not None:
             self._run("Could not change the recommendation",

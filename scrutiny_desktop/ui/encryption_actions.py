@@ -14,7 +14,6 @@ from pathlib import Path
 
 from scrutiny_desktop.errors import DocumentError, InvalidInput
 from scrutiny_desktop.services import encryption
-from scrutiny_desktop.ui.passphrase import NewPassphraseDialog
 from scrutiny_desktop.ui.prompts import Host
 
 
@@ -58,6 +57,7 @@ class EncryptionActions:
             self.host.show_info(title, f"{path.name} is already encrypted. Use File > Encryption > "
                                 "Change passphrase to choose another passphrase.")
             return
+        from scrutiny_desktop.ui.passphrase import NewPassphraseDialog  # here, not at start-up
         passphrase = NewPassphraseDialog.ask(
             self.host.dialog_parent(), title,
             f"From now on {path.name} opens only with this passphrase. Anyone who finds or is "
@@ -84,6 +84,7 @@ class EncryptionActions:
                                 "Encrypt with a passphrase first.")
             return
         old = self._known(path)
+        from scrutiny_desktop.ui.passphrase import NewPassphraseDialog  # here, not at start-up
         passphrase = NewPassphraseDialog.ask(
             self.host.dialog_parent(), title,
             f"Choose the new passphrase for {path.name}. The old one will no longer open it.",

@@ -19,8 +19,6 @@ from PySide6.QtWidgets import QWidget
 from scrutiny_desktop.checklist import discover_templates
 from scrutiny_desktop.errors import DocumentError, InvalidInput
 from scrutiny_desktop.services import assessments, recommendations
-from scrutiny_desktop.services.compare import compare_paths, in_time_order
-from scrutiny_desktop.ui.compare import CompareDialog
 from scrutiny_desktop.ui.library import LibraryPage, LibraryWindow
 from scrutiny_desktop.ui.prompts import Host
 
@@ -125,6 +123,7 @@ class LibraryActions:
                                  "Both choices were the same file. Choose two assessments to "
                                  "compare.")
             return
+        from scrutiny_desktop.services.compare import in_time_order  # here, not at start-up
         self.compare_documents(*in_time_order(first, second))
 
     def compare_documents(self, earlier: Path, later: Path, *, parent: QWidget | None = None) -> None:
@@ -151,12 +150,15 @@ class LibraryActions:
         def done(comparison) -> None:
             self.host.show_status("", 0)
             over = parent if parent is not None and parent.isVisible() else self.host.dialog_parent()
+            from scrutiny_desktop.ui.compare import CompareDialog  # here, not at start-up
             CompareDialog.ask(over, comparison, self.host.ask_save_path,
                               protective_marking=self.host.settings.protective_marking)
 
         def failed(exc: BaseException) -> None:
             self.host.show_status("", 0)
             self.host.show_error("Cannot compare these assessments", " ".join(str(exc).split()))
+
+        from scrutiny_desktop.services.compare import compare_paths  # here, not at start-up
 
         self._compare_op = self.host.run_in_background(
             lambda _progress: compare_paths(earlier, later, passphrases=passphrases), done, failed)

@@ -62,10 +62,8 @@ from scrutiny_desktop.ui.home import HomePage
 from scrutiny_desktop.ui.idle_lock import IdleLock
 from scrutiny_desktop.ui.library_actions import LibraryActions
 from scrutiny_desktop.ui.menus import Menus
-from scrutiny_desktop.ui.new_assessment import NewAssessmentDialog
 from scrutiny_desktop.ui.notice import SavedNotice
 from scrutiny_desktop.ui.ops import BackgroundOp, run_in_background
-from scrutiny_desktop.ui.preferences import PreferencesDialog
 from scrutiny_desktop.ui.status_actions import StatusActions
 from scrutiny_desktop.ui.style import apply_style
 from scrutiny_desktop.ui.summary_page import SummaryPage
@@ -421,6 +419,7 @@ class MainWindow(QMainWindow):
         """Ask for the new assessment, create it, and only then close the open one
         (in ``open_path``): cancelling leaves the open assessment open."""
         templates = discover_templates(self.settings.extra_template_folders())
+        from scrutiny_desktop.ui.new_assessment import NewAssessmentDialog  # here, not at start-up
         result = NewAssessmentDialog.ask(self, templates, self.settings,
                                          encryption=self.encryption_policy())
         if result is None:
@@ -653,6 +652,7 @@ class MainWindow(QMainWindow):
 
     # -- preferences and help ------------------------------------------------------------
     def preferences(self) -> None:
+        from scrutiny_desktop.ui.preferences import PreferencesDialog  # here, not at start-up
         updated = PreferencesDialog.ask(self, self.settings, self.managed.locked)
         if updated is None:
             return

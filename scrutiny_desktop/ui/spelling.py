@@ -20,7 +20,7 @@ import logging
 from collections.abc import Callable
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -42,6 +42,11 @@ log = logging.getLogger(__name__)
 #: The underline of a misspelt word.
 MISSPELT_COLOUR = QColor("#d32f2f")
 
+#: How long after the first box asks the dictionary starts to load.  Loading is a
+#: second of Python work; on a worker thread it still shares the interpreter with the
+#: UI, so it waits until the window is up and the document open (issue 17).
+LOAD_DELAY_MS = 1000
+
 LOOKING = "Looking for suggestions…"
 NO_SUGGESTIONS = "No suggestions"
 
@@ -60,6 +65,7 @@ class SpellService(QObject):
         super().__init__(parent)
         self.speller = speller or Speller()
         self._loading: BackgroundOp | None = None
+        self._load_queued = False
         self._suggestions: dict[str, list[str]] = {}
         #: How a failure to save the personal dictionary is shown; a test may replace it.
         self.report_error: Callable[[QWidget | None, str, str], None] = _show_error
@@ -68,8 +74,16 @@ class SpellService(QObject):
     def ready(self) -> bool:
         return self.speller.loaded
 
-    def start_loading(self) -> None:
-        """Load the dictionary in the background (once); ``loaded`` is emitted when done."""
+    def start_loading(self, delay_ms: int | None = None) -> None:
+        """Load the dictionary in the background (once), after ``delay_ms`` (by default
+        ``LOAD_DELAY_MS``); ``loaded`` is emitted when done."""
+        if self.speller.loaded or self._loading is not None or self._load_queued:
+            return
+        self._load_queued = True
+        QTimer.singleShot(LOAD_DELAY_MS if delay_ms is None else delay_ms, self, self._load_now)
+
+    def _load_now(self) -> None:
+        self._load_queued = False
         if self.speller.loaded or self._loading is not None:
             return
         self._loading = run_in_background(self, lambda _progress: self.speller.load(),
