@@ -14,14 +14,16 @@ from scrutiny_desktop.errors import InvalidInput
 from scrutiny_desktop.services.common import (
     answer_row,
     audit_text,
+    no_question,
     record,
     template_of,
 )
 from scrutiny_desktop.services.evidence import EvidenceView, evidence_view
-from scrutiny_desktop.services.permissions import EDIT_ANSWERS, require
+from scrutiny_desktop.services.permissions import EDIT_ANSWERS, require, require_status
 from scrutiny_desktop.services.recommendations import RecommendationView, recommendation_view
+from scrutiny_desktop.storage import audit
 from scrutiny_desktop.storage.document import Document
-from scrutiny_desktop.storage.models import Answer, utcnow
+from scrutiny_desktop.storage.models import Answer, stored_time, utcnow
 
 
 @dataclass(frozen=True)
@@ -162,15 +164,25 @@ def set_direction(doc: Document, question_id: str, value: str | None) -> bool:
 def set_findings(doc: Document, question_id: str, text: str) -> bool:
     """Record the findings text exactly as typed.  Returns False if unchanged."""
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
-    with doc.write() as session:
-        require(doc, EDIT_ANSWERS, session)
-        row = answer_row(session, question_id)
-        if row.findings == text:
+    # The save made while a person types, so it goes straight to the driver (issue 17):
+    # the same checks, rows and audit entry as the other edits, in one transaction.
+    with doc.write_raw() as db:
+        assessment = db.execute(
+            "SELECT status, scrutineer_name, audit_head, audit_count FROM assessments "
+            "WHERE id = 1").fetchone()
+        require_status(doc, EDIT_ANSWERS, assessment[0] if assessment else None)
+        _status, scrutineer, head, count = assessment
+        row = db.execute("SELECT findings FROM answers WHERE question_id = ?",
+                         (question_id,)).fetchone()
+        if row is None:
+            raise InvalidInput(no_question(question_id))
+        old = row[0]
+        if old == text:
             return False
-        old = row.findings
-        row.findings = text
-        row.updated_at = utcnow()
-        record(doc, session, "answer.findings", question_id, audit_text(old), audit_text(text))
+        db.execute("UPDATE answers SET findings = ?, updated_at = ? WHERE question_id = ?",
+                   (text, stored_time(utcnow()), question_id))
+        audit.append_raw(db, head, count, doc.actor or scrutineer or "unknown", "answer.findings",
+                         question_id, audit_text(old), audit_text(text))
     return True
 
 

@@ -77,10 +77,14 @@ def template_of(doc: Document, session: Session | None = None) -> Template:
     return cached
 
 
+def no_question(question_id: str) -> str:
+    return f"There is no question '{question_id}' in this assessment."
+
+
 def answer_row(session: Session, question_id: str) -> Answer:
     row = session.scalars(select(Answer).where(Answer.question_id == question_id)).one_or_none()
     if row is None:
-        raise InvalidInput(f"There is no question '{question_id}' in this assessment.")
+        raise InvalidInput(no_question(question_id))
     return row
 
 

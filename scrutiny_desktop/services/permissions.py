@@ -31,7 +31,8 @@ from scrutiny_desktop.storage.document import Document
 from scrutiny_desktop.storage.models import Assessment, Status
 
 __all__ = ["ACTIONS", "CHAIR_ACTIONS", "COUNTERSIGN", "EDIT_ANSWERS", "NOT_REVIEWING", "REOPEN",
-           "REOPEN_REVIEW", "REVIEW", "SIGN_OFF", "Permissions", "Status", "permissions", "require"]
+           "REOPEN_REVIEW", "REVIEW", "SIGN_OFF", "Permissions", "Status", "permissions", "require",
+           "require_status"]
 
 EDIT_ANSWERS = "edit_answers"
 SIGN_OFF = "sign_off"
@@ -106,11 +107,17 @@ def require(doc: Document, action: str, session: Session | None = None) -> Asses
         with doc.read() as own:
             return require(doc, action, own)
     assessment = session.get(Assessment, 1)
-    refused = _refusal(doc, action, assessment.status if assessment is not None else None)
-    if refused is not None:
-        raise refused
+    require_status(doc, action, assessment.status if assessment is not None else None)
     assert assessment is not None  # (no assessment is refused above)
     return assessment
+
+
+def require_status(doc: Document, action: str, status: str | None) -> None:
+    """:func:`require` given the status as read in the write transaction (None if the
+    document has no assessment), for a write made without the ORM."""
+    refused = _refusal(doc, action, status)
+    if refused is not None:
+        raise refused
 
 
 @dataclass(frozen=True)

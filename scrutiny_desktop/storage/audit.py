@@ -40,24 +40,49 @@ def as_text(value) -> str | None:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
 
 
+def _next_row(head: str | None, count: int | None, actor: str, action: str, target: str,
+              old, new, at: str) -> dict:
+    """The column values of the audit row that follows ``head`` (the last row's hash)."""
+    prev = head or GENESIS
+    seq = (count or 0) + 1
+    actor = actor or "unknown"
+    old_t, new_t = as_text(old), as_text(new)
+    return {"seq": seq, "at": at, "actor": actor, "action": action, "target": target,
+            "old_value": old_t, "new_value": new_t, "prev_hash": prev,
+            "row_hash": entry_hash(prev, seq, at, actor, action, target, old_t, new_t)}
+
+
 def append(session: Session, actor: str, action: str, target: str = "",
            old=None, new=None) -> AuditEntry:
     """Add one audit row in the caller's transaction."""
     assessment = session.get(Assessment, 1)
-    prev = assessment.audit_head if assessment and assessment.audit_head else GENESIS
-    seq = (assessment.audit_count if assessment else 0) + 1
-    at = utcnow().isoformat(timespec="microseconds")
-    old_t, new_t = as_text(old), as_text(new)
-    row = AuditEntry(
-        seq=seq, at=at, actor=actor or "unknown", action=action, target=target,
-        old_value=old_t, new_value=new_t, prev_hash=prev,
-        row_hash=entry_hash(prev, seq, at, actor or "unknown", action, target, old_t, new_t),
-    )
+    row = AuditEntry(**_next_row(
+        assessment.audit_head if assessment else None,
+        assessment.audit_count if assessment else None,
+        actor, action, target, old, new, utcnow().isoformat(timespec="microseconds")))
     session.add(row)
     if assessment is not None:
         assessment.audit_head = row.row_hash
-        assessment.audit_count = seq
+        assessment.audit_count = row.seq
     return row
+
+
+_INSERT = ("INSERT INTO audit_entries (seq, at, actor, action, target, old_value, new_value, "
+           "prev_hash, row_hash) VALUES (:seq, :at, :actor, :action, :target, :old_value, "
+           ":new_value, :prev_hash, :row_hash)")
+
+
+def append_raw(db, head: str | None, count: int | None, actor: str, action: str,
+               target: str = "", old=None, new=None) -> None:
+    """:func:`append` on a driver connection inside the caller's transaction
+    (``Document.write_raw``), given the assessment's ``audit_head`` and
+    ``audit_count`` as read in that transaction.  It also sets the assessment's
+    head, count and modification time, as :func:`services.common.record` does."""
+    at = utcnow().isoformat(timespec="microseconds")
+    row = _next_row(head, count, actor, action, target, old, new, at)
+    db.execute(_INSERT, row)
+    db.execute("UPDATE assessments SET audit_head = ?, audit_count = ?, modified_at = ? "
+               "WHERE id = 1", (row["row_hash"], row["seq"], at))
 
 
 @dataclass(frozen=True)

@@ -214,18 +214,59 @@ class Document:
         try:
             with RAW_FD_LOCK, self._sessions.begin() as session:
                 yield session
-        except OPERATIONAL_ERRORS as exc:  # pragma: no cover - raw driver errors are wrapped
-            raise errors.DocumentWriteFailed(self.path, str(exc),
-                                             sqlite_errorcode=result_code(exc)) from None
         except Exception as exc:
-            from sqlalchemy.exc import OperationalError
+            translated = self._write_error(exc)
+            if translated is exc:
+                raise
+            raise translated from None
 
-            if isinstance(exc, OperationalError):
-                if is_busy(exc):
-                    raise errors.DocumentInUse(self.path) from None
-                raise errors.DocumentWriteFailed(self.path, str(exc.orig),
-                                                 sqlite_errorcode=result_code(exc)) from None
-            raise
+    @contextlib.contextmanager
+    def write_raw(self) -> Iterator[Connection]:
+        """One short transaction on the driver's own connection, for the one write made
+        while a person types (findings): the same connection pool, settings, lock
+        order and errors as :meth:`write`, without the ORM's work per statement.
+
+        Yields the sqlite3 (or sqlcipher3) connection inside ``BEGIN IMMEDIATE``; it
+        commits when the block ends, rolls back if it raises.  Statements are
+        parameterised and reused from the driver's statement cache.
+        """
+        if self.readonly:
+            raise errors.DocumentReadOnly(self.path, self.readonly_reason or "it is open read-only")
+        with RAW_FD_LOCK:
+            try:
+                pooled = self.engine.raw_connection()
+            except Exception as exc:
+                translated = self._write_error(exc)
+                if translated is exc:
+                    raise
+                raise translated from None
+            try:
+                db: Connection = pooled.driver_connection
+                assert db is not None  # (a checked-out connection has its driver's)
+                try:
+                    db.execute("BEGIN IMMEDIATE")
+                    yield db
+                    db.execute("COMMIT")
+                except BaseException:
+                    if db.in_transaction:
+                        db.execute("ROLLBACK")
+                    raise
+            except OPERATIONAL_ERRORS as exc:
+                raise self._write_error(exc) from None
+            finally:
+                pooled.close()  # back to the pool, for the next write
+
+    def _write_error(self, exc: Exception) -> Exception:
+        """The person's error for a failed write (``DocumentInUse`` if another program
+        holds the file); anything not from SQLite as it is."""
+        from sqlalchemy.exc import OperationalError
+
+        if not isinstance(exc, (*OPERATIONAL_ERRORS, OperationalError)):
+            return exc
+        if is_busy(exc):
+            return errors.DocumentInUse(self.path)
+        return errors.DocumentWriteFailed(self.path, str(getattr(exc, "orig", None) or exc),
+                                          sqlite_errorcode=result_code(exc))
 
     def raw(self) -> Connection:
         """A read-only driver connection (for integrity checks, other threads): sqlite3,

@@ -41,11 +41,7 @@ class UTCDateTime(TypeDecorator):
     cache_ok = True
 
     def process_bind_param(self, value, dialect):
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetimes are not stored")
-        return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
+        return None if value is None else stored_time(value)
 
     def process_result_value(self, value, dialect):
         if value is None:
@@ -68,6 +64,13 @@ class ISODate(TypeDecorator):
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def stored_time(value: dt.datetime) -> str:
+    """How an aware datetime is stored: ISO 8601 text in UTC, to the microsecond."""
+    if value.tzinfo is None:
+        raise ValueError("naive datetimes are not stored")
+    return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
 
 
 class Base(DeclarativeBase):

@@ -1,0 +1,128 @@
+"""The findings save goes straight to the driver (issue 17): it must write exactly what
+the ORM's edits write, keep the audit chain whole, and refuse and fail the same way."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from scrutiny_desktop import errors
+from scrutiny_desktop.services import answers, assessments
+from scrutiny_desktop.services.assessments import open_assessment
+from scrutiny_desktop.services.integrity import integrity_report
+from scrutiny_desktop.storage.audit import verify_chain
+from tests.helpers import audit_rows, live_writer, make_signed
+
+
+def test_findings_and_other_edits_share_one_sound_audit_chain(doc):
+    """Typed findings (driver) and judgements (ORM), interleaved: one chain, in order,
+    with the assessment's head, count and modification time kept up to date."""
+    ids = assessments.question_ids(doc)
+    before = assessments.info(doc).modified_at
+    for n, qid in enumerate(ids[:6]):
+        assert answers.set_findings(doc, qid, f"Draft {n}: the minutes show the work.")
+        answers.set_judgement(doc, qid, "reasonable")
+        assert answers.set_findings(doc, qid, f"Final {n}: the minutes show the work.")
+    with doc.read() as session:
+        report = verify_chain(session)
+    assert report.ok, report.problem
+    rows = audit_rows(doc)
+    findings = [r for r in rows if r.action == "answer.findings"]
+    assert len(findings) == 12
+    assert [r.seq for r in rows] == list(range(1, len(rows) + 1))
+    last = findings[-1]
+    assert (last.target, last.old_value, last.new_value) == (
+        ids[5], "Draft 5: the minutes show the work.", "Final 5: the minutes show the work.")
+    assert last.actor == "Ann Jones"
+    assert assessments.info(doc).modified_at > before
+    assert integrity_report(doc).ok
+
+
+def test_the_stored_times_read_back_as_the_orm_writes_them(doc):
+    """``updated_at`` and ``modified_at`` written by the driver path are the same ISO
+    text in UTC the ORM's type stores, so they read back as aware datetimes."""
+    qid = assessments.question_ids(doc)[0]
+    start = dt.datetime.now(dt.UTC)
+    answers.set_findings(doc, qid, "Seen in the board minutes.")
+    answer = answers.get_answer(doc, qid)
+    assert answer.updated_at is not None and answer.updated_at.tzinfo is not None
+    assert start <= answer.updated_at <= dt.datetime.now(dt.UTC)
+    assert start <= assessments.info(doc).modified_at <= dt.datetime.now(dt.UTC)
+
+
+def test_unchanged_text_writes_nothing(doc):
+    qid = assessments.question_ids(doc)[0]
+    answers.set_findings(doc, qid, "Once.")
+    count = len(audit_rows(doc))
+    before = doc.path.read_bytes()
+    assert answers.set_findings(doc, qid, "Once.") is False
+    assert len(audit_rows(doc)) == count
+    assert doc.path.read_bytes() == before
+
+
+def test_an_unknown_question_is_refused_and_nothing_is_written(doc):
+    before = doc.path.read_bytes()
+    with pytest.raises(errors.InvalidInput, match="no question 'NOPE-1'"):
+        answers.set_findings(doc, "NOPE-1", "Text")
+    assert doc.path.read_bytes() == before
+
+
+def test_a_signed_off_assessment_refuses_findings_and_stays_byte_for_byte(doc_path):
+    make_signed(doc_path)
+    before = doc_path.read_bytes()
+    with open_assessment(doc_path) as doc:
+        qid = assessments.question_ids(doc)[0]
+        with pytest.raises(errors.DocumentLocked):
+            answers.set_findings(doc, qid, "A late change")
+    assert doc_path.read_bytes() == before
+
+
+def test_a_read_only_document_refuses_findings(doc_path):
+    with open_assessment(doc_path, readonly=True) as doc, pytest.raises(errors.DocumentReadOnly):
+        answers.set_findings(doc, assessments.question_ids(doc)[0], "Text")
+
+
+def test_another_program_writing_means_in_use_and_the_text_is_not_half_saved(doc):
+    """While another program holds the write lock the save is refused as "in use" (the
+    autosaver keeps the text and tries again); nothing of it reaches the file."""
+    qid = assessments.question_ids(doc)[0]
+    with live_writer(doc.path, "UPDATE answers SET judgement = NULL WHERE position = 0"), \
+            pytest.raises(errors.DocumentInUse):
+        answers.set_findings(doc, qid, "Typed while another program wrote")
+    assert answers.get_answer(doc, qid).findings == ""
+    # And the next save, once the other program has gone, goes through.
+    assert answers.set_findings(doc, qid, "Typed while another program wrote")
+    with doc.read() as session:
+        assert verify_chain(session).ok
+
+
+def test_a_failure_inside_the_transaction_rolls_all_of_it_back(doc, monkeypatch):
+    """If the audit row cannot be written, the answer's new text is not kept either."""
+    from scrutiny_desktop.storage import audit
+
+    def broken(db, *args, **kwargs):
+        raise errors.DocumentWriteFailed(doc.path, "disk I/O error")
+
+    qid = assessments.question_ids(doc)[0]
+    monkeypatch.setattr(audit, "append_raw", broken)
+    with pytest.raises(errors.DocumentWriteFailed):
+        answers.set_findings(doc, qid, "Lost with its audit row")
+    monkeypatch.undo()
+    assert answers.get_answer(doc, qid).findings == ""
+    assert answers.set_findings(doc, qid, "Kept")  # the connection is usable again
+    assert answers.get_answer(doc, qid).findings == "Kept"
+
+
+def test_an_encrypted_document_takes_the_same_path(tmp_path, doc_path):
+    from scrutiny_desktop.services import encryption
+
+    target = tmp_path / "locked.scrutiny"
+    encryption.encrypt_copy(doc_path, target, "correct horse battery")
+    with open_assessment(target, passphrase="correct horse battery") as doc:
+        qid = assessments.question_ids(doc)[0]
+        assert answers.set_findings(doc, qid, "Private findings")
+        assert answers.get_answer(doc, qid).findings == "Private findings"
+        with doc.read() as session:
+            assert verify_chain(session).ok
+    assert b"Private findings" not in target.read_bytes()
