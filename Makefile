@@ -75,6 +75,7 @@ a11y: $(STAMP)
 # Speed as ratios against the bare libraries on this machine (nothing is asserted).
 bench: $(STAMP)
 	$(PY) benchmarks/startup.py
+	$(PY) benchmarks/bundle_start.py
 	$(PY) benchmarks/save_speed.py
 	$(PY) benchmarks/pdf_speed.py
 	$(PY) benchmarks/pdf_long_text.py

@@ -84,6 +84,8 @@ def run(out=None, *, with_qt: bool = True) -> int:
         from scrutiny_desktop import __version__
 
         print(f"Scrutiny Desktop {__version__} self-test (temporary folder {tmp})", file=out)
+        if getattr(sys, "frozen", False):
+            step("bundle run-time hooks", _check_frozen_hooks)
         step("resources", _check_resources)
         step("fonts", _check_fonts)
         step("migrations", _check_migrations)
@@ -112,6 +114,25 @@ def run(out=None, *, with_qt: bool = True) -> int:
         return 1
     print("self-test passed", file=out)
     return 0
+
+
+def _check_frozen_hooks() -> str:
+    """In the bundle, PyInstaller's hooks for inspect, pkgutil and multiprocessing run
+    when each is first imported (packaging/pyinstaller/hooks/rthooks.dat): check they did."""
+    import inspect
+    import multiprocessing.process
+    import pkgutil
+
+    import scrutiny_desktop
+
+    if inspect.getsourcefile.__name__ != "_pyi_getsourcefile":
+        raise StepFailed("inspect was not set up for the bundle")
+    if getattr(multiprocessing.process, "ORIGINAL_DIR", "") is not None:
+        raise StepFailed("multiprocessing was not set up for the bundle")
+    names = {module.name for module in pkgutil.iter_modules(scrutiny_desktop.__path__)}
+    if not {"storage", "services", "ui"} <= names:
+        raise StepFailed(f"pkgutil lists only {sorted(names)} in the bundle's package")
+    return f"inspect, multiprocessing and pkgutil set up on first use ({len(names)} modules listed)"
 
 
 def _check_resources() -> str:
