@@ -464,7 +464,9 @@ def test_the_bundle_starts_without_loading_qt_until_the_window_needs_it():
 
     hooks = Path(__file__).resolve().parents[1] / "packaging" / "pyinstaller" / "hooks"
     table = ast.literal_eval((hooks / "rthooks.dat").read_text(encoding="utf-8"))
-    assert list(table) == ["PySide6"]
+    assert sorted(table) == ["PySide6", "inspect", "multiprocessing", "pkgutil"]
+    assert all(table[name] == ["pyi_rth_after_import.py"]
+               for name in ("inspect", "multiprocessing", "pkgutil"))
     for name in table["PySide6"]:
         source = (hooks / "rthooks" / name).read_text(encoding="utf-8")
         tree = ast.parse(source)
@@ -474,3 +476,53 @@ def test_the_bundle_starts_without_loading_qt_until_the_window_needs_it():
                      if isinstance(node, ast.ImportFrom)}
         assert not any(m.startswith("PySide6") for m in imported), imported
         assert "QT_PLUGIN_PATH" in source
+
+
+AFTER_IMPORT_DRIVER = """
+import os, sys
+sys._MEIPASS = sys.argv[1]
+sys.argv = [sys.argv[0], *sys.argv[2:]]
+hook = os.path.join({hooks!r}, "rthooks", "pyi_rth_after_import.py")
+exec(compile(open(hook, encoding="utf-8").read(), hook, "exec"), {{"__name__": "__main__"}})
+exec(compile(open(hook, encoding="utf-8").read(), hook, "exec"), {{"__name__": "__main__"}})
+ran = lambda: os.environ.get("RAN", "")
+print("before:", ran(), "imported:", "colorsys" in sys.modules)
+import colorsys
+print("after:", ran(), "loader works:", colorsys.rgb_to_hsv(1, 0, 0)[2] == 1)
+import colorsys
+print("again:", ran())
+"""
+
+
+@pytest.mark.parametrize("child", [False, True])
+def test_the_stock_hooks_run_when_their_module_is_first_imported(tmp_path, child):
+    """Issue 17: pyi_rth_after_import.py runs a stock hook once, straight after its
+    module's first import (not at start-up), with the module working as usual; in a
+    multiprocessing child process, the multiprocessing hook runs at once, as before.
+    (The watched names are PyInstaller's; this stands colorsys in for inspect.)"""
+    hooks = Path(__file__).resolve().parents[1] / "packaging" / "pyinstaller" / "hooks"
+    later = tmp_path / "pyi_rthooks_later"
+    later.mkdir()
+    for name in ("inspect", "pkgutil", "multiprocessing"):
+        (later / f"pyi_rth_{name}.py").write_text(
+            "import os\n"
+            f"os.environ['RAN'] = os.environ.get('RAN', '') + '{name[0]}'\n", encoding="utf-8")
+    hook_text = (hooks / "rthooks" / "pyi_rth_after_import.py").read_text(encoding="utf-8")
+    assert '"inspect": "pyi_rth_inspect.py"' in hook_text
+    # Watch colorsys (never imported at start-up) in place of inspect.
+    fake_hooks = tmp_path / "hooks" / "rthooks"
+    fake_hooks.mkdir(parents=True)
+    (fake_hooks / "pyi_rth_after_import.py").write_text(
+        hook_text.replace('"inspect": "pyi_rth_inspect.py"', '"colorsys": "pyi_rth_inspect.py"'),
+        encoding="utf-8")
+    driver = AFTER_IMPORT_DRIVER.format(hooks=str(tmp_path / "hooks"))
+    argv = ["--multiprocessing-fork", "tracker_fd=5"] if child else ["--version"]
+    done = subprocess.run([sys.executable, "-S", "-c", driver, str(tmp_path), *argv],
+                          capture_output=True, text=True, timeout=60, env={"PATH": "/usr/bin"})
+    assert done.returncode == 0, done.stderr
+    first = "m" if child else ""
+    assert done.stdout.splitlines() == [
+        f"before: {first} imported: False",
+        f"after: {first}i loader works: True",
+        f"again: {first}i",
+    ]
