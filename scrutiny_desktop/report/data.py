@@ -11,9 +11,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
-
 from scrutiny_desktop.checklist.model import Template
 from scrutiny_desktop.services import answers, assessments, progress, review, signoff, summary
 from scrutiny_desktop.services.answers import AnswerView
@@ -33,7 +30,6 @@ from scrutiny_desktop.services.signoff import SignOffView
 from scrutiny_desktop.services.summary import SummaryView
 from scrutiny_desktop.settings import DEFAULT_MARKING
 from scrutiny_desktop.storage.document import Document
-from scrutiny_desktop.storage.models import Answer, EvidenceItem
 
 
 @dataclass(frozen=True)
@@ -136,21 +132,15 @@ class ReportData:
         return sum(len(q.evidence) for s in self.sections for q in s.questions)
 
 
-def _all_answers(doc: Document) -> dict[str, AnswerView]:
+def _answer_views(rows) -> dict[str, AnswerView]:
     """Every question's answer with its evidence (and their attachments' details) and
-    recommendations, read in one session with one query per table."""
-    with doc.read() as session:
-        rows = session.scalars(
-            select(Answer).options(
-                selectinload(Answer.evidence).selectinload(EvidenceItem.attachment),
-                selectinload(Answer.recommendations))
-        ).all()
-        return {row.question_id: AnswerView(
-            question_id=row.question_id, judgement=row.judgement, findings=row.findings,
-            updated_at=row.updated_at,
-            evidence=tuple(evidence_view(e) for e in row.evidence),
-            recommendations=tuple(recommendation_view(r, row.question_id) for r in row.recommendations),
-            direction=row.direction, carried_from=row.carried_from) for row in rows}
+    recommendations, from the rows the content fingerprint was made from."""
+    return {row.question_id: AnswerView(
+        question_id=row.question_id, judgement=row.judgement, findings=row.findings,
+        updated_at=row.updated_at,
+        evidence=tuple(evidence_view(e, row.question_id) for e in row.evidence),
+        recommendations=tuple(recommendation_view(r, row.question_id) for r in row.recommendations),
+        direction=row.direction, carried_from=row.carried_from) for row in rows}
 
 
 def collect(doc: Document, options: ReportOptions | None = None) -> ReportData:
@@ -164,7 +154,11 @@ def collect(doc: Document, options: ReportOptions | None = None) -> ReportData:
     state_list = answers.question_states(doc)
     prog = progress.summarise(template, state_list)
     states = {s.question_id: s for s in state_list}
-    all_answers = _all_answers(doc)
+    # One read of the answers, their evidence and recommendations, for both the
+    # fingerprint (what a sign-off covers) and the report's pages.
+    rows: list = []
+    content = scrutineer_content(doc, rows_out=rows)
+    all_answers = _answer_views(rows)
     section_progress = {sp.section_id: sp for sp in prog.sections}
     sections = []
     number = 0
@@ -188,7 +182,6 @@ def collect(doc: Document, options: ReportOptions | None = None) -> ReportData:
         sections.append(ReportSection(s_index, section.id, section.title, section.intro,
                                       tuple(questions), section_progress[section.id]))
     current = signoff.current_signoff(doc)
-    content = scrutineer_content(doc)
     rv = review.get_review(doc)
     report_review = None
     if info.status != Status.DRAFT and not (rv.is_empty and rv.countersignature is None and not rv.history):

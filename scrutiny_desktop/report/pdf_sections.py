@@ -46,6 +46,7 @@ from scrutiny_desktop.report.pdfkit import (
     one_line,
     para,
     paragraphs,
+    repeated,
     table,
 )
 from scrutiny_desktop.services.evidence import EvidenceView
@@ -199,7 +200,7 @@ class ReportBody:
     def judgement_paragraph(self, value: str | None, label: str, style: str = "judgement") -> Paragraph:
         mark = mark_of(self.data, value)
         st = self.s[style]
-        return Para(mark_markup(mark, label or "Not answered"), _tinted(st, mark.tint))
+        return repeated(mark_markup(mark, label or "Not answered"), _tinted(st, mark.tint))
 
     def summary(self) -> list[Flowable]:
         d, s = self.data, self.s
@@ -240,7 +241,7 @@ class ReportBody:
         count_w = min(2.3 * cm, (CONTENT_WIDTH - 4.2 * cm) / len(options))
         widths = [CONTENT_WIDTH - count_w * len(options)] + [count_w] * len(options)
         head = [para("Section", s["cell_head"])] + [
-            Para(mark_markup(mark_of(d, v), label), s["count_head"]) for v, label in options]
+            repeated(mark_markup(mark_of(d, v), label), s["count_head"]) for v, label in options]
         rows: list[list[Flowable]] = [head]
         totals = [0] * len(options)
         for section, sp in zip(d.sections, d.progress.sections, strict=False):

@@ -28,10 +28,11 @@ import contextlib
 import copy
 import datetime as dt
 import functools
+import gc
 import re
 import threading
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -307,26 +308,79 @@ def _plain_frag(style: ParagraphStyle) -> Any:
     return known[1]
 
 
-def para(text: object, style: ParagraphStyle, *, label: str = "") -> Paragraph:
-    """A Paragraph of user text, always escaped; ``label`` (ours) is set in bold before it.
+_repeated_cache: dict[tuple[int, str], tuple[ParagraphStyle, list[Any]]] = {}
 
-    Text that needs no markup at all (one font, no line breaks: most of a report) is
-    not run through reportlab's markup parser: its one fragment is the parser's own
-    for the style, copied, with the text as the parser would have cleaned it."""
+
+def repeated(markup_text: str, style: ParagraphStyle) -> Paragraph:
+    """A Paragraph of our own markup that a report prints again and again (a judgement
+    with its mark, on every question): parsed once per style and text, then built
+    from copies of those fragments."""
+    key = (id(style), markup_text)
+    known = _repeated_cache.get(key)
+    if known is None or known[0] is not style:
+        first = Para(markup_text, style)
+        if len(_repeated_cache) > 512:
+            _repeated_cache.clear()
+        _repeated_cache[key] = (style, [copy.copy(f) for f in first.frags])
+        return first
+    return Para(markup_text, style, frags=[copy.copy(f) for f in known[1]])
+
+
+_labelled_frags_cache: dict[int, tuple[ParagraphStyle, Any]] = {}
+
+
+def _labelled_frags(style: ParagraphStyle) -> Any:
+    """What reportlab's parser makes of ``<b>label</b> text`` in ``style``: the bold
+    run and the plain one (parsed once per style, as :func:`_plain_frag`)."""
+    known = _labelled_frags_cache.get(id(style))
+    if known is None or known[0] is not style:
+        frags = Paragraph("<b>x</b> y", style).frags
+        known = (style, tuple(frags) if len(frags) == 2 else None)
+        if len(_labelled_frags_cache) > 512:
+            _labelled_frags_cache.clear()
+        _labelled_frags_cache[id(style)] = known
+    return known[1]
+
+
+def _one_font(text: object) -> str | None:
+    """``text`` as reportlab's parser would clean it, if it needs no markup at all (one
+    font, no line breaks); else None."""
+    plain = clean_text(text).replace("\t", " ")
+    if "\n" in plain or _font_runs_needed(plain):
+        return None
+    return cleanBlockQuotedText(plain)
+
+
+def para(text: object, style: ParagraphStyle, *, label: str = "",
+         bullet: str | None = None) -> Paragraph:
+    """A Paragraph of user text, always escaped; ``label`` (ours) is set in bold before
+    it; ``bullet`` is a list item's bullet.
+
+    Text that needs no markup at all (one font, no line breaks: most of a report),
+    with or without a label, is not run through reportlab's markup parser: its
+    fragments are the parser's own for the style, copied, with the text as the parser
+    would have cleaned it."""
     register_fonts()  # the styles name our fonts; reportlab must know them when parsing
-    if not label:
-        plain = clean_text(text).replace("\t", " ")
-        if "\n" not in plain and not _font_runs_needed(plain):
-            cleaned = cleanBlockQuotedText(plain)
-            pattern = _plain_frag(style) if cleaned else None
+    cleaned = _one_font(text)
+    if cleaned:
+        if not label:
+            pattern = _plain_frag(style)
             if pattern is not None:
                 frag = copy.copy(pattern)
                 frag.text = cleaned
-                return Para(escape(cleaned), style, frags=[frag])
+                return Para(escape(cleaned), style, frags=[frag], bulletText=bullet)
+        else:
+            heading = _one_font(label)
+            patterns = _labelled_frags(style) if heading else None
+            if heading and patterns is not None:
+                bold, rest = copy.copy(patterns[0]), copy.copy(patterns[1])
+                bold.text, rest.text = heading, " " + cleaned
+                return Para(f"<b>{escape(heading)}</b> {escape(cleaned)}", style,
+                            frags=[bold, rest], bulletText=bullet)
     body = markup(text, bold=_is_bold(style.fontName))
     if label:
         body = f"<b>{markup(label, bold=True)}</b> {body}"
-    return Para(body, style)
+    return Para(body, style, bulletText=bullet)
 
 
 def _font_runs_needed(text: str) -> bool:
@@ -377,9 +431,7 @@ def paragraphs(text: object, style: ParagraphStyle) -> list[Paragraph]:
     for block in blocks(clean_text(text)):
         if block.is_item:
             bullet = "•" if block.kind == "bullet" else f"{block.number}."
-            item = _derived(style, "item")
-            body = markup(block.text, bold=_is_bold(style.fontName))
-            out.append(Para(body, item, bulletText=bullet))
+            out.append(para(block.text, _derived(style, "item"), bullet=bullet))
             continue
         pieces = _chunks(block.text)
         for i, piece in enumerate(pieces):
@@ -1011,6 +1063,25 @@ def _xmp(info: PdfInfo, creator: str) -> str:
     )
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector held off while a PDF is laid out.
+
+    Layout makes hundreds of thousands of short-lived objects; each burst starts a
+    collection that walks every object the app holds (its documents, Qt's wrappers),
+    about a twentieth of the export's time (issue 17).  What is freed by reference
+    counting still is; cycles wait until the layout ends, then the collector is
+    back as it was.  (Process-wide: the UI thread runs on meanwhile, unharmed.)
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def write_pdf(out: Path | BinaryIO, story: list[Flowable], *, page: PageGeometry, info: PdfInfo,
               on_page: Callable[[Canvas, BaseDocTemplate], None], decorate: Decorate,
               outline: bool = False) -> None:
@@ -1050,4 +1121,5 @@ def write_pdf(out: Path | BinaryIO, story: list[Flowable], *, page: PageGeometry
                 canv.showOutline()
             return canv
 
-        doc.build(story, canvasmaker=canvasmaker)
+        with _collector_paused():
+            doc.build(story, canvasmaker=canvasmaker)

@@ -84,9 +84,11 @@ def attachment_view(a: Attachment | None) -> AttachmentView | None:
     return AttachmentView(a.id, a.filename, a.media_type, a.size, a.sha256)
 
 
-def evidence_view(e: EvidenceItem) -> EvidenceView:
-    return EvidenceView(e.id, e.answer.question_id, e.title, e.kind, e.date, e.source, e.note,
-                        attachment_view(e.attachment))
+def evidence_view(e: EvidenceItem, question_id: str | None = None) -> EvidenceView:
+    """``e`` as a view; ``question_id``, when the caller knows it, spares loading the
+    answer row (so a detached item with its attachment loaded will do)."""
+    return EvidenceView(e.id, question_id if question_id is not None else e.answer.question_id,
+                        e.title, e.kind, e.date, e.source, e.note, attachment_view(e.attachment))
 
 
 #: Bytes per step when an attachment is streamed in or out of the document: a multiple of

@@ -41,7 +41,7 @@ def _date(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _content(doc: Document, *, signed: bool) -> dict:
+def _content(doc: Document, *, signed: bool, rows_out: list | None = None) -> dict:
     """The assessment's details, template and answers, as one of two records.
 
     ``signed=False`` is what the content fingerprint hashes (format 1, frozen);
@@ -56,6 +56,8 @@ def _content(doc: Document, *, signed: bool) -> dict:
                 selectinload(Answer.evidence).selectinload(EvidenceItem.attachment),
                 selectinload(Answer.recommendations))
         ).all()
+        if rows_out is not None:
+            rows_out.extend(rows)
         answers = []
         for row in rows:
             evidence = []
@@ -105,9 +107,13 @@ def _content(doc: Document, *, signed: bool) -> dict:
         return record
 
 
-def scrutineer_content(doc: Document) -> dict:
-    """What a scrutineer's sign-off covers (the content fingerprint's record)."""
-    return _content(doc, signed=False)
+def scrutineer_content(doc: Document, *, rows_out: list | None = None) -> dict:
+    """What a scrutineer's sign-off covers (the content fingerprint's record).
+
+    ``rows_out``, when given, receives the answer rows it was made from (in question
+    order, detached, with their evidence, attachments and recommendations loaded), so
+    a caller that needs them as well reads the document once (the PDF, issue 17)."""
+    return _content(doc, signed=False, rows_out=rows_out)
 
 
 def review_content(doc: Document) -> dict:

@@ -150,6 +150,55 @@ def test_a_plain_paragraph_is_what_reportlabs_parser_makes_of_it(text):
         assert [f.__dict__ for f in fast.frags] == [f.__dict__ for f in parsed.frags]
 
 
+@pytest.mark.parametrize(("label", "text"), [
+    ("1.", "Board minutes, meeting 1"), ("Owner:", "  spaced   out\ttext "),
+    ("R1 <b>", "A & B &amp; <i>x</i>"), ("Siân:", "Llŷr “q” – £5"), ("≥", "needs the fallback"),
+    ("Label:", "≥ 80"), ("Two\nlines:", "text"), ("Label:", "two\nlines"), ("Label:", ""),
+])
+def test_a_labelled_paragraph_is_what_reportlabs_parser_makes_of_it(label, text):
+    """para(label=...) skips the parser too when both parts need no markup: the same
+    runs, texts and fonts as ``<b>label</b> text`` through the parser."""
+    style = pdfmod._styles()["body"]
+    fast = pdfkit.para(text, style, label=label)
+    parsed = Paragraph(f"<b>{pdfkit.markup(label, bold=True)}</b> {pdfkit.markup(text)}", style)
+    assert fast.getPlainText() == parsed.getPlainText()
+
+    def runs(frags):  # (font, text) with neighbours in the same font joined
+        out: list[list[str]] = []
+        for f in frags:
+            if out and out[-1][0] == f.fontName:
+                out[-1][1] += f.text
+            else:
+                out.append([f.fontName, f.text])
+        return out
+
+    assert runs(fast.frags) == runs(parsed.frags)
+    if len(parsed.frags) == 2:
+        assert [f.__dict__ for f in fast.frags] == [f.__dict__ for f in parsed.frags]
+
+
+def test_a_list_item_keeps_its_bullet_on_the_fast_path():
+    style = pdfmod._styles()["body"]
+    items = pdfkit.paragraphs("- first point\n- second “point” £5\n1. numbered", style)
+    assert [p.bulletText for p in items] == ["•", "•", "1."]
+    assert [p.getPlainText() for p in items] == ["first point", "second “point” £5", "numbered"]
+    parsed = Paragraph(pdfkit.markup("second “point” £5"), items[1].style, bulletText="•")
+    assert [f.__dict__ for f in items[1].frags] == [f.__dict__ for f in parsed.frags]
+
+
+def test_a_repeated_paragraph_is_parsed_once_and_shares_nothing():
+    """pdfkit.repeated: the second paragraph of the same markup and style has the
+    parser's fragments (copies: laying one out cannot change the other)."""
+    style = pdfmod._styles()["body"]
+    text = '<font color="#0a5a99"><font name="DejaVuSans-Bold">●</font></font><b>Strong</b>'
+    first, second = pdfkit.repeated(text, style), pdfkit.repeated(text, style)
+    parsed = Paragraph(text, style)
+    assert [f.__dict__ for f in second.frags] == [f.__dict__ for f in parsed.frags]
+    assert not {id(f) for f in first.frags} & {id(f) for f in second.frags}
+    second.frags[0].text = "changed"
+    assert pdfkit.repeated(text, style).frags[0].text == parsed.frags[0].text
+
+
 def test_the_watermark_is_drawn_the_same_in_every_pdf_of_a_process(data):
     """The DRAFT picture is made once per process: each PDF still carries it (with its
     transparency mask) on every page."""
