@@ -4,7 +4,9 @@ Builds a checklist of 20 sections of 50 questions from the bundled one, opens a
 document of it in the real main window (offscreen), and times choosing a
 judgement with Alt+1... (``QuestionPage.choose_option``, which saves at once and
 redraws the navigator and progress) on question after question: the time the
-call holds the UI thread.  The issue's goal is 16 ms (one frame at 60 Hz).
+call holds the UI thread.  The issue's goal is 16 ms (one frame at 60 Hz).  It
+times two runs of edits: straight after opening, while the spelling dictionary
+loads on a worker thread, and once it has loaded.
 
     .venv/bin/python benchmarks/edit_latency.py [--questions 1000] [--edits 60]
 """
@@ -48,12 +50,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--edits", type=int, default=60)
     args = parser.parse_args(argv)
 
+    from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication
 
     from scrutiny_desktop.checklist.loader import load_template
     from scrutiny_desktop.services.assessments import NewAssessment, create_assessment
     from scrutiny_desktop.settings import AppState, Settings
     from scrutiny_desktop.ui.main_window import MainWindow
+    from scrutiny_desktop.ui.spelling import shared_service
 
     app = QApplication.instance() or QApplication([])
     with tempfile.TemporaryDirectory(prefix="scrutiny-bench-") as tmp:
@@ -69,20 +73,34 @@ def main(argv: list[str] | None = None) -> int:
         window.open_path(path)
         app.processEvents()
         ids = template.question_ids()
-        times = []
-        for n in range(args.edits):
-            window.go_to_question(ids[(n * 17) % len(ids)])
-            app.processEvents()
-            start = time.perf_counter()
-            window.assessment.page.choose_option(n % 4)
-            times.append((time.perf_counter() - start) * 1000)
-            app.processEvents()
+
+        def edits(first: int) -> list[float]:
+            times = []
+            for n in range(first, first + args.edits):
+                window.go_to_question(ids[(n * 17) % len(ids)])
+                app.processEvents()
+                start = time.perf_counter()
+                window.assessment.page.choose_option(n % 4)
+                times.append((time.perf_counter() - start) * 1000)
+                app.processEvents()
+            return sorted(times)
+
+        # At once, as a person who starts work as soon as the window is up: the spelling
+        # dictionary loads on a worker thread meanwhile (it starts a second after the
+        # window opens, and takes about one).
+        early = edits(0)
+        spelling = shared_service()
+        if not spelling.ready:
+            loop = QEventLoop()
+            spelling.loaded.connect(loop.quit)
+            loop.exec()
+        later = edits(args.edits)  # and once it has loaded: every edit after that
         window.close()
-    times.sort()
-    print(f"judgement change, {args.questions} questions, {args.edits} edits: "
-          f"median {statistics.median(times):.1f} ms, 90th percentile "
-          f"{times[int(len(times) * 0.9) - 1]:.1f} ms, worst {times[-1]:.1f} ms "
-          f"(goal: 16 ms)")
+    for name, times in (("while the dictionary loads", early), ("after", later)):
+        print(f"judgement change, {args.questions} questions, {args.edits} edits {name}: "
+              f"median {statistics.median(times):.1f} ms, 90th percentile "
+              f"{times[int(len(times) * 0.9) - 1]:.1f} ms, worst {times[-1]:.1f} ms "
+              f"(goal: 16 ms)")
     return 0
 
 

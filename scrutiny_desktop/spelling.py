@@ -32,6 +32,7 @@ from typing import Any
 
 from scrutiny_desktop import paths
 from scrutiny_desktop.atomic import atomic_write, write_error
+from scrutiny_desktop.gc_pause import collector_paused
 
 #: Suggestions offered for one word, at most.
 SUGGESTIONS = 6
@@ -189,7 +190,8 @@ class Speller:
             with _LOADED_LOCK:
                 dictionary = _LOADED.get(str(base))
                 if dictionary is None:
-                    dictionary = _LOADED[str(base)] = _read_dictionary(base)
+                    with collector_paused():  # 100,000 entries: see scrutiny_desktop.gc_pause
+                        dictionary = _LOADED[str(base)] = _read_dictionary(base)
             self._dictionary = dictionary
         return self
 

@@ -28,11 +28,10 @@ import contextlib
 import copy
 import datetime as dt
 import functools
-import gc
 import re
 import threading
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -81,6 +80,7 @@ from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 from scrutiny_desktop import __version__, paths
 from scrutiny_desktop.atomic import atomic_write
+from scrutiny_desktop.gc_pause import collector_paused
 from scrutiny_desktop.text import clean_text, one_line
 
 # reportlab spells every dictionary key of the PDF as a name character by character in
@@ -1063,25 +1063,6 @@ def _xmp(info: PdfInfo, creator: str) -> str:
     )
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector held off while a PDF is laid out.
-
-    Layout makes hundreds of thousands of short-lived objects; each burst starts a
-    collection that walks every object the app holds (its documents, Qt's wrappers),
-    about a twentieth of the export's time (issue 17).  What is freed by reference
-    counting still is; cycles wait until the layout ends, then the collector is
-    back as it was.  (Process-wide: the UI thread runs on meanwhile, unharmed.)
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def write_pdf(out: Path | BinaryIO, story: list[Flowable], *, page: PageGeometry, info: PdfInfo,
               on_page: Callable[[Canvas, BaseDocTemplate], None], decorate: Decorate,
               outline: bool = False) -> None:
@@ -1121,5 +1102,5 @@ def write_pdf(out: Path | BinaryIO, story: list[Flowable], *, page: PageGeometry
                 canv.showOutline()
             return canv
 
-        with _collector_paused():
+        with collector_paused():  # (see scrutiny_desktop.gc_pause)
             doc.build(story, canvasmaker=canvasmaker)

@@ -17,6 +17,7 @@ and a read-only box is not marked at all (nothing can be done about it there).
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 
 import shiboken6
@@ -86,8 +87,22 @@ class SpellService(QObject):
         self._load_queued = False
         if self.speller.loaded or self._loading is not None:
             return
-        self._loading = run_in_background(self, lambda _progress: self.speller.load(),
-                                          self._on_loaded, self._on_load_failed)
+        self._loading = run_in_background(self, self._load, self._on_loaded,
+                                          self._on_load_failed)
+
+    def _load(self, _progress: object) -> Speller:
+        """Load on a worker thread, handing the interpreter back to the UI thread often.
+
+        Loading is a second of pure Python.  With Python's usual 5 ms turns, each time
+        the UI thread lets go of the interpreter (every call into Qt does) it may wait
+        a whole turn to get it back, and a click that takes 5 ms took over 200 (issue 17,
+        benchmarks/edit_latency.py).  Half-millisecond turns, only while loading."""
+        previous = sys.getswitchinterval()
+        sys.setswitchinterval(min(previous, 0.0005))
+        try:
+            return self.speller.load()
+        finally:
+            sys.setswitchinterval(previous)
 
     def _on_loaded(self, _speller: object) -> None:
         self._loading = None
