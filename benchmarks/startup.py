@@ -53,6 +53,17 @@ QTimer.singleShot(0, idle)
 entry.run_app(Path(sys.argv[1]))
 """
 
+#: The end of both floors: show the window, and report the first idle moment.
+SHOW_AND_IDLE = """
+window.resize(1366, 768)
+window.show()
+def idle():
+    print(repr(time.time()), flush=True)
+    os._exit(0)
+QTimer.singleShot(0, idle)
+app.exec()
+"""
+
 #: The bare window plus what any SQLAlchemy-and-pydantic app of this shape must load:
 #: the libraries imported and the document's rows read with plain sqlite3.
 LIBRARIES = """
@@ -65,14 +76,7 @@ window = QMainWindow()
 with sqlite3.connect(sys.argv[1]) as db:
     rows = db.execute("SELECT * FROM answers").fetchall()
 window.setCentralWidget(QLabel(f"Scrutiny: {len(rows)} answers"))
-window.resize(1366, 768)
-window.show()
-def idle():
-    print(repr(time.time()), flush=True)
-    os._exit(0)
-QTimer.singleShot(0, idle)
-app.exec()
-"""
+""" + SHOW_AND_IDLE
 
 FLOOR = """
 import os, sys, time
@@ -81,14 +85,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QLabel
 app = QApplication(sys.argv[:1])
 window = QMainWindow()
 window.setCentralWidget(QLabel("Scrutiny"))
-window.resize(1366, 768)
-window.show()
-def idle():
-    print(repr(time.time()), flush=True)
-    os._exit(0)
-QTimer.singleShot(0, idle)
-app.exec()
-"""
+""" + SHOW_AND_IDLE
 
 
 def start_display(env: dict[str, str]) -> list[subprocess.Popen]:
