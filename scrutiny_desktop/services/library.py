@@ -299,6 +299,9 @@ def list_library(folders: Iterable[Path | str],
     known = {str(Path(p).expanduser().resolve()): v for p, v in (passphrases or {}).items()}
     out: list[DocumentSummary] = []
     total = len(entries)
+    # Progress about a hundred times a listing (every 10 files at least): each report
+    # is a signal the window handles, and its work competes with the reading.
+    every = max(10, total // 100)
     sent = 0
     last = time.monotonic()
     for n, (path, real, wal) in enumerate(entries, start=1):
@@ -311,7 +314,7 @@ def list_library(folders: Iterable[Path | str],
             if cache:
                 _keep(real, stamp, passphrase, summary, started)
         out.append(summary)
-        if progress is not None and (n % 10 == 0 or n == total):
+        if progress is not None and (n % every == 0 or n == total):
             progress(n, total)
         if found is not None and (n == total or time.monotonic() - last >= BATCH_SECONDS):
             found(out[sent:])
