@@ -292,54 +292,39 @@ class Para(Paragraph):
         return size
 
 
-_plain_frags: dict[int, tuple[ParagraphStyle, Any]] = {}
+_parsed: dict[tuple[int, str], tuple[ParagraphStyle, list[Any]]] = {}
 
 
-def _plain_frag(style: ParagraphStyle) -> Any:
-    """What reportlab's parser makes of one run of plain text in ``style`` (parsed once
-    per style, as the pattern for :func:`para`'s plain paragraphs)."""
-    known = _plain_frags.get(id(style))
+def _parsed_frags(markup_text: str, style: ParagraphStyle) -> list[Any]:
+    """What reportlab's parser makes of ``markup_text`` in ``style``, parsed once per
+    style and text.  The fragments are kept as patterns: callers copy them."""
+    key = (id(style), markup_text)
+    known = _parsed.get(key)
     if known is None or known[0] is not style:
-        frags = Paragraph("x", style).frags
-        known = (style, frags[0] if len(frags) == 1 else None)
-        if len(_plain_frags) > 512:  # each report makes its own styles: keep a few reports'
-            _plain_frags.clear()
-        _plain_frags[id(style)] = known
+        if len(_parsed) > 512:  # each report makes its own styles: keep a few reports'
+            _parsed.clear()
+        known = _parsed[key] = (style, Paragraph(markup_text, style).frags)
     return known[1]
 
 
-_repeated_cache: dict[tuple[int, str], tuple[ParagraphStyle, list[Any]]] = {}
+def _plain_frag(style: ParagraphStyle) -> Any:
+    """The parser's one fragment for plain text in ``style`` (the pattern for
+    :func:`para`'s plain paragraphs), or None."""
+    frags = _parsed_frags("x", style)
+    return frags[0] if len(frags) == 1 else None
+
+
+def _labelled_frags(style: ParagraphStyle) -> Any:
+    """The parser's bold run and plain run for ``<b>label</b> text`` in ``style``, or None."""
+    frags = _parsed_frags("<b>x</b> y", style)
+    return tuple(frags) if len(frags) == 2 else None
 
 
 def repeated(markup_text: str, style: ParagraphStyle) -> Paragraph:
     """A Paragraph of our own markup that a report prints again and again (a judgement
-    with its mark, on every question): parsed once per style and text, then built
-    from copies of those fragments."""
-    key = (id(style), markup_text)
-    known = _repeated_cache.get(key)
-    if known is None or known[0] is not style:
-        first = Para(markup_text, style)
-        if len(_repeated_cache) > 512:
-            _repeated_cache.clear()
-        _repeated_cache[key] = (style, [copy.copy(f) for f in first.frags])
-        return first
-    return Para(markup_text, style, frags=[copy.copy(f) for f in known[1]])
-
-
-_labelled_frags_cache: dict[int, tuple[ParagraphStyle, Any]] = {}
-
-
-def _labelled_frags(style: ParagraphStyle) -> Any:
-    """What reportlab's parser makes of ``<b>label</b> text`` in ``style``: the bold
-    run and the plain one (parsed once per style, as :func:`_plain_frag`)."""
-    known = _labelled_frags_cache.get(id(style))
-    if known is None or known[0] is not style:
-        frags = Paragraph("<b>x</b> y", style).frags
-        known = (style, tuple(frags) if len(frags) == 2 else None)
-        if len(_labelled_frags_cache) > 512:
-            _labelled_frags_cache.clear()
-        _labelled_frags_cache[id(style)] = known
-    return known[1]
+    with its mark, on every question): built from copies of its parsed fragments."""
+    return Para(markup_text, style,
+                frags=[copy.copy(f) for f in _parsed_frags(markup_text, style)])
 
 
 def _one_font(text: object) -> str | None:
