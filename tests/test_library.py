@@ -7,11 +7,13 @@ shared with tests/ui/test_library_ui.py.
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import datetime as dt
 import shutil
 import sqlite3
 import time
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -129,6 +131,18 @@ def test_listing_changes_no_byte_and_leaves_no_file(tmp_path, answered):
     assert summarise_file(older).ok
 
 
+def without_hanging(listing):
+    """What ``listing()`` returns; it fails the test if the listing is still waiting
+    after 30 s (a listing that waits on a lock at all gives up after a second: the
+    guard tells waiting briefly from hanging, and times nothing finer)."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        future = pool.submit(listing)
+        try:
+            return future.result(timeout=30)
+        except concurrent.futures.TimeoutError:
+            pytest.fail("the listing hung on a file another program holds")
+
+
 def test_a_document_being_written_is_listed_or_reported_without_waiting(tmp_path, answered):
     """Another program holds a write transaction open (BEGIN IMMEDIATE and an UPDATE
     not yet committed): the listing does not wait for it, does not see the uncommitted
@@ -141,11 +155,8 @@ def test_a_document_being_written_is_listed_or_reported_without_waiting(tmp_path
     with contextlib.closing(sqlite3.connect(str(doc), isolation_level=None, timeout=0)) as writer:
         writer.execute("BEGIN IMMEDIATE")
         writer.execute("UPDATE assessments SET partnership = 'Changed by someone else'")
-        start = time.perf_counter()
-        summaries = {s.path.name: s for s in list_library([folder])}
-        elapsed = time.perf_counter() - start
+        summaries = {s.path.name: s for s in without_hanging(lambda: list_library([folder]))}
         writer.execute("ROLLBACK")
-    assert elapsed < 1.5
     row = summaries[doc.name]
     if row.ok:
         assert row.partnership == NORTHSHIRE
@@ -165,30 +176,30 @@ def test_a_document_locked_exclusively_is_reported_after_a_short_wait(tmp_path, 
     before = doc.read_bytes()
     with contextlib.closing(sqlite3.connect(str(doc), isolation_level=None, timeout=0)) as writer:
         writer.execute("BEGIN EXCLUSIVE")
-        start = time.perf_counter()
-        (row,) = list_library([folder])
-        elapsed = time.perf_counter() - start
+        (row,) = without_hanging(lambda: list_library([folder]))
         writer.execute("ROLLBACK")
-    assert elapsed < 3
     assert not row.ok and "another program" in row.error and "try again" in row.error
     assert doc.read_bytes() == before
 
 
 # -- speed -----------------------------------------------------------------------------------
 
-def test_five_hundred_documents_list_in_under_two_seconds(tmp_path, answered):
+def test_five_hundred_documents_list_with_progress_as_they_go(tmp_path, answered):
+    """Every one of 500 documents is listed, in order, with progress reported at least
+    every 10 files.  (How fast is for ``benchmarks/library.py``: nothing here is timed.)"""
     folder = tmp_path / "many"
     make_many(folder, answered, 500)
-    assert len(find_documents([folder])) == 500
+    paths = find_documents([folder])
+    assert len(paths) == 500
     calls = []
 
-    start = time.perf_counter()
     summaries = list_library([folder], lambda done, total: calls.append((done, total)))
-    elapsed = time.perf_counter() - start
 
-    assert len(summaries) == 500 and all(s.ok for s in summaries)
-    assert elapsed < 2.0, f"listing 500 documents took {elapsed:.2f} s"
-    assert calls[-1] == (500, 500) and len(calls) >= 10, "progress is reported as it goes"
+    assert [s.path for s in summaries] == paths and all(s.ok for s in summaries)
+    assert {s.answered for s in summaries} == {summarise_file(paths[0]).answered}
+    assert calls[-1] == (500, 500) and all(total == 500 for _done, total in calls)
+    done = [d for d, _total in calls]
+    assert done == sorted(set(done)) and max(b - a for a, b in pairwise([0, *done])) <= 10
 
 
 def test_listing_a_wal_mode_document_leaves_no_files_behind(tmp_path, new_doc_path):

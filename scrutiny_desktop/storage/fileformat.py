@@ -249,15 +249,18 @@ def header_fields(head: bytes) -> Header:
                   user_version, application_id)
 
 
+#: Read only, never waiting on a named pipe, not inherited by child processes.
+_READ_START_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) \
+    | getattr(os, "O_BINARY", 0)
+
+
 def read_start(path: Path | str, size: int) -> tuple[bytes, os.stat_result] | None:
     """The first ``size`` bytes of a regular file and its status, read without
     blocking or writing; None for anything that cannot be read so (the full checks
     then say why)."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) \
-        | getattr(os, "O_BINARY", 0)
     with RAW_FD_LOCK:  # see RAW_FD_LOCK: never close a descriptor during a save
         try:
-            fd = os.open(path, flags)
+            fd = os.open(path, _READ_START_FLAGS)
         except OSError:
             return None
         try:

@@ -23,7 +23,6 @@ closes it.
 from __future__ import annotations
 
 import contextlib
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -35,6 +34,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -95,8 +95,20 @@ class _Batches(QObject):
                 self.arrived.emit(listing, rows)
 
 
-#: How often the listing's progress is shown, at most (seconds).
-PROGRESS_SECONDS = 0.1
+class _Count:
+    """How far the listing under way has got: written by its worker thread at each
+    report, read by the page's timer.  (A plain attribute, not a signal per report: the
+    window looks when it is ready to show it, and the reading goes on undisturbed.)"""
+
+    def __init__(self) -> None:
+        self.state = (0, 0)
+
+    def report(self, done: int, total: int) -> None:
+        self.state = (done, total)  # one assignment: the reader sees a whole pair
+
+
+#: How often the listing's progress is shown (milliseconds).
+PROGRESS_MS = 100
 
 
 def _default_ask_folder(parent: QWidget) -> Path | None:
@@ -140,7 +152,10 @@ class LibraryPage(QWidget):
         self._batched = False
         self._selected_before: set[str] = set()
         self._batches: _Batches | None = None
-        self._progress_shown = 0.0
+        self._count = _Count()
+        self._progress_timer = QTimer(self)
+        self._progress_timer.setInterval(PROGRESS_MS)
+        self._progress_timer.timeout.connect(self._show_progress)
         #: The rows of the last listing, by id() of their summary (the service gives the
         #: same summary object back for a file that has not changed), and the folders
         #: they were worked out for (a row shows the path relative to its folder).
@@ -406,12 +421,15 @@ class LibraryPage(QWidget):
                 rows.append(row)
             batches.send(listing, rows)
 
-        def work(progress):
+        count = self._count = _Count()
+
+        def work(_progress):
             missing = [f for f in folders if not Path(f).expanduser().is_dir()]
-            return list_library(folders, progress, passphrases=known, found=found), missing, kept
+            return (list_library(folders, count.report, passphrases=known, found=found),
+                    missing, kept)
 
         self._op = run_in_background(app, work, self._listed, self._listing_failed)
-        self._op.progress.connect(self._progress)
+        self._progress_timer.start()
 
     def _batch(self, listing: int, rows: list[Row]) -> None:
         """A batch of rows from the listing under way: the first replaces the rows shown,
@@ -431,14 +449,10 @@ class LibraryPage(QWidget):
         """False once Qt has deleted the page (a listing may finish after that)."""
         return isValid(self) and isValid(self.status_label)
 
-    def _progress(self, done: int, total: int) -> None:
-        # At most about ten times a second (and always the last): every repaint of the
-        # window costs the listing time.
-        now = time.monotonic()
-        if done < total and now - self._progress_shown < PROGRESS_SECONDS:
-            return
-        self._progress_shown = now
-        if total and self._alive():
+    def _show_progress(self) -> None:
+        """Every PROGRESS_MS while listing: say how far the listing has got."""
+        done, total = self._count.state
+        if total and self._alive() and self.progress_bar.value() != done:
             self._listing_text = f"Listing {done} of {total}…"
             self.status_label.setText(self._listing_text)
             self.progress_bar.setRange(0, total)
@@ -482,6 +496,7 @@ class LibraryPage(QWidget):
         self.listing_finished.emit(list(self.summaries))
 
     def _end_listing(self) -> None:
+        self._progress_timer.stop()
         self.progress_bar.hide()
         self.refresh_button.setEnabled(True)
         if self._again:

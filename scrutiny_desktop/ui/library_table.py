@@ -14,6 +14,8 @@ comparison of a sort.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,12 +92,22 @@ def listing_status(summaries: Sequence[DocumentSummary]) -> str:
 
 def shown_path(path: Path, folders: Sequence[str | Path]) -> str:
     """The path as shown: relative to the library folder it was found in."""
+    full = str(path)
+    for prefix in _prefixes(tuple(str(f) for f in folders)):
+        if full.startswith(prefix):
+            return full[len(prefix):]
+    return full
+
+
+@functools.lru_cache(maxsize=8)
+def _prefixes(folders: tuple[str, ...]) -> tuple[str, ...]:
+    """Each folder as the start of the paths found in it (as the listing spells them),
+    worked out once for a listing of thousands."""
+    out = []
     for folder in folders:
-        try:
-            return str(path.relative_to(Path(folder).expanduser()))
-        except ValueError:
-            continue
-    return str(path)
+        top = str(Path(folder).expanduser())
+        out.append(top if top.endswith(os.sep) else top + os.sep)
+    return tuple(out)
 
 
 def problem_text(s: DocumentSummary) -> str:
@@ -114,14 +126,28 @@ class Row:
     thread, and kept while its summary is unchanged."""
 
     summary: DocumentSummary
-    #: Per column: the text shown, the sort key and the tooltip ("" for none).
+    #: Per column: the text shown and the sort key.
     texts: tuple[str, ...]
     keys: tuple[Any, ...]
-    tips: tuple[str, ...]
     #: A file that cannot be read is shown in italics.
     italic: bool
     #: The casefolded text the filter box searches.
     haystack: str
+
+    def tip(self, col: int) -> str:
+        """The tooltip of a column ("" for none), worked out when the pointer rests on
+        it (a listing of thousands never needs most of them)."""
+        s = self.summary
+        if s.encrypted and not s.ok and not s.error:
+            return (f"{s.path}\nEncrypted: its details show once you open it with its "
+                    "passphrase (kept for this session only).")
+        if not s.ok:
+            return f"{s.path}\n{s.error}"
+        if col == COL_FILE:
+            return str(s.path)
+        if col == COL_PROGRESS:
+            return f"{s.answered} of {s.total} questions answered"
+        return self.texts[col]
 
 
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
@@ -151,19 +177,10 @@ def table_row(s: DocumentSummary, folders: Sequence[str | Path] = ()) -> Row:
         (problem, problem.casefold()),
     ]
     texts = tuple(text for text, _key in cells)
-    if s.encrypted and not s.ok and not s.error:
-        tips = (f"{s.path}\nEncrypted: its details show once you open it with its "
-                "passphrase (kept for this session only).",) * len(cells)
-    elif not s.ok:
-        tips = (f"{s.path}\n{s.error}",) * len(cells)
-    else:
-        tips = tuple(str(s.path) if col == COL_FILE
-                     else f"{s.answered} of {s.total} questions answered" if col == COL_PROGRESS
-                     else text for col, text in enumerate(texts))
     # The file as shown (relative to its library folder), so that a word in the
     # folder's own path does not match every row.
     haystack = " ".join((s.partnership, s.area, s.period, s.scrutineer, status, shown, problem))
-    return Row(s, texts, tuple(key for _text, key in cells), tips,
+    return Row(s, texts, tuple(key for _text, key in cells),
                italic=not s.ok and not (s.encrypted and not s.error),
                haystack=haystack.casefold())
 
@@ -214,7 +231,7 @@ class LibraryModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return row.texts[col]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return row.tips[col] or None
+            return row.tip(col) or None
         if role == SORT_ROLE:
             return row.keys[col]
         if role == Qt.ItemDataRole.FontRole:

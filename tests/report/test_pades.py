@@ -495,16 +495,13 @@ def test_another_validator_agrees(pdf, tmp_path, ann, chair):
 
 
 @pytest.mark.slow
-def test_thirty_pages_sign_and_verify_quickly(tmp_path, ann, chair):
-    import time
-
+def test_thirty_pages_signed_twice_verify_intact(tmp_path, ann, chair):
+    """A long report takes both signatures and both verify, each covering what it
+    should.  (Nothing here is timed.)"""
     pdf = make_pdf(tmp_path / "long.pdf", pages=30)
-    started = time.monotonic()
     ann.sign(pdf, pdf)
     chair.sign(pdf, pdf, field="Countersignature")
-    signed = time.monotonic()
     result = verify_pdf(pdf)
-    verified = time.monotonic()
-    assert result.ok
-    assert signed - started < 5, f"signing twice took {signed - started:.2f} s"
-    assert verified - signed < 5, f"verifying took {verified - signed:.2f} s"
+    assert result.ok, result.problems
+    assert [s.signer for s in result.signatures] == ["Ann Jones", "Chris Chair"]
+    assert all(s.intact for s in result.signatures)

@@ -430,9 +430,7 @@ def test_a_large_document_flows_across_pages(new_doc_path, tmp_path):
         recommendations.add_recommendation(doc, "IMP-01", RecommendationInput("word " * 3000))
         data = collect(doc)
     calls = []
-    started = time.monotonic()
     build_pdf(data, tmp_path / "big.pdf", progress=lambda done, total: calls.append((done, total)))
-    elapsed = time.monotonic() - started
     path = tmp_path / "big.pdf"
     qpdf_check(path)
     pages = pdftotext_pages(path)
@@ -455,7 +453,6 @@ def test_a_large_document_flows_across_pages(new_doc_path, tmp_path):
     assert calls[0][0] == 0 and calls[-1][0] == calls[-1][1]
     assert len(calls) > 10
     assert all(a[0] <= b[0] and a[1] == b[1] for a, b in pairwise(calls))
-    assert elapsed < 30
 
 
 def test_bookmarks_for_every_part_section_and_question(draft):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 import time
-from itertools import pairwise
 
 import pytest
-from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -288,40 +288,55 @@ def test_listing_through_the_page_changes_no_file(qtbot, make_page, library):
     assert tree_snapshot(folder) == before
 
 
-def test_five_hundred_documents_stay_responsive(qtbot, make_page, tmp_path, answered):
-    """500 documents are listed in the background in under 2 seconds, with progress
-    shown as it goes, while the window keeps handling events; nothing changes on disk."""
+def test_five_hundred_documents_are_listed_while_the_window_goes_on(qtbot, make_page, tmp_path,
+                                                                  answered, monkeypatch):
+    """500 documents are read on a worker thread: while the reading is held at the
+    250th file, the window goes on handling events and says how far the listing has
+    got; then every row arrives, and nothing changes on disk.  (How fast is for
+    ``benchmarks/library.py``: nothing here is timed.)"""
+    from scrutiny_desktop.services import library as service
+
     folder = tmp_path / "many"
     make_many(folder, answered, 500)
     before = tree_snapshot(folder)
     page = make_page(ask_folder=lambda parent: folder)
     page.show()
     qtbot.waitExposed(page)
+    ui_thread = threading.get_ident()
+    threads: set[int] = set()
+    reads = []
+    held, gate = threading.Event(), threading.Event()
+    real = service.read_summary
+
+    def reading(path, **kwargs):
+        threads.add(threading.get_ident())
+        reads.append(path)
+        if len(reads) == 250:
+            held.set()
+            gate.wait(timeout=60)
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(service, "read_summary", reading)
+    status = find(page, "Library status", QLabel)
     bar = find(page, "Listing progress", QProgressBar, visible=False)
-    seen = []
-    bar.valueChanged.connect(lambda value: seen.append((value, bar.maximum(),
-                                                        find(page, "Library status", QLabel).text())))
-    ticks = []
-    timer = QTimer()
-    timer.setInterval(5)
-    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
-    timer.start()
+    try:
+        with qtbot.waitSignal(page.listing_finished, timeout=LISTING_TIMEOUT_MS) as listed:
+            qtbot.mouseClick(find(page, "Add folder", QPushButton), Qt.MouseButton.LeftButton)
+            qtbot.waitUntil(held.is_set, timeout=LISTING_TIMEOUT_MS)
+            # The worker is held: only a window that goes on handling events shows this.
+            qtbot.waitUntil(lambda: re.fullmatch(r"Listing 2[0-4]\d of 500…", status.text())
+                            is not None, timeout=LISTING_TIMEOUT_MS)
+            assert bar.isVisible() and bar.maximum() == 500 and 200 <= bar.value() < 250
+            assert not find(page, "Refresh", QPushButton).isEnabled()
+            gate.set()
+    finally:
+        gate.set()
 
-    start = time.perf_counter()
-    with qtbot.waitSignal(page.listing_finished, timeout=LISTING_TIMEOUT_MS) as listed:
-        qtbot.mouseClick(find(page, "Add folder", QPushButton), Qt.MouseButton.LeftButton)
-    elapsed = time.perf_counter() - start
-    timer.stop()
-
-    assert len(listed.args[0]) == 500
-    assert elapsed < 2.0, f"listing 500 documents through the page took {elapsed:.2f} s"
+    assert len(listed.args[0]) == 500 and len(reads) == 500
+    assert threads and ui_thread not in threads, "the files are read off the UI thread"
     assert table(page).model().rowCount() == 500
-    assert find(page, "Library status", QLabel).text() == "500 assessments"
-    assert seen and seen[-1][:2] == (500, 500)
-    assert any(re.fullmatch(r"Listing \d+ of 500…", text) for _v, _m, text in seen)
-    assert len(ticks) >= 3, "the event loop kept running while listing"
-    gaps = [b - a for a, b in pairwise(ticks)]
-    assert max(gaps, default=0) < 0.5, "no long freeze of the window"
+    assert status.text() == "500 assessments"
+    assert not bar.isVisible() and find(page, "Refresh", QPushButton).isEnabled()
     assert tree_snapshot(folder) == before
 
 
