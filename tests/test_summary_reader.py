@@ -211,3 +211,25 @@ def test_a_pause_leaves_a_collector_that_was_off_off():
     with pytest.raises(RuntimeError), collector_paused():
         raise RuntimeError("inside")
     assert gc.isenabled()
+
+
+# -- counting answered questions -------------------------------------------------------------
+
+def test_the_set_count_of_answered_questions_agrees_with_the_templates_rule(cis):
+    """Counting by (question, judgement) pairs gives what the template's own rule gives,
+    for judgements of every kind: ones that count, ones that do not (none yet, carried
+    and unconfirmed), values the template does not know and questions it does not have
+    (an answer kept for a retired question)."""
+    import random
+
+    counting = library._Counting(cis)
+    ids = cis.question_ids()
+    values = [v for v, _label in cis.judgement_options()] + [None, "no-such-value", ""]
+    rng = random.Random(17)
+    for trial in range(300):
+        judgements = {q: rng.choice(values) for q in rng.sample(ids, rng.randrange(len(ids) + 1))}
+        if trial % 3 == 0:
+            judgements["RETIRED-01"] = values[0]
+        expected = sum(cis.counts_as_answered(judgements.get(q)) for q in ids)
+        assert counting.answered(judgements) == expected, judgements
+    assert counting.answered({q: values[0] for q in ids}) == counting.total == len(ids)
