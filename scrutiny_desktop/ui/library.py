@@ -453,7 +453,7 @@ class LibraryPage(QWidget):
         """Every PROGRESS_MS while listing: say how far the listing has got."""
         done, total = self._count.state
         if total and self._alive() and self.progress_bar.value() != done:
-            self._listing_text = f"Listing {done} of {total}…"
+            self._listing_text = f"Listing {done:,} of {total:,}…"
             self.status_label.setText(self._listing_text)
             self.progress_bar.setRange(0, total)
             self.progress_bar.setValue(done)

@@ -45,7 +45,8 @@ MISSING = "Missing"
 
 
 def plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+    """"1 folder", "3 folders", "5,000 assessments"."""
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 def _local_date(value: dt.datetime | None) -> str:
@@ -86,7 +87,7 @@ def listing_status(summaries: Sequence[DocumentSummary]) -> str:
         return "No assessments were found in these folders."
     text = plural(good, "assessment")
     if bad:
-        text += f", {bad} cannot be read"
+        text += f", {bad:,} cannot be read"
     return text
 
 

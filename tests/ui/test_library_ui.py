@@ -394,3 +394,13 @@ def test_the_table_fills_in_batches_sorted_and_keeps_the_selection(qtbot, make_p
         page.refresh()
     assert [s.path for s in page.selected_summaries()] == [docs[13]]
     assert column(page, COL_FILE) == files
+
+
+def test_counts_of_a_thousand_or_more_carry_a_thousands_separator(tmp_path):
+    from scrutiny_desktop.services.library import DocumentSummary
+    from scrutiny_desktop.ui.library_table import listing_status
+
+    good = [DocumentSummary(tmp_path / f"{n}.scrutiny", ok=True) for n in range(1234)]
+    bad = [DocumentSummary(tmp_path / f"bad-{n}.scrutiny", ok=False, error="x") for n in range(1001)]
+    assert listing_status(good) == "1,234 assessments"
+    assert listing_status(good[:1] + bad) == "1 assessment, 1,001 cannot be read"
