@@ -105,6 +105,19 @@ def answer_all_in(path: Path, value: str = "strong") -> None:
         answer_all(doc, value)
 
 
+def trace_connections(monkeypatch, owner, statements: list[str], name: str = "connect") -> None:
+    """Replace ``owner.<name>`` (a function that makes a connection) with one whose
+    connections append every statement they run to ``statements``."""
+    real = getattr(owner, name)
+
+    def traced(*args, **kwargs):
+        conn = real(*args, **kwargs)
+        conn.set_trace_callback(statements.append)
+        return conn
+
+    monkeypatch.setattr(owner, name, traced)
+
+
 def copy_document(source: Path, folder: Path, name: str = "doc.scrutiny") -> Path:
     """A copy of the document ``source`` in ``folder`` (tests change copies, never sources)."""
     target = Path(folder) / name

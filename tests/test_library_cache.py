@@ -16,7 +16,7 @@ import pytest
 
 from scrutiny_desktop.services import library
 from scrutiny_desktop.storage import summary
-from tests.helpers import make_many
+from tests.helpers import make_many, trace_connections
 
 PASS = "cache test passphrase"
 
@@ -164,14 +164,7 @@ def test_the_table_batches_come_in_order_and_add_up_to_the_listing(tmp_path, ans
 def test_the_summary_is_read_with_one_query(new_doc_path, monkeypatch):
     """One statement on one read-only connection for a document of a known template."""
     statements: list[str] = []
-    real_connect = summary.connect
-
-    def traced(*args, **kwargs):
-        conn = real_connect(*args, **kwargs)
-        conn.set_trace_callback(statements.append)
-        return conn
-
-    monkeypatch.setattr(summary, "connect", traced)
+    trace_connections(monkeypatch, summary, statements)
     first = summary.read_summary(new_doc_path)
     statements.clear()
     again = summary.read_summary(new_doc_path, known_templates={first.template_sha256})

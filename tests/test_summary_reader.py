@@ -21,7 +21,7 @@ from scrutiny_desktop.storage import FORMAT_VERSION
 from scrutiny_desktop.storage.fileformat import APPLICATION_ID
 from scrutiny_desktop.storage.summary import SummaryReader, _plainly_ours, read_summary
 from tests.fixtures import badfiles
-from tests.helpers import tree_snapshot
+from tests.helpers import trace_connections, tree_snapshot
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -71,14 +71,7 @@ def test_one_reader_reads_every_file_as_it_reads_alone(mixed):
 
 def test_the_reader_attaches_each_file_read_only_and_detaches_it(answered, tmp_path, monkeypatch):
     statements: list[str] = []
-    real = sqlite3.connect
-
-    def traced(*args, **kwargs):
-        conn = real(*args, **kwargs)
-        conn.set_trace_callback(statements.append)
-        return conn
-
-    monkeypatch.setattr(sqlite3, "connect", traced)
+    trace_connections(monkeypatch, sqlite3, statements)
     paths = [Path(shutil.copyfile(answered, tmp_path / f"{n}.scrutiny")) for n in range(3)]
     with SummaryReader() as reader:
         summaries = [read_summary(p, known_templates={"none"}, reader=reader) for p in paths]
