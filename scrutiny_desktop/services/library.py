@@ -120,7 +120,6 @@ class _Counting:
     one set operation in C rather than a Python loop over them."""
 
     def __init__(self, template: Template):
-        self.template = template
         ids = template.question_ids()
         self.total = len(ids)
         counting = [v for v, _label in template.judgement_options()
@@ -157,7 +156,6 @@ def _find(folders: Iterable[Path | str]) -> list[tuple[Path, str, bool]]:
     folder without following links is already resolved, and resolving each of
     thousands of files is slow."""
     found: dict[str, tuple[str, bool]] = {}
-    suffix = SUFFIX
     for folder in folders:
         top = Path(folder).expanduser()
         if not top.is_dir():
@@ -184,7 +182,7 @@ def _find(folders: Iterable[Path | str]) -> list[tuple[Path, str, bool]]:
                 if is_dir:
                     if not link:
                         subfolders.append(name)
-                elif name.lower().endswith(suffix):
+                elif name.lower().endswith(SUFFIX):
                     key = os.path.realpath(entry.path) if link else os.path.join(real, name)
                     if key not in found:
                         found[key] = (entry.path, name + "-wal" in names)
