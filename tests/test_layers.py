@@ -180,3 +180,33 @@ def test_the_scanner_sees_every_kind_of_import(tmp_path, monkeypatch):
     allowed = [(m, n) in UI_MAY_USE_FROM_STORAGE or not _reaches(m, n, "scrutiny_desktop.storage")
                for m, n in got]
     assert allowed == [True, False, False, True, False, False]
+
+
+# -- what the window's start loads before Qt ---------------------------------------------------
+
+START_CHILD = r"""
+import json, sys
+import scrutiny_desktop.ui
+qt_first = sorted(m for m in sys.modules if m.split(".")[0] in ("PySide6", "shiboken6"))
+before = set(sys.modules)
+import scrutiny_desktop.ui.app, scrutiny_desktop.ui.main_window
+late = sorted(m for m in set(sys.modules) - before
+              if m.split(".")[0] in ("sqlalchemy", "pydantic", "pydantic_core", "alembic", "reportlab")
+              or (m.startswith("scrutiny_desktop.") and not m.startswith("scrutiny_desktop.ui")))
+print(json.dumps({"qt_first": qt_first, "late": late}))
+"""
+
+
+def test_the_layers_beneath_the_window_load_before_qt():
+    """``scrutiny_desktop.ui`` imports the services, storage, settings and their
+    libraries before any Qt module: PySide6 reads the source of every module imported
+    after it, which cost every start about 70 ms.  The main window's own imports then
+    load no module beneath the UI that was not already there."""
+    run = subprocess.run([sys.executable, "-c", START_CHILD], cwd=REPO, capture_output=True,
+                         text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout.strip().splitlines()[-1])
+    assert result["qt_first"] == [], f"Qt was loaded before the layers beneath: {result['qt_first']}"
+    assert result["late"] == [], (
+        "the main window's imports load these after PySide6; import them in "
+        f"scrutiny_desktop/ui/__init__.py: {result['late']}")
