@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QRect
 from PySide6.QtWidgets import QWidget
@@ -19,8 +20,10 @@ from PySide6.QtWidgets import QWidget
 from scrutiny_desktop.checklist import discover_templates
 from scrutiny_desktop.errors import DocumentError, InvalidInput
 from scrutiny_desktop.services import assessments, recommendations
-from scrutiny_desktop.ui.library import LibraryPage, LibraryWindow
 from scrutiny_desktop.ui.prompts import Host
+
+if TYPE_CHECKING:
+    from scrutiny_desktop.ui.library import LibraryPage, LibraryWindow
 
 #: The library window's size when nothing is remembered (made to fit the screen).
 LIBRARY_SIZE = (1180, 720)
@@ -29,17 +32,39 @@ LIBRARY_SIZE = (1180, 720)
 class LibraryActions:
     def __init__(self, host: Host):
         self.host = host
-        self.page = LibraryPage(host.state.library_folders, save_folders=self._save_folders,
-                                passphrases=lambda: dict(getattr(host, "passphrases", {})),
-                                ask_folder=lambda _parent: host.ask_folder())
-        self.page.open_requested.connect(self._open_from_library)
-        # A child of the main window (closed and deleted with it), but a window of its own.
-        self.window = LibraryWindow(self.page, host.dialog_parent())
-        self.page.compare_requested.connect(
-            lambda earlier, later: self.compare_documents(earlier, later, parent=self.window))
-        self.window.closed.connect(self._library_closed)
+        #: The library page and its window, made the first time either is needed.
+        self._page: LibraryPage | None = None
+        self._window: LibraryWindow | None = None
         self._placed = False
         self._compare_op: object | None = None
+
+    @property
+    def page(self) -> LibraryPage:
+        if self._page is None:
+            self._build()
+            assert self._page is not None
+        return self._page
+
+    @property
+    def window(self) -> LibraryWindow:
+        if self._window is None:
+            self._build()
+            assert self._window is not None
+        return self._window
+
+    def _build(self) -> None:
+        from scrutiny_desktop.ui.library import LibraryPage, LibraryWindow  # here, not at start-up
+
+        host = self.host
+        page = self._page = LibraryPage(host.state.library_folders, save_folders=self._save_folders,
+                                        passphrases=lambda: dict(getattr(host, "passphrases", {})),
+                                        ask_folder=lambda _parent: host.ask_folder())
+        page.open_requested.connect(self._open_from_library)
+        # A child of the main window (closed and deleted with it), but a window of its own.
+        window = self._window = LibraryWindow(page, host.dialog_parent())
+        page.compare_requested.connect(
+            lambda earlier, later: self.compare_documents(earlier, later, parent=window))
+        window.closed.connect(self._library_closed)
 
     def _save_folders(self, folders: list[str]) -> None:
         self.host.state.library_folders = list(folders)
@@ -68,8 +93,8 @@ class LibraryActions:
         self.page.table.setFocus()
 
     def close_library(self) -> None:
-        if self.window.isVisible():
-            self.window.close()
+        if self._window is not None and self._window.isVisible():
+            self._window.close()
 
     def _place(self) -> None:
         """Where the library opens: where it was last, kept on the screen it would open

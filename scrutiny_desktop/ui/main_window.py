@@ -15,6 +15,7 @@ import contextlib
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication
@@ -75,6 +76,9 @@ from scrutiny_desktop.ui.widgets import (
     run_dialog,
     show_in_folder,
 )
+
+if TYPE_CHECKING:
+    from scrutiny_desktop.ui.library import LibraryPage
 
 FILE_FILTER = f"Scrutiny Desktop assessments (*{SUFFIX});;All files (*)"
 
@@ -201,8 +205,6 @@ class MainWindow(QMainWindow):
         self.ready.summary_requested.connect(self.show_summary)
         self.ready.summary_warning_source = self._summary_warning
         self.library_actions: LibraryActions = LibraryActions(self)
-        #: The library page (in its own window, ``library_actions.window``).
-        self.library = self.library_actions.page
         self.exports: ExportActions = ExportActions(self, self.export_finished.emit,
                                                     self.notice.show_saved)
         self.encryption_actions = EncryptionActions(self, self.remember_passphrase,
@@ -232,6 +234,12 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if isinstance(app, QGuiApplication):  # (always: a window needs one)
             app.applicationStateChanged.connect(self._app_state_changed)
+
+    @property
+    def library(self) -> LibraryPage:
+        """The library page (in its own window, ``library_actions.window``), made the
+        first time it is needed."""
+        return self.library_actions.page
 
     # -- the Host protocol (what the actions may ask of the window) -----------------------
     def add_page(self, page: QWidget) -> None:

@@ -31,6 +31,22 @@ def show_and_list(qtbot, window) -> list:
     return listed.args[0]
 
 
+def test_the_library_window_is_made_when_first_asked_for(make_window, qtbot, new_doc_path):
+    """Not at start-up: the main window starts without a library window, File >
+    Library… makes one, and asking again brings back that same one."""
+    window = make_window()
+    assert window.open_path(new_doc_path)
+    assert window.findChildren(LibraryWindow) == []
+    show_and_list(qtbot, window)
+    made = window.findChildren(LibraryWindow)
+    assert made == [window.library_actions.window] and made[0].isVisible()
+    assert window.library.window() is made[0]
+    made[0].close()
+    window.menus.library_action.trigger()
+    qtbot.waitExposed(made[0])
+    assert window.findChildren(LibraryWindow) == made
+
+
 def test_the_open_assessment_stays_open_while_the_library_opens_and_closes(
         make_window, qtbot, new_doc_path):
     """File > Library… shows a separate, non-modal window titled "Library — Scrutiny
