@@ -33,38 +33,35 @@ class LibraryActions:
     def __init__(self, host: Host):
         self.host = host
         #: The library page and its window, made the first time either is needed.
-        self._page: LibraryPage | None = None
-        self._window: LibraryWindow | None = None
+        self._made: tuple[LibraryPage, LibraryWindow] | None = None
         self._placed = False
         self._compare_op: object | None = None
 
     @property
     def page(self) -> LibraryPage:
-        if self._page is None:
-            self._build()
-            assert self._page is not None
-        return self._page
+        return self._library()[0]
 
     @property
     def window(self) -> LibraryWindow:
-        if self._window is None:
-            self._build()
-            assert self._window is not None
-        return self._window
+        return self._library()[1]
 
-    def _build(self) -> None:
+    def _library(self) -> tuple[LibraryPage, LibraryWindow]:
+        if self._made is not None:
+            return self._made
         from scrutiny_desktop.ui.library import LibraryPage, LibraryWindow  # here, not at start-up
 
         host = self.host
-        page = self._page = LibraryPage(host.state.library_folders, save_folders=self._save_folders,
-                                        passphrases=lambda: dict(getattr(host, "passphrases", {})),
-                                        ask_folder=lambda _parent: host.ask_folder())
+        page = LibraryPage(host.state.library_folders, save_folders=self._save_folders,
+                           passphrases=lambda: dict(getattr(host, "passphrases", {})),
+                           ask_folder=lambda _parent: host.ask_folder())
         page.open_requested.connect(self._open_from_library)
         # A child of the main window (closed and deleted with it), but a window of its own.
-        window = self._window = LibraryWindow(page, host.dialog_parent())
+        window = LibraryWindow(page, host.dialog_parent())
         page.compare_requested.connect(
             lambda earlier, later: self.compare_documents(earlier, later, parent=window))
         window.closed.connect(self._library_closed)
+        self._made = (page, window)
+        return self._made
 
     def _save_folders(self, folders: list[str]) -> None:
         self.host.state.library_folders = list(folders)
@@ -93,8 +90,8 @@ class LibraryActions:
         self.page.table.setFocus()
 
     def close_library(self) -> None:
-        if self._window is not None and self._window.isVisible():
-            self._window.close()
+        if self._made is not None and self._made[1].isVisible():
+            self._made[1].close()
 
     def _place(self) -> None:
         """Where the library opens: where it was last, kept on the screen it would open
