@@ -80,6 +80,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/pdf_speed.py
 	$(PY) benchmarks/pdf_long_text.py
 	$(PY) benchmarks/encryption.py
+	$(PY) benchmarks/open_speed.py
 	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/edit_latency.py
 	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/library.py
 

@@ -149,7 +149,46 @@ def _values_problem(conn: Connection) -> str:
     """Every value of every column is of the kind the app stores there: whole numbers,
     UTF-8 text, dates and times that parse, bytes; NULL only where allowed.  (What a
     SQLite shell or a damaged page can put anywhere, and what would otherwise stop
-    the app reading the document.)"""
+    the app reading the document.)
+
+    Each table is first looked at whole (:func:`_table_sound`): one query for the kinds
+    and one read of its text.  Only when something is off does the search column by
+    column, which names the first wrong value, run.  A document worked on for weeks
+    holds thousands of audit rows, and this is read at every open (issue 17)."""
+    if all(_table_sound(conn, table) for table in Base.metadata.sorted_tables):
+        return ""
+    return _first_wrong_value(conn)
+
+
+def _table_sound(conn: Connection, table) -> bool:
+    """Whether every value of ``table`` is of its column's kind (see
+    :func:`_values_problem`): false for anything :func:`_first_wrong_value` would name."""
+    name = table.name
+    wrong_kind: list[str] = []
+    text: list[str] = []
+    dated: list[tuple[int, type]] = []
+    for column in table.columns:
+        storage, _words = _expected(column)
+        allowed = ", ".join(f"'{a}'" for a in [storage] + (["null"] if column.nullable else []))
+        wrong_kind.append(f'typeof("{column.name}") NOT IN ({allowed})')
+        if storage == "text":
+            if type(column.type) in (UTCDateTime, ISODate):
+                dated.append((len(text), type(column.type)))
+            text.append(f'"{column.name}"')
+    if conn.execute(f'SELECT 1 FROM "{name}" WHERE {" OR ".join(wrong_kind)} LIMIT 1').fetchone():
+        return False
+    if not text:
+        return True
+    try:  # the driver decodes each text as UTF-8, strictly, as the search does
+        rows = conn.execute(f'SELECT {", ".join(text)} FROM "{name}"').fetchall()
+    except DATABASE_ERRORS:
+        return False
+    return all(row[i] is None or _parses(kind, row[i]) for i, kind in dated for row in rows)
+
+
+def _first_wrong_value(conn: Connection) -> str:
+    """The first value of the wrong kind, column by column, in words (see
+    :func:`_values_problem`)."""
     for table in Base.metadata.sorted_tables:
         for column in table.columns:
             storage, words = _expected(column)
@@ -349,6 +388,14 @@ def _modified_problem(a: Assessment, entries) -> str:
     return ""
 
 
+#: The audit actions whose rows :func:`_records_problem` compares with the records.
+_CHECKED_ACTIONS = (
+    "assessment.signed_off", "review.countersigned", "assessment.reopened", "review.reopened",
+    "review.comment", "review.overall_response", "review.response",
+    "summary.text", "summary.overall_judgement",
+)
+
+
 def _records_problem(doc: Document) -> str:
     from scrutiny_desktop.services.common import NO_ASSESSMENT_ROW, template_of
     from scrutiny_desktop.services.fingerprint import content_fingerprint, countersign_fingerprint
@@ -359,7 +406,10 @@ def _records_problem(doc: Document) -> str:
             return NO_ASSESSMENT_ROW
         signoffs = session.scalars(select(SignOff).order_by(SignOff.id)).all()
         counters = session.scalars(select(Countersignature).order_by(Countersignature.id)).all()
-        entries = session.scalars(select(AuditEntry).order_by(AuditEntry.seq)).all()
+        # Only the rows the checks below read: not the thousands of edits to answers.
+        entries = session.scalars(select(AuditEntry).where(AuditEntry.action.in_(_CHECKED_ACTIONS))
+                                  .order_by(AuditEntry.seq)).all()
+        newest = session.scalars(select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(1)).all()
         judgements = session.execute(select(Answer.question_id, Answer.judgement)).all()
         directions = session.execute(select(Answer.question_id, Answer.direction)
                                      .where(Answer.direction.is_not(None))).all()
@@ -374,7 +424,7 @@ def _records_problem(doc: Document) -> str:
                           "countersignature"),
             _review_problem(session, entries),
             _summary_problem(session, entries),
-            _modified_problem(a, entries),
+            _modified_problem(a, newest),
         ):
             if problem:
                 return problem
