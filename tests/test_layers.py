@@ -209,4 +209,5 @@ def test_the_layers_beneath_the_window_load_before_qt():
     assert result["qt_first"] == [], f"Qt was loaded before the layers beneath: {result['qt_first']}"
     assert result["late"] == [], (
         "the main window's imports load these after PySide6; import them in "
-        f"scrutiny_desktop/ui/__init__.py: {result['late']}")
+        "scrutiny_desktop/ui/__init__.py, or where first used if the first screen does "
+        f"not need them: {result['late']}")

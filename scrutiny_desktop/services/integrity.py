@@ -134,6 +134,11 @@ def _expected(column) -> tuple[str, str]:
     return "text", "text"
 
 
+def _allowed(column, storage: str) -> str:
+    """The SQLite storage classes ``column`` may hold, quoted for ``typeof(...) IN``."""
+    return ", ".join(f"'{a}'" for a in [storage] + (["null"] if column.nullable else []))
+
+
 def _parses(kind: type, value: str) -> bool:
     try:
         if kind is UTCDateTime:
@@ -169,8 +174,7 @@ def _table_sound(conn: Connection, table) -> bool:
     dated: list[tuple[int, type]] = []
     for column in table.columns:
         storage, _words = _expected(column)
-        allowed = ", ".join(f"'{a}'" for a in [storage] + (["null"] if column.nullable else []))
-        wrong_kind.append(f'typeof("{column.name}") NOT IN ({allowed})')
+        wrong_kind.append(f'typeof("{column.name}") NOT IN ({_allowed(column, storage)})')
         if storage == "text":
             if type(column.type) in (UTCDateTime, ISODate):
                 dated.append((len(text), type(column.type)))
@@ -192,12 +196,10 @@ def _first_wrong_value(conn: Connection) -> str:
     for table in Base.metadata.sorted_tables:
         for column in table.columns:
             storage, words = _expected(column)
-            allowed = [storage] + (["null"] if column.nullable else [])
-            quoted = ", ".join(f"'{a}'" for a in allowed)
             where = f'"{table.name}"."{column.name}"'
             row = conn.execute(
                 f'SELECT rowid, typeof({where}) FROM "{table.name}" '
-                f"WHERE typeof({where}) NOT IN ({quoted}) LIMIT 1").fetchone()
+                f"WHERE typeof({where}) NOT IN ({_allowed(column, storage)}) LIMIT 1").fetchone()
             if row is not None:
                 return (f"{table.name}.{column.name} of row {row[0]} holds "
                         f"{_WHAT.get(row[1], row[1])} where {words} belongs")
