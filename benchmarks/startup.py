@@ -11,6 +11,13 @@ Two child processes, run in turn (interleaved) the same number of times:
   (SQLAlchemy's ORM, pydantic) and reading its rows with ``sqlite3``: what any app
   built on these libraries pays before its own code runs.
 
+A fourth child, **marked**, starts the app step by step as ``run_app`` does and notes
+the time after each step: the layers beneath the window (our storage and services,
+with SQLAlchemy and pydantic), PySide6, our UI modules, the window built and shown,
+the document opened, the first idle moment.  Its medians say where our start goes,
+and what a first screen drawn without SQLAlchemy and pydantic would still cost: the
+bare window plus our UI modules and the window itself.
+
 Each child reports the wall-clock time at its first idle moment (a zero timer
 queued after ``show()``); the parent subtracts the moment it started the child,
 so interpreter start-up and imports are counted on both sides.  The children keep
@@ -55,6 +62,39 @@ def idle():
 QTimer.singleShot(0, idle)
 entry.run_app(Path(sys.argv[1]))
 """
+
+#: ``run_app``'s steps one at a time, with the wall-clock time after each.
+MARKED = """
+import os, sys, time
+from pathlib import Path
+marks = [time.time()]
+import scrutiny_desktop.ui  # the layers beneath the window, before Qt (see its docstring)
+marks.append(time.time())
+import PySide6.QtCore, PySide6.QtGui, PySide6.QtWidgets
+marks.append(time.time())
+from scrutiny_desktop.ui import app as entry
+from scrutiny_desktop.ui import main_window
+from scrutiny_desktop.ui.widgets import activate_window
+from PySide6.QtCore import QTimer
+marks.append(time.time())
+qapp = entry.application()
+window = entry.create_main_window()
+window.show()
+activate_window(window)
+marks.append(time.time())
+window.open_path(Path(sys.argv[1]))
+assert window.doc is not None
+marks.append(time.time())
+def idle():
+    print(*(repr(m) for m in marks + [time.time()]), flush=True)
+    os._exit(0)
+QTimer.singleShot(0, idle)
+qapp.exec()
+"""
+
+#: What each of MARKED's steps is, after the interpreter's own start.
+STEPS = ("interpreter", "layers beneath (SQLAlchemy, pydantic, ours)", "PySide6",
+         "our UI modules", "window built and shown", "document opened", "to first idle")
 
 #: The end of both floors: show the window, and report the first idle moment.
 SHOW_AND_IDLE = """
@@ -126,14 +166,19 @@ def start_display(env: dict[str, str]) -> list[subprocess.Popen]:
     return started
 
 
-def one(code: str, args: list[str], env: dict[str, str]) -> float:
+def marks(code: str, args: list[str], env: dict[str, str]) -> list[float]:
+    """The times a child printed on its last line, from the moment it was started."""
     started = time.time()
     done = subprocess.run([sys.executable, "-c", code, *args], env=env, cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
-    lines = done.stdout.split()
+    lines = done.stdout.splitlines()
     if done.returncode != 0 or not lines:
         raise SystemExit(f"child failed ({done.returncode}): {done.stderr.strip()[-2000:]}")
-    return float(lines[-1]) - started
+    return [float(t) - started for t in lines[-1].split()]
+
+
+def one(code: str, args: list[str], env: dict[str, str]) -> float:
+    return marks(code, args, env)[-1]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -165,11 +210,13 @@ def main(argv: list[str] | None = None) -> int:
             one(OURS, [str(path)], env)
             one(FLOOR, [], env)
             one(LIBRARIES, [str(path)], env)
-            ours, floor, libraries = [], [], []
+            marks(MARKED, [str(path)], env)
+            ours, floor, libraries, marked = [], [], [], []
             for _ in range(args.runs):
                 ours.append(one(OURS, [str(path)], env))
                 floor.append(one(FLOOR, [], env))
                 libraries.append(one(LIBRARIES, [str(path)], env))
+                marked.append(marks(MARKED, [str(path)], env))
         finally:
             for proc in reversed(display):
                 proc.terminate()
@@ -180,6 +227,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  the bare window with PySide6, SQLAlchemy's ORM and pydantic imported and the "
           f"rows read by sqlite3: {lib * 1000:.0f} ms ({lib / f:.2f}x the bare window; "
           f"ours is {o / lib:.2f}x this)")
+    # Each step's length in each marked start, then the median of each.
+    steps = [statistics.median(m[i] - (m[i - 1] if i else 0) for m in marked)
+             for i in range(len(STEPS))]
+    print(f"  where ours goes (median of {args.runs} starts marked step by step, "
+          f"{statistics.median(m[-1] for m in marked) * 1000:.0f} ms in all):")
+    for name, took in zip(STEPS, steps, strict=True):
+        print(f"    {name:<45} {took * 1000:4.0f} ms")
+    ui_only = f + steps[3] + steps[4]
+    print(f"  the bare window plus our UI modules and building our window, with no "
+          f"SQLAlchemy or pydantic: {ui_only * 1000:.0f} ms ({ui_only / f:.2f}x the bare window)")
     return 0
 
 
