@@ -147,3 +147,40 @@ def test_check_loads_the_dictionary_when_needed(tmp_path):
     assert not speller.loaded
     assert not speller.check("partnersip")
     assert speller.loaded
+
+
+def test_a_paragraph_checked_again_asks_the_dictionary_nothing_new(speller, monkeypatch):
+    """The box checks a paragraph again at every keystroke typed in it (issue 17): every
+    word already met, curly apostrophes and hyphens included, is answered from the
+    cache, and only a new word goes to the dictionary."""
+    text = ("The partnership’s plan, the partnership's plan and multi-agency work: "
+            "see www.northshirelscp.org.uk. The partnersip met.")
+    first = speller.misspelt(text)
+    asked: list[str] = []
+    real = speller._check
+    monkeypatch.setattr(speller, "_check", lambda word: asked.append(word) or real(word))
+    assert speller.misspelt(text) == first == [(text.index("partnersip"), len("partnersip"))]
+    assert asked == []
+    assert speller.misspelt(text + " Scrutinyy") == [*first, (len(text) + 1, len("Scrutinyy"))]
+    assert asked == ["Scrutinyy"]
+
+
+@pytest.mark.parametrize("text", [
+    "See https://www.example.gov.uk/safeguardingx/reportt, then partnersip.",
+    "(www.northshirelscp.org.uk/partnersip) and partnersip",
+    "Email ann.jonesx@northshire.gov.uk or partnersip@northshire.gov.uk, the partnersip.",
+    "northshirelscp.org.uk partnersip.northshirelscp.org.uk\u00a0partnersip",
+    "e.g. the partnersip’s plan.partnersip and multi-agencyy.org work",
+    "partnersip\tftp://northshire.gov.uk/partnersip\npartnersip",
+])
+def test_addresses_are_found_around_each_word_as_in_the_whole_text(speller, text):
+    """A misspelt word is left unmarked when it is part of an address: looking for the
+    address only around the word finds exactly what a search of the whole text finds."""
+    from scrutiny_desktop.spelling import _NOT_PROSE_RE, WORD_RE
+
+    addresses = [m.span() for m in _NOT_PROSE_RE.finditer(text)]
+    expected = [(m.start(), len(m.group())) for m in WORD_RE.finditer(text)
+                if not speller.check(m.group())
+                and not any(s <= m.start() < e for s, e in addresses)]
+    assert speller.misspelt(text) == expected
+    assert expected  # each text has a misspelt word outside an address too
