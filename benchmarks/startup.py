@@ -3,8 +3,9 @@
 Two child processes, run in turn (interleaved) the same number of times:
 
 * **ours**: ``python -c`` that starts the app the way ``scrutiny-desktop FILE``
-  does (``ui.app.run_app``): the main window with the bundled checklist's
-  assessment open, shown, and the event loop run until it is first idle;
+  does (``cli.launch_gui``: the collector held off, then ``ui.app.run_app``): the
+  main window with the bundled checklist's assessment open, shown, and the event
+  loop run until it is first idle;
 * **floor**: the same interpreter showing a bare ``QMainWindow`` and running
   its event loop until it is first idle;
 * **libraries**: the floor plus importing the libraries the open document needs
@@ -49,6 +50,8 @@ sys.path.insert(0, str(ROOT))
 OURS = """
 import os, sys, time
 from pathlib import Path
+from scrutiny_desktop.gc_pause import pause_for_start_up
+pause_for_start_up()  # as cli.launch_gui does, before the app's modules are imported
 from scrutiny_desktop.ui import app as entry
 from PySide6.QtCore import QTimer
 qapp = entry.application()
@@ -68,6 +71,8 @@ MARKED = """
 import os, sys, time
 from pathlib import Path
 marks = [time.time()]
+from scrutiny_desktop.gc_pause import pause_for_start_up, start_up_done
+pause_for_start_up()
 import scrutiny_desktop.ui  # the layers beneath the window, before Qt (see its docstring)
 marks.append(time.time())
 import PySide6.QtCore, PySide6.QtGui, PySide6.QtWidgets
@@ -85,6 +90,7 @@ marks.append(time.time())
 window.open_path(Path(sys.argv[1]))
 assert window.doc is not None
 marks.append(time.time())
+QTimer.singleShot(0, start_up_done)
 def idle():
     print(*(repr(m) for m in marks + [time.time()]), flush=True)
     os._exit(0)

@@ -701,9 +701,17 @@ def main(argv: list[str] | None = None) -> int:
 
 def launch_gui(file: Path | None = None) -> int:
     """Start the app, reusing a running QApplication (tests and scripts need that)."""
-    from scrutiny_desktop.ui.app import run_app
+    from scrutiny_desktop.gc_pause import pause_for_start_up, start_up_done
 
-    return run_app(file)
+    # No collection while the app starts: run_app freezes what the start made once it
+    # is first idle (see scrutiny_desktop.gc_pause).
+    pause_for_start_up()
+    try:
+        from scrutiny_desktop.ui.app import run_app
+
+        return run_app(file)
+    finally:
+        start_up_done()  # (if the app stopped before its first idle moment)
 
 
 def gui_main() -> int:

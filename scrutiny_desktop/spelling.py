@@ -32,7 +32,7 @@ from typing import Any
 
 from scrutiny_desktop import paths
 from scrutiny_desktop.atomic import atomic_write, write_error
-from scrutiny_desktop.gc_pause import collector_paused
+from scrutiny_desktop.gc_pause import collector_paused, freeze_survivors
 
 #: Suggestions offered for one word, at most.
 SUGGESTIONS = 6
@@ -207,6 +207,7 @@ class Speller:
                 if dictionary is None:
                     with collector_paused():  # 100,000 entries: see scrutiny_desktop.gc_pause
                         dictionary = _LOADED[str(base)] = _read_dictionary(base)
+                        freeze_survivors()  # they live as long as the app
             self._dictionary = dictionary
         return self
 

@@ -10,6 +10,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from scrutiny_desktop import APP_NAME, __version__, paths
+from scrutiny_desktop.gc_pause import start_up_done
 from scrutiny_desktop.settings import (
     load_managed,
     load_settings,
@@ -89,6 +90,9 @@ def run_app(file: Path | None = None) -> int:
     app.installEventFilter(file_open)
     if file is not None:
         window.open_path(file)
+    # Started: at the first idle moment, what the start made is kept out of the
+    # collector's way (see scrutiny_desktop.gc_pause; nothing unless launch_gui held it).
+    QTimer.singleShot(0, start_up_done)
     try:
         code = app.exec()
     finally:

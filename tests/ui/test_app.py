@@ -75,3 +75,37 @@ def test_a_script_starting_at_once_finds_the_window_active(qapp, qtbot, new_doc_
     QTimer.singleShot(0, drive)
     assert cli.main([str(new_doc_path)]) == 0
     assert seen == {"active": True, "focus": "Findings", "moved": True}
+
+
+def test_the_collector_is_held_off_until_the_app_has_started(qapp, new_doc_path):
+    """The front door holds the collector off while the app starts (issue 17); at the
+    first idle moment with the document open, what the start made is frozen and the
+    collector runs again (see scrutiny_desktop.gc_pause)."""
+    import gc
+
+    gc.unfreeze()
+    assert gc.isenabled()
+    seen: dict[str, object] = {}
+    ticks = [0]
+
+    def watch():
+        window = getattr(qapp, "_scrutiny_main_window", None)
+        seen.setdefault("collector while starting", gc.isenabled())
+        seen.setdefault("frozen while starting", gc.get_freeze_count())
+        ticks[0] += 1
+        if (window is None or window.doc is None or not gc.isenabled()) and ticks[0] < 1000:
+            QTimer.singleShot(0, watch)
+            return
+        seen["collector once started"] = gc.isenabled()
+        seen["frozen once started"] = gc.get_freeze_count() > 1000
+        window.close()
+
+    QTimer.singleShot(0, watch)
+    try:
+        assert cli.main([str(new_doc_path)]) == 0
+    finally:
+        gc.unfreeze()
+        gc.enable()
+    assert seen == {"collector while starting": False, "frozen while starting": 0,
+                    "collector once started": True, "frozen once started": True}
+    assert qapp._scrutiny_main_window.doc is None  # closed, as a script closes it
