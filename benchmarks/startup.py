@@ -1,6 +1,6 @@
 """Start-up: a fresh process to the first idle moment with a document open.
 
-Two child processes, run in turn (interleaved) the same number of times:
+Child processes, run in turn (interleaved) the same number of times:
 
 * **ours**: ``python -c`` that starts the app the way ``scrutiny-desktop FILE``
   does (``cli.launch_gui``: the collector held off, then ``ui.app.run_app``): the
