@@ -1,5 +1,6 @@
-"""The findings save goes straight to the driver (issue 17): it must write exactly what
-the ORM's edits write, keep the audit chain whole, and refuse and fail the same way."""
+"""The findings and judgement saves go straight to the driver (issue 17): they must
+write exactly what the ORM's edits write, keep the audit chain whole, and refuse and
+fail the same way."""
 
 from __future__ import annotations
 
@@ -8,21 +9,24 @@ import datetime as dt
 import pytest
 
 from scrutiny_desktop import errors
-from scrutiny_desktop.services import answers, assessments
+from scrutiny_desktop.services import answers, assessments, evidence
 from scrutiny_desktop.services.assessments import open_assessment
+from scrutiny_desktop.services.evidence import EvidenceInput
 from scrutiny_desktop.services.integrity import integrity_report
 from scrutiny_desktop.storage.audit import verify_chain
 from tests.helpers import audit_rows, live_writer, make_signed
 
 
 def test_findings_and_other_edits_share_one_sound_audit_chain(doc):
-    """Typed findings (driver) and judgements (ORM), interleaved: one chain, in order,
-    with the assessment's head, count and modification time kept up to date."""
+    """Typed findings and judgements (driver) and evidence (ORM), interleaved: one
+    chain, in order, with the assessment's head, count and modification time kept up
+    to date."""
     ids = assessments.question_ids(doc)
     before = assessments.info(doc).modified_at
     for n, qid in enumerate(ids[:6]):
         assert answers.set_findings(doc, qid, f"Draft {n}: the minutes show the work.")
-        answers.set_judgement(doc, qid, "reasonable")
+        assert answers.set_judgement(doc, qid, "reasonable")
+        evidence.add_evidence(doc, qid, EvidenceInput(f"Board minutes {n}", "document"))
         assert answers.set_findings(doc, qid, f"Final {n}: the minutes show the work.")
     with doc.read() as session:
         report = verify_chain(session)
@@ -126,3 +130,78 @@ def test_an_encrypted_document_takes_the_same_path(tmp_path, doc_path):
         with doc.read() as session:
             assert verify_chain(session).ok
     assert b"Private findings" not in target.read_bytes()
+
+
+# -- the judgement ---------------------------------------------------------------------------
+
+
+def test_a_judgement_carried_forward_is_confirmed_or_replaced_as_the_orm_did(new_doc_path,
+                                                                             tmp_path):
+    """Choosing the carried judgement confirms it, choosing another replaces it: the
+    rows and audit entries are those the ORM's path wrote, and the document stays sound."""
+    import json
+
+    from scrutiny_desktop.services.carry_forward import carry_forward
+    from tests.test_carried import previous_year
+
+    ids = previous_year(new_doc_path)
+    path = carry_forward(new_doc_path, tmp_path / "next.scrutiny", period="2026-27",
+                         scrutineer_name="Ann Jones", bring_judgements=True).path
+    with open_assessment(path, actor="Ann Jones") as doc:
+        assert answers.set_judgement(doc, ids[0], "limited") is True  # the same: confirmed
+        assert answers.set_judgement(doc, ids[0], "limited") is False  # nothing left to do
+        assert answers.set_judgement(doc, ids[1], "reasonable") is True  # another: replaced
+        confirmed, replaced = audit_rows(doc)[-2:]
+        assert (confirmed.action, confirmed.target, confirmed.actor) == (
+            "answer.judgement_confirmed", ids[0], "Ann Jones")
+        assert json.loads(confirmed.old_value) == {"judgement": "limited",
+                                                   "carried_from": "2025-26"}
+        assert json.loads(confirmed.new_value) == {"judgement": "limited", "carried_from": None}
+        assert (replaced.action, replaced.target, replaced.old_value, replaced.new_value) == (
+            "answer.judgement", ids[1], "strong", "reasonable")
+        for qid, judgement in ((ids[0], "limited"), (ids[1], "reasonable")):
+            view = answers.get_answer(doc, qid)
+            assert (view.judgement, view.carried_from) == (judgement, None)
+        assert integrity_report(doc).ok
+
+
+def test_a_signed_off_assessment_refuses_a_judgement_and_stays_byte_for_byte(doc_path):
+    make_signed(doc_path)
+    before = doc_path.read_bytes()
+    with open_assessment(doc_path) as doc:
+        qid = assessments.question_ids(doc)[0]
+        with pytest.raises(errors.DocumentLocked):
+            answers.set_judgement(doc, qid, "limited")
+    assert doc_path.read_bytes() == before
+
+
+def test_a_read_only_document_refuses_a_judgement(doc_path):
+    with open_assessment(doc_path, readonly=True) as doc, pytest.raises(errors.DocumentReadOnly):
+        answers.set_judgement(doc, assessments.question_ids(doc)[0], "strong")
+
+
+def test_a_judgement_while_another_program_writes_is_in_use_and_not_half_saved(doc):
+    qid = assessments.question_ids(doc)[0]
+    with live_writer(doc.path, "UPDATE answers SET findings = 'x' WHERE position = 1"), \
+            pytest.raises(errors.DocumentInUse):
+        answers.set_judgement(doc, qid, "strong")
+    assert answers.get_answer(doc, qid).judgement is None
+    assert answers.set_judgement(doc, qid, "strong")
+    with doc.read() as session:
+        assert verify_chain(session).ok
+
+
+def test_a_judgement_whose_audit_row_fails_is_rolled_back(doc, monkeypatch):
+    from scrutiny_desktop.storage import audit
+
+    def broken(db, *args, **kwargs):
+        raise errors.DocumentWriteFailed(doc.path, "disk I/O error")
+
+    qid = assessments.question_ids(doc)[0]
+    monkeypatch.setattr(audit, "append_raw", broken)
+    with pytest.raises(errors.DocumentWriteFailed):
+        answers.set_judgement(doc, qid, "strong")
+    monkeypatch.undo()
+    assert answers.get_answer(doc, qid).judgement is None
+    assert answers.set_judgement(doc, qid, "strong")
+    assert answers.get_answer(doc, qid).judgement == "strong"

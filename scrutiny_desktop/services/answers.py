@@ -77,20 +77,40 @@ def set_judgement(doc: Document, question_id: str, value: str | None) -> bool:
         raise InvalidInput(f"Question {question_id} is required, so it cannot be answered "
                            "“Not applicable”: choose a judgement, or the one for insufficient "
                            "evidence if the checklist has it.")
-    with doc.write() as session:
-        require(doc, EDIT_ANSWERS, session)
-        row = answer_row(session, question_id)
-        if row.judgement == value:
-            if row.carried_from is None or value is None:
+    # A click's save, straight to the driver as the findings' is (issue 17): the same
+    # checks, rows and audit entries as the ORM's _confirm and record would write.
+    with doc.write_raw() as db:
+        actor, head, count = _editing(doc, db)
+        row = db.execute("SELECT judgement, carried_from FROM answers WHERE question_id = ?",
+                         (question_id,)).fetchone()
+        if row is None:
+            raise InvalidInput(no_question(question_id))
+        old, carried = row
+        now = stored_time(utcnow())
+        if old == value:
+            if carried is None or value is None:
                 return False
-            _confirm(doc, session, row)
+            db.execute("UPDATE answers SET carried_from = NULL, updated_at = ? "
+                       "WHERE question_id = ?", (now, question_id))
+            audit.append_raw(db, head, count, actor, "answer.judgement_confirmed", question_id,
+                             {"judgement": old, "carried_from": carried},
+                             {"judgement": old, "carried_from": None})
             return True
-        old = row.judgement
-        row.judgement = value
-        row.carried_from = None
-        row.updated_at = utcnow()
-        record(doc, session, "answer.judgement", question_id, old, value)
+        db.execute("UPDATE answers SET judgement = ?, carried_from = NULL, updated_at = ? "
+                   "WHERE question_id = ?", (value, now, question_id))
+        audit.append_raw(db, head, count, actor, "answer.judgement", question_id, old, value)
     return True
+
+
+def _editing(doc: Document, db) -> tuple[str, str | None, int | None]:
+    """In a ``write_raw`` transaction: refuse unless the answers may be edited now, and
+    return who is acting and the audit log's head and count (for ``audit.append_raw``)."""
+    assessment = db.execute(
+        "SELECT status, scrutineer_name, audit_head, audit_count FROM assessments "
+        "WHERE id = 1").fetchone()
+    require_status(doc, EDIT_ANSWERS, assessment[0] if assessment else None)
+    _status, scrutineer, head, count = assessment
+    return doc.actor or scrutineer or "unknown", head, count
 
 
 def _confirm(doc: Document, session, row: Answer) -> None:
@@ -167,11 +187,7 @@ def set_findings(doc: Document, question_id: str, text: str) -> bool:
     # The save made while a person types, so it goes straight to the driver (issue 17):
     # the same checks, rows and audit entry as the other edits, in one transaction.
     with doc.write_raw() as db:
-        assessment = db.execute(
-            "SELECT status, scrutineer_name, audit_head, audit_count FROM assessments "
-            "WHERE id = 1").fetchone()
-        require_status(doc, EDIT_ANSWERS, assessment[0] if assessment else None)
-        _status, scrutineer, head, count = assessment
+        actor, head, count = _editing(doc, db)
         row = db.execute("SELECT findings FROM answers WHERE question_id = ?",
                          (question_id,)).fetchone()
         if row is None:
@@ -181,7 +197,7 @@ def set_findings(doc: Document, question_id: str, text: str) -> bool:
             return False
         db.execute("UPDATE answers SET findings = ?, updated_at = ? WHERE question_id = ?",
                    (text, stored_time(utcnow()), question_id))
-        audit.append_raw(db, head, count, doc.actor or scrutineer or "unknown", "answer.findings",
+        audit.append_raw(db, head, count, actor, "answer.findings",
                          question_id, audit_text(old), audit_text(text))
     return True
 
