@@ -55,67 +55,87 @@ def test_the_stored_times_read_back_as_the_orm_writes_them(doc):
     assert start <= assessments.info(doc).modified_at <= dt.datetime.now(dt.UTC)
 
 
-def test_unchanged_text_writes_nothing(doc):
+#: The two saves made on the driver: (the save, what it stored), each for question ``qid``.
+SAVES = {
+    "findings": (lambda doc, qid: answers.set_findings(doc, qid, "Typed in the minutes"),
+                 lambda doc, qid: answers.get_answer(doc, qid).findings or None),
+    "judgement": (lambda doc, qid: answers.set_judgement(doc, qid, "strong"),
+                  lambda doc, qid: answers.get_answer(doc, qid).judgement),
+}
+
+
+@pytest.mark.parametrize("save", SAVES)
+def test_an_unchanged_value_writes_nothing(doc, save):
+    write, _stored = SAVES[save]
     qid = assessments.question_ids(doc)[0]
-    answers.set_findings(doc, qid, "Once.")
+    assert write(doc, qid)
     count = len(audit_rows(doc))
     before = doc.path.read_bytes()
-    assert answers.set_findings(doc, qid, "Once.") is False
+    assert write(doc, qid) is False
     assert len(audit_rows(doc)) == count
     assert doc.path.read_bytes() == before
 
 
-def test_an_unknown_question_is_refused_and_nothing_is_written(doc):
+@pytest.mark.parametrize("save", SAVES)
+def test_an_unknown_question_is_refused_and_nothing_is_written(doc, save):
+    write, _stored = SAVES[save]
     before = doc.path.read_bytes()
     with pytest.raises(errors.InvalidInput, match="no question 'NOPE-1'"):
-        answers.set_findings(doc, "NOPE-1", "Text")
+        write(doc, "NOPE-1")
     assert doc.path.read_bytes() == before
 
 
-def test_a_signed_off_assessment_refuses_findings_and_stays_byte_for_byte(doc_path):
+@pytest.mark.parametrize("save", SAVES)
+def test_a_signed_off_assessment_refuses_the_save_and_stays_byte_for_byte(doc_path, save):
+    write, _stored = SAVES[save]
     make_signed(doc_path)
     before = doc_path.read_bytes()
-    with open_assessment(doc_path) as doc:
-        qid = assessments.question_ids(doc)[0]
-        with pytest.raises(errors.DocumentLocked):
-            answers.set_findings(doc, qid, "A late change")
+    with open_assessment(doc_path) as doc, pytest.raises(errors.DocumentLocked):
+        write(doc, assessments.question_ids(doc)[0])
     assert doc_path.read_bytes() == before
 
 
-def test_a_read_only_document_refuses_findings(doc_path):
+@pytest.mark.parametrize("save", SAVES)
+def test_a_read_only_document_refuses_the_save(doc_path, save):
+    write, _stored = SAVES[save]
     with open_assessment(doc_path, readonly=True) as doc, pytest.raises(errors.DocumentReadOnly):
-        answers.set_findings(doc, assessments.question_ids(doc)[0], "Text")
+        write(doc, assessments.question_ids(doc)[0])
 
 
-def test_another_program_writing_means_in_use_and_the_text_is_not_half_saved(doc):
+@pytest.mark.parametrize("save", SAVES)
+def test_another_program_writing_means_in_use_and_nothing_is_half_saved(doc, save):
     """While another program holds the write lock the save is refused as "in use" (the
-    autosaver keeps the text and tries again); nothing of it reaches the file."""
+    autosaver keeps the edit and tries again); nothing of it reaches the file."""
+    write, stored = SAVES[save]
     qid = assessments.question_ids(doc)[0]
-    with live_writer(doc.path, "UPDATE answers SET judgement = NULL WHERE position = 0"), \
+    with live_writer(doc.path, "UPDATE answers SET direction = NULL WHERE position = 1"), \
             pytest.raises(errors.DocumentInUse):
-        answers.set_findings(doc, qid, "Typed while another program wrote")
-    assert answers.get_answer(doc, qid).findings == ""
+        write(doc, qid)
+    assert stored(doc, qid) is None
     # And the next save, once the other program has gone, goes through.
-    assert answers.set_findings(doc, qid, "Typed while another program wrote")
+    assert write(doc, qid)
+    assert stored(doc, qid) is not None
     with doc.read() as session:
         assert verify_chain(session).ok
 
 
-def test_a_failure_inside_the_transaction_rolls_all_of_it_back(doc, monkeypatch):
-    """If the audit row cannot be written, the answer's new text is not kept either."""
+@pytest.mark.parametrize("save", SAVES)
+def test_a_failure_inside_the_transaction_rolls_all_of_it_back(doc, monkeypatch, save):
+    """If the audit row cannot be written, the answer's new value is not kept either."""
     from scrutiny_desktop.storage import audit
 
     def broken(db, *args, **kwargs):
         raise errors.DocumentWriteFailed(doc.path, "disk I/O error")
 
+    write, stored = SAVES[save]
     qid = assessments.question_ids(doc)[0]
     monkeypatch.setattr(audit, "append_raw", broken)
     with pytest.raises(errors.DocumentWriteFailed):
-        answers.set_findings(doc, qid, "Lost with its audit row")
+        write(doc, qid)
     monkeypatch.undo()
-    assert answers.get_answer(doc, qid).findings == ""
-    assert answers.set_findings(doc, qid, "Kept")  # the connection is usable again
-    assert answers.get_answer(doc, qid).findings == "Kept"
+    assert stored(doc, qid) is None
+    assert write(doc, qid)  # the connection is usable again
+    assert stored(doc, qid) is not None
 
 
 def test_an_encrypted_document_takes_the_same_path(tmp_path, doc_path):
@@ -163,45 +183,3 @@ def test_a_judgement_carried_forward_is_confirmed_or_replaced_as_the_orm_did(new
             view = answers.get_answer(doc, qid)
             assert (view.judgement, view.carried_from) == (judgement, None)
         assert integrity_report(doc).ok
-
-
-def test_a_signed_off_assessment_refuses_a_judgement_and_stays_byte_for_byte(doc_path):
-    make_signed(doc_path)
-    before = doc_path.read_bytes()
-    with open_assessment(doc_path) as doc:
-        qid = assessments.question_ids(doc)[0]
-        with pytest.raises(errors.DocumentLocked):
-            answers.set_judgement(doc, qid, "limited")
-    assert doc_path.read_bytes() == before
-
-
-def test_a_read_only_document_refuses_a_judgement(doc_path):
-    with open_assessment(doc_path, readonly=True) as doc, pytest.raises(errors.DocumentReadOnly):
-        answers.set_judgement(doc, assessments.question_ids(doc)[0], "strong")
-
-
-def test_a_judgement_while_another_program_writes_is_in_use_and_not_half_saved(doc):
-    qid = assessments.question_ids(doc)[0]
-    with live_writer(doc.path, "UPDATE answers SET findings = 'x' WHERE position = 1"), \
-            pytest.raises(errors.DocumentInUse):
-        answers.set_judgement(doc, qid, "strong")
-    assert answers.get_answer(doc, qid).judgement is None
-    assert answers.set_judgement(doc, qid, "strong")
-    with doc.read() as session:
-        assert verify_chain(session).ok
-
-
-def test_a_judgement_whose_audit_row_fails_is_rolled_back(doc, monkeypatch):
-    from scrutiny_desktop.storage import audit
-
-    def broken(db, *args, **kwargs):
-        raise errors.DocumentWriteFailed(doc.path, "disk I/O error")
-
-    qid = assessments.question_ids(doc)[0]
-    monkeypatch.setattr(audit, "append_raw", broken)
-    with pytest.raises(errors.DocumentWriteFailed):
-        answers.set_judgement(doc, qid, "strong")
-    monkeypatch.undo()
-    assert answers.get_answer(doc, qid).judgement is None
-    assert answers.set_judgement(doc, qid, "strong")
-    assert answers.get_answer(doc, qid).judgement == "strong"

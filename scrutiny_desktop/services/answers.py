@@ -81,11 +81,7 @@ def set_judgement(doc: Document, question_id: str, value: str | None) -> bool:
     # checks, rows and audit entries as the ORM's _confirm and record would write.
     with doc.write_raw() as db:
         actor, head, count = _editing(doc, db)
-        row = db.execute("SELECT judgement, carried_from FROM answers WHERE question_id = ?",
-                         (question_id,)).fetchone()
-        if row is None:
-            raise InvalidInput(no_question(question_id))
-        old, carried = row
+        old, carried = _answer(db, question_id, "judgement, carried_from")
         now = stored_time(utcnow())
         if old == value:
             if carried is None or value is None:
@@ -111,6 +107,16 @@ def _editing(doc: Document, db) -> tuple[str, str | None, int | None]:
     require_status(doc, EDIT_ANSWERS, assessment[0] if assessment else None)
     _status, scrutineer, head, count = assessment
     return doc.actor or scrutineer or "unknown", head, count
+
+
+def _answer(db, question_id: str, columns: str) -> tuple:
+    """In a ``write_raw`` transaction: these columns of the question's answer row
+    (``columns`` is ours, never the user's); ``InvalidInput`` for an unknown question."""
+    row = db.execute(f"SELECT {columns} FROM answers WHERE question_id = ?",
+                     (question_id,)).fetchone()
+    if row is None:
+        raise InvalidInput(no_question(question_id))
+    return tuple(row)
 
 
 def _confirm(doc: Document, session, row: Answer) -> None:
@@ -188,11 +194,7 @@ def set_findings(doc: Document, question_id: str, text: str) -> bool:
     # the same checks, rows and audit entry as the other edits, in one transaction.
     with doc.write_raw() as db:
         actor, head, count = _editing(doc, db)
-        row = db.execute("SELECT findings FROM answers WHERE question_id = ?",
-                         (question_id,)).fetchone()
-        if row is None:
-            raise InvalidInput(no_question(question_id))
-        old = row[0]
+        (old,) = _answer(db, question_id, "findings")
         if old == text:
             return False
         db.execute("UPDATE answers SET findings = ?, updated_at = ? WHERE question_id = ?",
