@@ -78,22 +78,18 @@ def set_judgement(doc: Document, question_id: str, value: str | None) -> bool:
                            "“Not applicable”: choose a judgement, or the one for insufficient "
                            "evidence if the checklist has it.")
     # A click's save, straight to the driver as the findings' is (issue 17): the same
-    # checks, rows and audit entries as the ORM's _confirm and record would write.
+    # checks, rows and audit entries as the ORM's record would write.
     with doc.write_raw() as db:
-        actor, head, count = _editing(doc, db)
+        editing = _editing(doc, db)
         old, carried = _answer(db, question_id, "judgement, carried_from")
-        now = stored_time(utcnow())
         if old == value:
             if carried is None or value is None:
                 return False
-            db.execute("UPDATE answers SET carried_from = NULL, updated_at = ? "
-                       "WHERE question_id = ?", (now, question_id))
-            audit.append_raw(db, head, count, actor, "answer.judgement_confirmed", question_id,
-                             {"judgement": old, "carried_from": carried},
-                             {"judgement": old, "carried_from": None})
+            _confirm(db, editing, question_id, old, carried)
             return True
         db.execute("UPDATE answers SET judgement = ?, carried_from = NULL, updated_at = ? "
-                   "WHERE question_id = ?", (value, now, question_id))
+                   "WHERE question_id = ?", (value, stored_time(utcnow()), question_id))
+        actor, head, count = editing
         audit.append_raw(db, head, count, actor, "answer.judgement", question_id, old, value)
     return True
 
@@ -119,24 +115,27 @@ def _answer(db, question_id: str, columns: str) -> tuple:
     return tuple(row)
 
 
-def _confirm(doc: Document, session, row: Answer) -> None:
-    """Confirm ``row``'s carried-forward judgement as it is, audited."""
-    old = {"judgement": row.judgement, "carried_from": row.carried_from}
-    row.carried_from = None
-    row.updated_at = utcnow()
-    record(doc, session, "answer.judgement_confirmed", row.question_id, old,
-           {"judgement": row.judgement, "carried_from": None})
+def _confirm(db, editing: tuple[str, str | None, int | None], question_id: str,
+             judgement: str, carried: str) -> None:
+    """In a ``write_raw`` transaction: confirm the question's carried-forward judgement
+    as it is, audited (``editing`` as :func:`_editing` returned it)."""
+    actor, head, count = editing
+    db.execute("UPDATE answers SET carried_from = NULL, updated_at = ? WHERE question_id = ?",
+               (stored_time(utcnow()), question_id))
+    audit.append_raw(db, head, count, actor, "answer.judgement_confirmed", question_id,
+                     {"judgement": judgement, "carried_from": carried},
+                     {"judgement": judgement, "carried_from": None})
 
 
 def confirm_judgement(doc: Document, question_id: str) -> bool:
     """Confirm a judgement carried forward from an earlier assessment, unchanged, so
     that it counts as answered.  Returns False if there was nothing to confirm."""
-    with doc.write() as session:
-        require(doc, EDIT_ANSWERS, session)
-        row = answer_row(session, question_id)
-        if row.carried_from is None or row.judgement is None:
+    with doc.write_raw() as db:
+        editing = _editing(doc, db)
+        judgement, carried = _answer(db, question_id, "judgement, carried_from")
+        if carried is None or judgement is None:
             return False
-        _confirm(doc, session, row)
+        _confirm(db, editing, question_id, judgement, carried)
     return True
 
 
